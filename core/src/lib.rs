@@ -1,0 +1,22 @@
+//! reshelf-core: the pure-Rust heart of reshelf.
+//!
+//! Everything here is deterministic and free of I/O so that the browser shell, the trainer and
+//! the server share one definition of each thing and it can be tested natively, fast.
+#![forbid(unsafe_code)]
+
+pub mod events;
+pub mod hash;
+pub mod limits;
+pub mod page;
+mod rage;
+pub mod rng;
+pub mod session;
+pub mod snapshot;
+mod text;
+pub mod tracker;
+
+pub use events::{Event, EventKind, ItemRef};
+pub use page::{PageKind, PageType};
+pub use session::SessionState;
+pub use snapshot::Snapshot;
+pub use tracker::{Applied, Tracker};

@@ -1,0 +1,359 @@
+//! The live picture of one shopping session, folded from events.
+//!
+//! The state is serialisable because a session spans page loads: the browser shell stores it
+//! first-party between documents and resumes it on the next page.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::{Event, EventKind, ItemRef};
+use crate::limits::{MAX_CATEGORIES, MAX_CUSTOM_NAMES, MAX_ITEMS, MAX_PAGE_HISTORY, SEEN_AFTER_MS};
+use crate::page::{PageKind, PageType};
+use crate::rage::RageWindow;
+use crate::text::clean_id;
+
+/// Bumped whenever the persisted shape changes; a stored state of another version is not
+/// resumed (a fresh session starts instead of misreading old data).
+pub const STATE_VERSION: u32 = 1;
+
+/// A count or duration per page kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerKind<T> {
+    pub administrative: T,
+    pub informational: T,
+    pub product_related: T,
+    pub unmarked: T,
+}
+
+impl<T> PerKind<T> {
+    pub fn get_mut(&mut self, kind: PageKind) -> &mut T {
+        match kind {
+            PageKind::Administrative => &mut self.administrative,
+            PageKind::Informational => &mut self.informational,
+            PageKind::ProductRelated => &mut self.product_related,
+            PageKind::Unmarked => &mut self.unmarked,
+        }
+    }
+}
+
+/// Engagement with one item.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemStats {
+    pub category: Option<String>,
+    pub price: Option<f64>,
+    pub clicks: u32,
+    pub add_to_cart: u32,
+    /// Closed visible time, ms.
+    pub dwell_ms: f64,
+    /// Seen: at least one visible stretch of [`SEEN_AFTER_MS`].
+    pub seen: bool,
+    /// Start of the current visible stretch, if the item is visible now.
+    pub visible_since: Option<f64>,
+    /// Elements with this id currently visible (markup may repeat an id).
+    pub visible_count: u32,
+}
+
+/// Engagement with one category.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CategoryStats {
+    pub clicks: u32,
+    pub add_to_cart: u32,
+    pub dwell_ms: f64,
+    pub items_seen: u32,
+}
+
+/// The page being viewed now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenPage {
+    pub page: PageType,
+    pub path_hash: u32,
+    pub opened_at: f64,
+    /// Time on the page before the current visible stretch.
+    pub accrued_ms: f64,
+    /// Start of the current visible stretch; `None` while the page is hidden.
+    pub visible_since: Option<f64>,
+    pub max_scroll_depth: f64,
+}
+
+/// A page the session has left.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageRecord {
+    pub page: PageType,
+    pub path_hash: u32,
+    pub duration_ms: f64,
+    pub max_scroll_depth: f64,
+}
+
+/// Everything reshelf knows about the session so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    pub version: u32,
+    pub session_id: String,
+    pub started_at: f64,
+    /// Last moment the shopper did something; the idle timeout runs from here.
+    pub last_activity: f64,
+    /// Latest timestamp seen; earlier timestamps are clamped to it (wall clocks step back).
+    pub last_t: f64,
+    pub events: u64,
+    pub clicks: u64,
+    pub item_clicks: u64,
+    pub rage_clicks: u64,
+    pub add_to_cart: u64,
+    pub purchases: u64,
+    pub purchase_value: f64,
+    pub page_views: PerKind<u32>,
+    /// Closed time per page kind, ms (the open page's current stretch is added on snapshot).
+    pub time_ms: PerKind<f64>,
+    pub current_page: Option<OpenPage>,
+    pub pages: Vec<PageRecord>,
+    pub items: BTreeMap<String, ItemStats>,
+    pub categories: BTreeMap<String, CategoryStats>,
+    pub custom: BTreeMap<String, u64>,
+    /// Keys refused because a cap was reached.
+    pub dropped: u64,
+    rage: RageWindow,
+}
+
+impl SessionState {
+    pub fn new(session_id: String, now: f64) -> Self {
+        Self {
+            version: STATE_VERSION,
+            session_id,
+            started_at: now,
+            last_activity: now,
+            last_t: now,
+            events: 0,
+            clicks: 0,
+            item_clicks: 0,
+            rage_clicks: 0,
+            add_to_cart: 0,
+            purchases: 0,
+            purchase_value: 0.0,
+            page_views: PerKind::default(),
+            time_ms: PerKind::default(),
+            current_page: None,
+            pages: Vec::new(),
+            items: BTreeMap::new(),
+            categories: BTreeMap::new(),
+            custom: BTreeMap::new(),
+            dropped: 0,
+            rage: RageWindow::default(),
+        }
+    }
+
+    /// Folds one event into the state. Never panics; non-finite or out-of-range numbers are
+    /// ignored or clamped, and no counter ever goes down.
+    pub fn apply(&mut self, event: &Event) {
+        let t = self.clamp_time(event.t);
+        self.events += 1;
+        if event.kind.is_activity() {
+            self.last_activity = t;
+        }
+        match &event.kind {
+            EventKind::PageView { page, path_hash }
+            | EventKind::RouteChange { page, path_hash } => self.open_page(t, *page, *path_hash),
+            EventKind::Click { x, y, item, action } => self.click(t, *x, *y, item, action),
+            EventKind::Scroll { depth } => self.scroll(*depth),
+            EventKind::ItemVisible { item } => self.item_visible(t, item),
+            EventKind::ItemHidden { id } => self.item_hidden(t, id),
+            EventKind::AddToCart { item } => self.add_to_cart(item.as_ref()),
+            EventKind::Purchase { value } => {
+                self.purchases += 1;
+                if let Some(v) = value.filter(|v| v.is_finite() && *v > 0.0) {
+                    self.purchase_value += v;
+                }
+            }
+            EventKind::Custom { name } => self.custom(name),
+            EventKind::PageHide => self.hide(t),
+            EventKind::PageShow => {
+                if let Some(p) = self.current_page.as_mut() {
+                    p.visible_since.get_or_insert(t);
+                }
+            }
+        }
+    }
+
+    fn clamp_time(&mut self, t: f64) -> f64 {
+        if t.is_finite() && t > self.last_t {
+            self.last_t = t;
+        }
+        self.last_t
+    }
+
+    fn open_page(&mut self, t: f64, page: PageType, path_hash: u32) {
+        self.close_page(t);
+        *self.page_views.get_mut(page.kind()) += 1;
+        self.current_page = Some(OpenPage {
+            page,
+            path_hash,
+            opened_at: t,
+            accrued_ms: 0.0,
+            visible_since: Some(t),
+            max_scroll_depth: 0.0,
+        });
+    }
+
+    /// Ends the current page: its time is added to its kind and it joins the history. Items of
+    /// the old page stop dwelling; the shell reports the new page's visible items afresh.
+    fn close_page(&mut self, t: f64) {
+        self.hide(t);
+        if let Some(p) = self.current_page.take() {
+            if self.pages.len() == MAX_PAGE_HISTORY {
+                self.pages.remove(0);
+            }
+            self.pages.push(PageRecord {
+                page: p.page,
+                path_hash: p.path_hash,
+                duration_ms: p.accrued_ms,
+                max_scroll_depth: p.max_scroll_depth,
+            });
+        }
+    }
+
+    /// Pauses the page timer and every visible item's dwell.
+    fn hide(&mut self, t: f64) {
+        if let Some(p) = self.current_page.as_mut() {
+            if let Some(since) = p.visible_since.take() {
+                let span = t - since;
+                p.accrued_ms += span;
+                *self.time_ms.get_mut(p.page.kind()) += span;
+            }
+        }
+        let visible: Vec<String> = self
+            .items
+            .iter()
+            .filter(|(_, s)| s.visible_since.is_some())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in visible {
+            self.end_dwell(t, &id, true);
+        }
+    }
+
+    fn click(&mut self, t: f64, x: f64, y: f64, item: &Option<ItemRef>, action: &Option<String>) {
+        self.clicks += 1;
+        if x.is_finite() && y.is_finite() && self.rage.click(t, x, y) {
+            self.rage_clicks += 1;
+        }
+        let action = action.as_deref().and_then(clean_id);
+        match action.as_deref() {
+            Some("add_to_cart") => return self.add_to_cart(item.as_ref()),
+            Some("purchase") => {
+                self.purchases += 1;
+                return;
+            }
+            Some(name) => self.custom(name),
+            None => {}
+        }
+        if let Some(item) = item {
+            self.item_clicks += 1;
+            if let Some((stats, category)) = self.item_entry(item) {
+                stats.clicks += 1;
+                if let Some(c) = category {
+                    self.categories.entry(c).or_default().clicks += 1;
+                }
+            }
+        }
+    }
+
+    fn add_to_cart(&mut self, item: Option<&ItemRef>) {
+        self.add_to_cart += 1;
+        if let Some((stats, category)) = item.and_then(|i| self.item_entry(i)) {
+            stats.add_to_cart += 1;
+            if let Some(c) = category {
+                self.categories.entry(c).or_default().add_to_cart += 1;
+            }
+        }
+    }
+
+    fn scroll(&mut self, depth: f64) {
+        if !depth.is_finite() {
+            return;
+        }
+        if let Some(p) = self.current_page.as_mut() {
+            p.max_scroll_depth = p.max_scroll_depth.max(depth.clamp(0.0, 1.0));
+        }
+    }
+
+    fn item_visible(&mut self, t: f64, item: &ItemRef) {
+        if let Some((stats, _)) = self.item_entry(item) {
+            stats.visible_count = stats.visible_count.saturating_add(1);
+            stats.visible_since.get_or_insert(t);
+        }
+    }
+
+    fn item_hidden(&mut self, t: f64, raw_id: &str) {
+        let Some(id) = clean_id(raw_id) else { return };
+        if let Some(stats) = self.items.get_mut(&id) {
+            stats.visible_count = stats.visible_count.saturating_sub(1);
+            if stats.visible_count == 0 {
+                self.end_dwell(t, &id, false);
+            }
+        }
+    }
+
+    /// Closes an item's visible stretch, crediting its dwell to the item and its category.
+    fn end_dwell(&mut self, t: f64, id: &str, reset_count: bool) {
+        let Some(stats) = self.items.get_mut(id) else {
+            return;
+        };
+        if reset_count {
+            stats.visible_count = 0;
+        }
+        let Some(since) = stats.visible_since.take() else {
+            return;
+        };
+        let span = t - since;
+        stats.dwell_ms += span;
+        let newly_seen = !stats.seen && span >= SEEN_AFTER_MS;
+        stats.seen |= newly_seen;
+        if let Some(c) = stats.category.clone() {
+            if let Some(cat) = self.categories.get_mut(&c) {
+                cat.dwell_ms += span;
+                cat.items_seen += u32::from(newly_seen);
+            }
+        }
+    }
+
+    fn custom(&mut self, raw: &str) {
+        let Some(name) = clean_id(raw) else { return };
+        if let Some(n) = self.custom.get_mut(&name) {
+            *n += 1;
+        } else if self.custom.len() < MAX_CUSTOM_NAMES {
+            self.custom.insert(name, 1);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The stats entry for an item (created within the caps), with its cleaned category, whose
+    /// entry is created too. `None` when the id is empty or the item cap is reached.
+    fn item_entry(&mut self, item: &ItemRef) -> Option<(&mut ItemStats, Option<String>)> {
+        let id = clean_id(&item.id)?;
+        let category = item.category.as_deref().and_then(clean_id);
+        if let Some(c) = &category {
+            if !self.categories.contains_key(c) {
+                if self.categories.len() < MAX_CATEGORIES {
+                    self.categories.insert(c.clone(), CategoryStats::default());
+                } else {
+                    self.dropped += 1;
+                }
+            }
+        }
+        let category = category.filter(|c| self.categories.contains_key(c));
+        if !self.items.contains_key(&id) && self.items.len() >= MAX_ITEMS {
+            self.dropped += 1;
+            return None;
+        }
+        let stats = self.items.entry(id).or_default();
+        if stats.category.is_none() {
+            stats.category = category.clone();
+        }
+        if let Some(p) = item.price.filter(|p| p.is_finite() && *p >= 0.0) {
+            stats.price = Some(p);
+        }
+        let category = stats.category.clone();
+        Some((stats, category))
+    }
+}
