@@ -1,1 +1,21 @@
-//! placeholder
+//! reshelf's browser shell: translates between the page and `reshelf-core`.
+//!
+//! The wasm boundary is deliberately small: [`start`] and the [`Session`] handle it returns.
+//! Plain data crosses it through serde (`serde-wasm-bindgen`). The JS facade in `src/js/`
+//! wraps these exports so that nothing the SDK does can throw into the page.
+#![forbid(unsafe_code)]
+
+mod capture;
+mod clock;
+mod emitter;
+mod errors;
+pub mod markup;
+mod options;
+mod runtime;
+mod session;
+pub mod store;
+mod track;
+
+pub use errors::Error;
+pub use session::{start, Session};
+pub use track::parse_track;

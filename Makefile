@@ -1,0 +1,56 @@
+# reshelf — `make test` and `make demo` first run `setup`, which installs whatever is missing
+# and is a no-op when everything is there.
+
+SHELL := /bin/bash
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/release/reshelf.wasm
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-reference-types --enable-multivalue --enable-mutable-globals \
+	--strip-debug --strip-producers
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export RESHELF_CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: setup build test test-rust test-wasm test-e2e lint demo bench clean-pkg
+
+setup:
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+		echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund; fi
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; fi
+
+build: setup
+	cargo build --release --target $(WASM_TARGET) -p reshelf
+	wasm-bindgen --target web --out-dir target/wasm-bindgen --out-name reshelf_wasm $(WASM_OUT)
+	mkdir -p pkg
+	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) target/wasm-bindgen/reshelf_wasm_bg.wasm -o pkg/reshelf_wasm_bg.wasm
+	node src/js/build.mjs
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p reshelf --target $(WASM_TARGET) -- -D warnings
+
+test-rust:
+	cargo test --workspace
+
+test-wasm:
+	cargo test -p reshelf --target $(WASM_TARGET)
+
+test-e2e:
+	cargo build -p reshelf-server
+	node --test --test-concurrency=1 tests/e2e/
+
+test: build lint test-rust test-wasm test-e2e
+
+demo: build
+	cargo run --release -p reshelf-server -- --addr 127.0.0.1:8080
+
+bench: build
+	cargo build --release -p reshelf-server
+	node tests/bench/run.mjs

@@ -1,0 +1,27 @@
+//! Static files: the SDK build and the storefront. MIME types come from the file extension
+//! (`.wasm` is `application/wasm`, which browsers require for streaming compilation).
+
+use std::path::Path;
+
+use axum::http::{header, HeaderValue};
+use tower::Layer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+
+/// `pkg/`: revalidated on every load so a rebuilt SDK is picked up at once; versioned,
+/// immutable URLs for production CDNs are the deployer's choice.
+pub fn sdk(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .layer(ServeDir::new(dir))
+}
+
+/// `www/`: directories serve their `index.html`; unknown paths get the site's 404 page.
+pub fn site(dir: &Path) -> ServeDir<tower_http::set_status::SetStatus<ServeFile>> {
+    ServeDir::new(dir).append_index_html_on_directories(true).not_found_service(ServeFile::new(dir.join("404.html")))
+}
+
+/// The SPA example: every path under `/spa/` that is not a file renders the app's shell, so
+/// deep links and reloads work like the app's own routes.
+pub fn spa(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+}

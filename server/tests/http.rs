@@ -1,0 +1,110 @@
+//! The router driven in-process (no socket): health, SDK MIME types, storefront pages.
+
+use std::fs;
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use reshelf_server::{app, Config};
+use tower::ServiceExt;
+
+fn fixture() -> (tempdir::Dir, Config) {
+    let dir = tempdir::Dir::new();
+    let www = dir.path().join("www");
+    let pkg = dir.path().join("pkg");
+    fs::create_dir_all(www.join("category")).unwrap();
+    fs::create_dir_all(&pkg).unwrap();
+    fs::write(www.join("index.html"), "<h1>home</h1>").unwrap();
+    fs::write(www.join("category/index.html"), "<h1>shoes</h1>").unwrap();
+    fs::write(www.join("404.html"), "<h1>not here</h1>").unwrap();
+    fs::write(pkg.join("reshelf.js"), "/* sdk */").unwrap();
+    fs::write(pkg.join("reshelf_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    (dir, Config { www, pkg })
+}
+
+async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    let res = app(config).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let ctype = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, ctype, body)
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let (_d, c) = fixture();
+    let (status, ctype, body) = get(&c, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("application/json"));
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["status"], "ok");
+}
+
+#[tokio::test]
+async fn wasm_is_served_as_application_wasm() {
+    let (_d, c) = fixture();
+    let (status, ctype, body) = get(&c, "/reshelf/reshelf_wasm_bg.wasm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/wasm");
+    assert_eq!(&body[..4], b"\0asm");
+    let (_, ctype, _) = get(&c, "/reshelf/reshelf.js").await;
+    assert!(ctype.contains("javascript"), "{ctype}");
+}
+
+#[tokio::test]
+async fn storefront_pages_and_directory_indexes() {
+    let (_d, c) = fixture();
+    let (status, ctype, body) = get(&c, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ctype.starts_with("text/html"));
+    assert_eq!(body, b"<h1>home</h1>");
+    let (status, _, body) = get(&c, "/category/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, b"<h1>shoes</h1>");
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_with_the_site_page() {
+    let (_d, c) = fixture();
+    let (status, _, body) = get(&c, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body, b"<h1>not here</h1>");
+    let (status, _, _) = get(&c, "/reshelf/missing.wasm").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn path_traversal_is_refused() {
+    let (_d, c) = fixture();
+    let (status, _, _) = get(&c, "/reshelf/../www/index.html").await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+/// A throwaway directory removed on drop (keeps the test free of extra crates).
+mod tempdir {
+    use super::PathBuf;
+
+    pub struct Dir(PathBuf);
+
+    impl Dir {
+        pub fn new() -> Self {
+            static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let p = std::env::temp_dir().join(format!("reshelf-http-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir_all(&p).unwrap();
+            Self(p)
+        }
+
+        pub fn path(&self) -> &PathBuf {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}

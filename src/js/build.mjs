@@ -1,0 +1,68 @@
+// Assembles pkg/ from the wasm-bindgen output: the ES module for npm, the script-tag bundle,
+// types and package metadata, then reports every artefact's size raw / gzip / brotli.
+import { build } from 'esbuild';
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const glueDir = join(root, 'target/wasm-bindgen');
+const pkg = join(root, 'pkg');
+mkdirSync(pkg, { recursive: true });
+
+const glue = {
+  name: 'wasm-glue',
+  setup(b) {
+    b.onResolve({ filter: /^reshelf:wasm-glue$/ }, () => ({ path: join(glueDir, 'reshelf_wasm.js') }));
+  },
+};
+const common = {
+  bundle: true,
+  minify: true,
+  target: 'es2020',
+  plugins: [glue],
+  legalComments: 'none',
+  logOverride: { 'empty-import-meta': 'silent' },
+};
+await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
+await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
+copyFileSync(join(root, 'src/js/index.d.ts'), join(pkg, 'index.d.ts'));
+
+const workspace = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const meta = {
+  name: 'reshelf',
+  version: workspace.version,
+  description: 'Client-side personalization for storefronts: a small model in the page, in WebAssembly.',
+  license: workspace.license,
+  type: 'module',
+  main: './index.js',
+  module: './index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': { types: './index.d.ts', import: './index.js' },
+    './script': './reshelf.js',
+    './reshelf_wasm_bg.wasm': './reshelf_wasm_bg.wasm',
+  },
+  files: ['index.js', 'index.d.ts', 'reshelf.js', 'reshelf_wasm_bg.wasm'],
+  sideEffects: ['./reshelf.js'],
+};
+writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
+
+const sizes = {};
+for (const file of ['reshelf_wasm_bg.wasm', 'index.js', 'reshelf.js']) {
+  const bytes = readFileSync(join(pkg, file));
+  sizes[file] = {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+const total = (js) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: sizes[js][k] + sizes['reshelf_wasm_bg.wasm'][k] }), {});
+sizes['script tag (reshelf.js + wasm)'] = total('reshelf.js');
+sizes['npm module (index.js + wasm)'] = total('index.js');
+writeFileSync(join(pkg, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
+console.log('artefact                          raw      gzip    brotli');
+for (const [name, s] of Object.entries(sizes)) {
+  console.log(`${name.padEnd(30)} ${String(s.raw).padStart(8)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(9)}`);
+}

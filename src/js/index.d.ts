@@ -1,0 +1,82 @@
+/** Options for {@link init}. Every field is optional. */
+export interface Options {
+  /** Site id (1-64 of a-z, 0-9, '-', '_'); namespaces the stored session. Default "default". */
+  site?: string;
+  /** Backend base URL, e.g. "/v1". */
+  endpoint?: string;
+  /** The site's public write key. */
+  key?: string;
+  /** Fraction of visitors in the control arm, 0..1. Default 0.1. */
+  holdout?: number;
+  /** Keep the session across page loads (localStorage). Default true. */
+  persist?: boolean;
+  /** Where the .wasm is served from. Default: next to this module. */
+  wasmUrl?: string | URL;
+}
+
+export interface PerKind<T> {
+  administrative: T;
+  informational: T;
+  product_related: T;
+  unmarked: T;
+}
+
+export type PageType = 'home' | 'category' | 'product' | 'info' | 'account' | 'cart' | 'checkout' | 'unmarked';
+
+export interface PageRecord {
+  page: PageType;
+  path_hash: number;
+  duration_ms: number;
+  max_scroll_depth: number;
+}
+
+export interface CategoryState {
+  clicks: number;
+  add_to_cart: number;
+  dwell_ms: number;
+  items_seen: number;
+}
+
+/** A snapshot of the session as of the call. */
+export interface SessionSnapshot {
+  site: string;
+  session_id: string;
+  started_at: number;
+  last_activity: number;
+  events: number;
+  clicks: number;
+  item_clicks: number;
+  rage_clicks: number;
+  add_to_cart: number;
+  purchases: number;
+  page_views: PerKind<number>;
+  time_ms: PerKind<number>;
+  page: PageType | null;
+  max_scroll_depth: number;
+  pages: PageRecord[];
+  item_dwell_ms: Record<string, number>;
+  item_clicks_by_id: Record<string, number>;
+  items_seen: string[];
+  categories: Record<string, CategoryState>;
+  custom_events: Record<string, number>;
+  dropped: number;
+}
+
+export interface EventPayloads {
+  event: { type: string; t: number };
+  session: { session_id: string };
+  error: { message: string };
+}
+
+export declare class Reshelf {
+  readonly active: boolean;
+  readonly error: string | null;
+  state(): SessionSnapshot | null;
+  track(name: string, props?: Record<string, unknown>): boolean;
+  on<K extends keyof EventPayloads>(topic: K, callback: (payload: EventPayloads[K]) => void): () => void;
+  newSession(): void;
+  shutdown(): void;
+}
+
+/** Starts reshelf; always resolves (an inert instance when the SDK cannot run here). */
+export declare function init(options?: Options): Promise<Reshelf>;

@@ -1,0 +1,125 @@
+// reshelf's public JS API (ES module). A thin facade over the wasm exports whose one promise
+// is that nothing reshelf does throws into the page: every call is guarded, a refused call
+// returns a clear result, and if the wasm cannot load the page carries on with one warning.
+import initWasm, { start } from 'reshelf:wasm-glue';
+
+const TOPICS = new Set(['event', 'session', 'error']);
+let booting = null;
+let warned = false;
+
+function warnOnce(message, detail) {
+  if (warned) return;
+  warned = true;
+  try {
+    console.warn(`reshelf: ${message}; the page works as usual without personalisation.`, detail);
+  } catch (_) {
+    // a page that replaced console still must not see an exception from us
+  }
+}
+
+/**
+ * Starts reshelf on this page. Resolves to the one instance (calling it again returns the
+ * same promise). Never rejects: when the SDK cannot start, the instance is inert
+ * (`active === false`, `error` says why).
+ */
+export function init(options = {}) {
+  if (!booting) booting = boot(options);
+  return booting;
+}
+
+async function boot(options) {
+  try {
+    const { wasmUrl, ...rest } = options && typeof options === 'object' ? options : {};
+    const url = wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url);
+    await initWasm({ module_or_path: url });
+    return new Reshelf(start(rest), null);
+  } catch (err) {
+    warnOnce('could not start', err);
+    return new Reshelf(null, err);
+  }
+}
+
+/** A refusal the caller can act on (bad options, bad track props), as opposed to a fault. */
+function isRefusal(err) {
+  return err instanceof Error && err.message.startsWith('reshelf') && !(err instanceof WebAssembly.RuntimeError);
+}
+
+export class Reshelf {
+  #session;
+  #error;
+
+  constructor(session, error) {
+    this.#session = session;
+    this.#error = error;
+  }
+
+  /** Whether reshelf is capturing on this page. */
+  get active() {
+    return this.#guard(() => !!this.#session && this.#session.active, false);
+  }
+
+  /** Why the instance is inert, when it is. */
+  get error() {
+    return this.#error ? String(this.#error.message ?? this.#error) : null;
+  }
+
+  /** A plain-object snapshot of the session, or null when inert. */
+  state() {
+    return this.#guard(() => this.#session.state(), null);
+  }
+
+  /** Records an event; true when stored, false (with a console warning) when refused. */
+  track(name, props) {
+    return this.#guard(() => {
+      this.#session.track(name, props);
+      return true;
+    }, false);
+  }
+
+  /** Subscribes to 'event', 'session' or 'error'; returns a function that unsubscribes. */
+  on(topic, callback) {
+    const noop = () => {};
+    if (!TOPICS.has(topic) || typeof callback !== 'function') {
+      console.warn(`reshelf.on: expected one of ${[...TOPICS].join(', ')} and a function`);
+      return noop;
+    }
+    const id = this.#guard(() => this.#session.on(topic, callback), null);
+    return id === null ? noop : () => this.#guard(() => this.#session.off(id), false);
+  }
+
+  /** Ends the session now and starts a new one (e.g. after sign-out). */
+  newSession() {
+    this.#guard(() => this.#session.newSession(), undefined);
+  }
+
+  /** Saves the session and removes every listener, observer and timer reshelf installed. */
+  shutdown() {
+    const session = this.#session;
+    this.#session = null;
+    if (booting) booting = null;
+    if (!session) return;
+    try {
+      session.shutdown();
+      session.free();
+    } catch (err) {
+      warnOnce('shutdown failed', err);
+    }
+  }
+
+  #guard(fn, fallback) {
+    if (!this.#session) return fallback;
+    try {
+      return fn();
+    } catch (err) {
+      if (isRefusal(err)) {
+        console.warn(err.message);
+      } else {
+        // A fault inside the wasm leaves it unusable: go inert rather than fail again.
+        this.#error = err;
+        this.#session = null;
+        warnOnce('stopped after an internal error', err);
+      }
+      return fallback;
+    }
+  }
+}

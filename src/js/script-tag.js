@@ -1,0 +1,20 @@
+// The script-tag bundle: `<script async src=".../reshelf.js" data-site=…>` starts reshelf from
+// the tag's data- attributes and exposes `window.reshelf.ready`, a promise of the instance.
+import { init } from './index.js';
+
+(function autoInit() {
+  const script = document.currentScript;
+  const data = (script && script.dataset) || {};
+  const options = {};
+  if (data.site !== undefined) options.site = data.site;
+  if (data.endpoint !== undefined) options.endpoint = data.endpoint;
+  if (data.key !== undefined) options.key = data.key;
+  if (data.holdout !== undefined) options.holdout = Number(data.holdout);
+  if (data.persist !== undefined) options.persist = data.persist !== 'false';
+  // Classic scripts have no import.meta: the wasm sits next to this file.
+  if (script && script.src) options.wasmUrl = new URL('reshelf_wasm_bg.wasm', script.src);
+  const api = window.reshelf && typeof window.reshelf === 'object' ? window.reshelf : {};
+  api.init = init;
+  api.ready = init(options);
+  window.reshelf = api;
+})();

@@ -1,0 +1,59 @@
+//! `init()` options, validated once at start.
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use crate::errors::Error;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    /// Site id; namespaces the stored session so two stores on one origin never mix.
+    pub site: String,
+    /// Backend base URL (used by the sync capability).
+    pub endpoint: Option<String>,
+    /// Public write key (used by the sync capability).
+    pub key: Option<String>,
+    /// Fraction of visitors in the control arm.
+    pub holdout: f64,
+    /// Keep the session across page loads in localStorage. Off: the session lives only as
+    /// long as the document.
+    pub persist: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { site: "default".into(), endpoint: None, key: None, holdout: 0.1, persist: true }
+    }
+}
+
+impl Options {
+    pub fn from_js(value: &JsValue) -> Result<Self, Error> {
+        let opts: Options = if value.is_undefined() || value.is_null() {
+            Options::default()
+        } else {
+            serde_wasm_bindgen::from_value(value.clone())
+                .map_err(|e| Error::Options(format!("invalid options: {e}")))?
+        };
+        opts.validated()
+    }
+
+    fn validated(self) -> Result<Self, Error> {
+        let site_ok = !self.site.is_empty()
+            && self.site.len() <= 64
+            && self.site.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !site_ok {
+            return Err(Error::Options(format!(
+                "site must be 1-64 characters of a-z, 0-9, '-' or '_', got {:?}",
+                self.site
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.holdout) {
+            return Err(Error::Options(format!(
+                "holdout must be a fraction between 0 and 1, got {}",
+                self.holdout
+            )));
+        }
+        Ok(self)
+    }
+}

@@ -1,0 +1,129 @@
+//! The running session: the core tracker plus what the shell needs around it (listeners,
+//! persistence). Capture handlers hold a `Weak` to it, so dropping the handle frees it.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+use js_sys::{Object, Reflect};
+use reshelf_core::{Event, EventKind, Tracker};
+use wasm_bindgen::JsValue;
+
+use crate::clock::now;
+use crate::emitter::{call_all, Emitter, Topic};
+use crate::store::Store;
+
+/// Unsaved changes are written at most this often (and at once when the page hides).
+const PERSIST_EVERY_MS: u32 = 1000;
+
+pub type Shared = Rc<RefCell<Runtime>>;
+
+pub struct Runtime {
+    pub tracker: Tracker,
+    pub emitter: Emitter,
+    pub store: Option<Store>,
+    persist_timer: Option<Timeout>,
+    me: Weak<RefCell<Runtime>>,
+}
+
+impl Runtime {
+    pub fn new(tracker: Tracker, store: Option<Store>) -> Shared {
+        Rc::new_cyclic(|me| {
+            RefCell::new(Runtime {
+                tracker,
+                emitter: Emitter::default(),
+                store,
+                persist_timer: None,
+                me: me.clone(),
+            })
+        })
+    }
+
+    /// Saves now and cancels any pending save.
+    pub fn persist_now(&mut self) {
+        self.persist_timer = None;
+        if let Some(store) = &self.store {
+            store.save(self.tracker.state());
+        }
+    }
+
+    fn schedule_persist(&mut self) {
+        if self.store.is_none() || self.persist_timer.is_some() {
+            return;
+        }
+        let me = self.me.clone();
+        self.persist_timer = Some(Timeout::new(PERSIST_EVERY_MS, move || {
+            if let Some(rt) = me.upgrade() {
+                if let Ok(mut rt) = rt.try_borrow_mut() {
+                    rt.persist_now();
+                }
+            }
+        }));
+    }
+
+    /// Adopts the stored session when another document of this site (another page of a
+    /// multi-page store, another tab) advanced it while this one was hidden.
+    pub fn adopt_newer_stored(&mut self) -> bool {
+        let Some(stored) = self.store.as_ref().and_then(Store::load) else { return false };
+        let ours = self.tracker.state();
+        if stored.session_id != ours.session_id || stored.events <= ours.events {
+            return false;
+        }
+        let (tracker, resumed) = Tracker::resume(Some(stored), crate::clock::random_seed(), now());
+        if resumed {
+            self.tracker = tracker;
+        }
+        resumed
+    }
+
+    /// Stops timers and listeners (the capture handles are dropped by the owner).
+    pub fn shut_down(&mut self) {
+        self.persist_now();
+        self.emitter.clear();
+    }
+}
+
+/// Folds events stamped now into the session and notifies listeners afterwards, outside the
+/// borrow, so a listener may call back into the SDK.
+pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
+    if kinds.is_empty() {
+        return;
+    }
+    let t = now();
+    let Ok(mut guard) = rt.try_borrow_mut() else { return };
+    let mut new_sessions = Vec::new();
+    let event_payloads = guard.emitter.has(Topic::Event);
+    let mut payloads = Vec::new();
+    for kind in kinds {
+        let event = Event::new(t, kind);
+        if guard.tracker.apply(&event).new_session {
+            new_sessions.push(guard.tracker.state().session_id.clone());
+        }
+        if event_payloads {
+            payloads.push(event_payload(&event));
+        }
+    }
+    guard.schedule_persist();
+    let on_event = guard.emitter.targets(Topic::Event);
+    let on_session = guard.emitter.targets(Topic::Session);
+    drop(guard);
+    for id in new_sessions {
+        call_all(&on_session, &session_payload(&id));
+    }
+    for p in payloads {
+        call_all(&on_event, &p);
+    }
+}
+
+fn event_payload(event: &Event) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"type".into(), &event.kind.name().into());
+    let _ = Reflect::set(&o, &"t".into(), &event.t.into());
+    o.into()
+}
+
+pub fn session_payload(id: &str) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"session_id".into(), &id.into());
+    o.into()
+}

@@ -1,0 +1,141 @@
+//! The exported surface: [`start`] begins capturing and returns the [`Session`] handle.
+
+use js_sys::{Function, Object, Reflect};
+use reshelf_core::hash::path_hash;
+use reshelf_core::{EventKind, Tracker};
+use wasm_bindgen::prelude::*;
+use web_sys::VisibilityState;
+
+use crate::capture::Capture;
+use crate::clock::{now, random_seed};
+use crate::emitter::{call_all, Topic};
+use crate::errors::Error;
+use crate::markup::page_type;
+use crate::options::Options;
+use crate::runtime::{dispatch, session_payload, Runtime, Shared};
+use crate::store::{to_js, Store};
+use crate::track::parse_track;
+
+/// A running reshelf instance on this page.
+#[wasm_bindgen]
+pub struct Session {
+    rt: Shared,
+    capture: Option<Capture>,
+    site: String,
+}
+
+/// Starts capturing on this document: resumes the stored session (or starts one) and counts
+/// this page view.
+#[wasm_bindgen]
+pub fn start(options: JsValue) -> Result<Session, JsValue> {
+    let options = Options::from_js(&options)?;
+    let window = web_sys::window().ok_or(Error::Unsupported("window"))?;
+    let document = window.document().ok_or(Error::Unsupported("document"))?;
+    let store = if options.persist { Store::open(&options.site) } else { None };
+    let stored = store.as_ref().and_then(Store::load);
+    let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
+    let rt = Runtime::new(tracker, store);
+
+    let path = window.location().pathname().unwrap_or_default();
+    let mut first = vec![EventKind::PageView { page: page_type(&document), path_hash: path_hash(&path) }];
+    if document.visibility_state() == VisibilityState::Hidden {
+        first.push(EventKind::PageHide); // opened in a background tab: no time counts yet
+    }
+    dispatch(&rt, first);
+    if let Ok(mut r) = rt.try_borrow_mut() {
+        r.persist_now();
+    }
+    let capture = Capture::install(&window, &document, &rt)?;
+    Ok(Session { rt, capture: Some(capture), site: options.site })
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// A plain-object snapshot of the session as of now.
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        let rt = self.rt.try_borrow().map_err(|_| Error::ShutDown)?;
+        let snap = rt.tracker.state().snapshot(now());
+        let value = to_js(&snap).map_err(|e| JsValue::from(e.to_string()))?;
+        let _ = Reflect::set(&value, &"site".into(), &self.site.as_str().into());
+        Ok(value)
+    }
+
+    /// Records a named event. Refused calls (bad name, props that are not a plain,
+    /// serialisable object of at most 4 KB) store nothing and return the reason as an error.
+    pub fn track(&self, name: JsValue, props: JsValue) -> Result<(), JsValue> {
+        if self.capture.is_none() {
+            return Err(Error::ShutDown.into());
+        }
+        match parse_track(&name, &props) {
+            Ok(kind) => {
+                dispatch(&self.rt, vec![kind]);
+                Ok(())
+            }
+            Err(e) => {
+                self.report(&e);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Subscribes to `event`, `session` or `error`; returns an id for `off()`.
+    pub fn on(&self, topic: &str, callback: Function) -> Result<u32, JsValue> {
+        let topic = Topic::parse(topic)?;
+        let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
+        Ok(rt.emitter.on(topic, callback))
+    }
+
+    pub fn off(&self, id: u32) -> bool {
+        self.rt.try_borrow_mut().map(|mut rt| rt.emitter.off(id)).unwrap_or(false)
+    }
+
+    /// The id of the current session.
+    #[wasm_bindgen(getter, js_name = sessionId)]
+    pub fn session_id(&self) -> String {
+        self.rt.try_borrow().map(|rt| rt.tracker.state().session_id.clone()).unwrap_or_default()
+    }
+
+    /// Ends the current session now and starts a new one (e.g. on sign-out).
+    #[wasm_bindgen(js_name = newSession)]
+    pub fn new_session(&self) {
+        let id = {
+            let Ok(mut rt) = self.rt.try_borrow_mut() else { return };
+            rt.tracker.restart(now());
+            rt.persist_now();
+            rt.tracker.state().session_id.clone()
+        };
+        let targets = self.rt.try_borrow().map(|rt| rt.emitter.targets(Topic::Session)).unwrap_or_default();
+        call_all(&targets, &session_payload(&id));
+    }
+
+    /// Saves the session and releases every listener, observer, patch and timer.
+    pub fn shutdown(&mut self) {
+        if self.capture.take().is_some() {
+            if let Ok(mut rt) = self.rt.try_borrow_mut() {
+                rt.shut_down();
+            }
+        }
+    }
+
+    /// Whether the instance is capturing.
+    #[wasm_bindgen(getter)]
+    pub fn active(&self) -> bool {
+        self.capture.is_some()
+    }
+
+    fn report(&self, e: &Error) {
+        let targets = self.rt.try_borrow().map(|rt| rt.emitter.targets(Topic::Error)).unwrap_or_default();
+        if targets.is_empty() {
+            return;
+        }
+        let payload = Object::new();
+        let _ = Reflect::set(&payload, &"message".into(), &e.to_string().into());
+        call_all(&targets, &payload.into());
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

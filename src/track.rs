@@ -1,0 +1,83 @@
+//! Validating `track(name, props)` calls. A refused call stores nothing and says why.
+
+use reshelf_core::{EventKind, ItemRef};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use crate::errors::Error;
+use crate::markup::parse_price;
+
+/// Largest accepted `props`, as JSON text. Props describe one event, not a payload.
+pub const MAX_PROPS_BYTES: usize = 4096;
+const MAX_NAME_BYTES: usize = 64;
+
+/// The props reshelf understands; other keys are allowed and ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Props {
+    item: Option<String>,
+    category: Option<String>,
+    price: Option<PriceValue>,
+    value: Option<f64>,
+}
+
+/// Prices arrive as numbers or as the strings found in `data-price`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PriceValue {
+    Number(f64),
+    Text(String),
+}
+
+/// Turns a `track()` call into a session event, or explains why it was refused.
+pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> {
+    let name = name
+        .as_string()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::Track("the event name must be a non-empty string".into()))?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Error::Track(format!(
+            "the event name is {} bytes; at most {MAX_NAME_BYTES} are allowed",
+            name.len()
+        )));
+    }
+    let props = parse_props(props)?;
+    let item = props.item.filter(|i| !i.trim().is_empty()).map(|id| ItemRef {
+        id,
+        category: props.category,
+        price: props.price.and_then(|p| match p {
+            PriceValue::Number(n) => Some(n).filter(|n| n.is_finite() && *n >= 0.0),
+            PriceValue::Text(t) => parse_price(&t),
+        }),
+    });
+    Ok(match name.as_str() {
+        "add_to_cart" => EventKind::AddToCart { item },
+        "purchase" => EventKind::Purchase { value: props.value },
+        _ => EventKind::Custom { name },
+    })
+}
+
+fn parse_props(props: &JsValue) -> Result<Props, Error> {
+    if props.is_undefined() || props.is_null() {
+        return Ok(Props::default());
+    }
+    if !props.is_object() || js_sys::Array::is_array(props) || props.is_function() {
+        return Err(Error::Track("props must be a plain object".into()));
+    }
+    let text = js_sys::JSON::stringify(props)
+        .map_err(|e| {
+            let why = js_sys::Error::from(e).message();
+            Error::Track(format!("props are not JSON-serialisable ({why})"))
+        })?
+        .as_string()
+        .unwrap_or_default();
+    if text.len() > MAX_PROPS_BYTES {
+        return Err(Error::Track(format!(
+            "props are {} bytes as JSON; at most {MAX_PROPS_BYTES} are allowed",
+            text.len()
+        )));
+    }
+    serde_wasm_bindgen::from_value(props.clone())
+        .map_err(|e| Error::Track(format!("props have a field of the wrong type: {e}")))
+}

@@ -1,0 +1,149 @@
+// Capture in a real browser on the demo store: what the shopper does is exactly what state()
+// reports, across page loads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+
+let server;
+let chrome;
+before(async () => {
+  server = await startServer();
+  chrome = await startBrowser();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+test('home page load starts a session with one product-related page view', async () => {
+  const { page, log, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/`);
+  assert.equal(await ready(page), true);
+  const s = await state(page);
+  assert.match(s.session_id, /^[0-9a-f]{32}$/);
+  assert.equal(s.site, 'demo');
+  assert.deepEqual(s.page_views, { administrative: 0, informational: 0, product_related: 1, unmarked: 0 });
+  assert.equal(s.page, 'home');
+  assert.equal(s.clicks, 0);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('clicks on items, on the page and rage clicks are counted', async () => {
+  const { page, log, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  await page.click('[data-reshelf-item="sho-01"] .price');
+  await page.click('[data-reshelf-item="jac-02"] .price');
+  await page.click('h2');
+  for (let i = 0; i < 3; i++) await page.mouse.click(600, 760, { delay: 10 });
+  const s = await state(page);
+  assert.equal(s.clicks, 6);
+  assert.equal(s.item_clicks, 2);
+  assert.deepEqual(s.item_clicks_by_id, { 'sho-01': 1, 'jac-02': 1 });
+  assert.equal(s.categories.shoes.clicks, 1);
+  assert.equal(s.categories.jackets.clicks, 1);
+  assert.equal(s.rage_clicks, 1);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('scroll depth is the deepest point reached on the current page', async () => {
+  const { page, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/category/shoes/`);
+  await ready(page);
+  const first = await state(page);
+  const expected = await page.evaluate(() => innerHeight / document.documentElement.scrollHeight);
+  assert.ok(Math.abs(first.max_scroll_depth - expected) < 0.02, `${first.max_scroll_depth} vs ${expected}`);
+  // Scroll half of the scrollable distance: the viewport's bottom then sits at `target`.
+  const want = await page.evaluate(() => {
+    const h = document.documentElement.scrollHeight;
+    const target = innerHeight + (h - innerHeight) / 2;
+    scrollTo(0, target - innerHeight);
+    return target / h;
+  });
+  assert.ok(want > expected + 0.05, 'the page is long enough to scroll');
+  await page.waitForTimeout(150);
+  const half = await state(page);
+  assert.ok(Math.abs(half.max_scroll_depth - want) < 0.02, `half: ${half.max_scroll_depth} vs ${want}`);
+  await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForTimeout(150);
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.waitForTimeout(150);
+  assert.equal((await state(page)).max_scroll_depth, 1);
+  await context.close();
+});
+
+test('items count as seen after a second at least half visible; items below the fold do not', async () => {
+  const { page, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  const visible = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-reshelf-slot] [data-reshelf-item]')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        const shown = Math.min(r.bottom, innerHeight) - Math.max(r.top, 0);
+        return shown >= r.height / 2;
+      })
+      .map((el) => el.dataset.reshelfItem),
+  );
+  assert.ok(visible.length > 0 && visible.length < 12, `visible: ${visible}`);
+  await page.waitForTimeout(1300);
+  const s = await state(page);
+  assert.deepEqual([...s.items_seen].sort(), [...visible].sort());
+  for (const id of visible) assert.ok(s.item_dwell_ms[id] >= 1000, `${id}: ${s.item_dwell_ms[id]}`);
+  const hidden = Object.keys(s.item_dwell_ms).filter((id) => !visible.includes(id));
+  assert.deepEqual(hidden, [], 'no dwell for tiles never half visible');
+  await context.close();
+});
+
+test('a session spans five page loads and reflects all five', async () => {
+  const { page, log, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  const id = (await state(page)).session_id;
+  await page.click('[data-reshelf-item="sho-01"] .price');
+  await page.click('a[href="/category/shoes/"]');
+  await ready(page);
+  await page.click('[data-reshelf-item="sho-03"] a');
+  await page.waitForURL('**/product/sho-03/');
+  await ready(page);
+  await page.click('button[data-reshelf-event="add_to_cart"]');
+  await page.click('footer a[href="/info/shipping/"]');
+  await page.waitForURL('**/info/shipping/');
+  await ready(page);
+  await page.click('header a.cart-link');
+  await page.waitForURL('**/cart/');
+  await ready(page);
+  const s = await state(page);
+  assert.equal(s.session_id, id, 'same session after navigating');
+  assert.deepEqual(s.page_views, { administrative: 1, informational: 1, product_related: 3, unmarked: 0 });
+  assert.equal(s.pages.length, 4);
+  assert.deepEqual(s.pages.map((p) => p.page), ['home', 'category', 'product', 'info']);
+  assert.equal(s.add_to_cart, 1);
+  assert.equal(s.item_clicks_by_id['sho-01'], 1);
+  assert.equal(s.item_clicks_by_id['sho-03'], 1);
+  assert.ok(s.time_ms.product_related > 0 && s.time_ms.informational > 0);
+  // 1 + 1 + 1 + 2 (add to cart, shipping link) + 1 clicks.
+  assert.equal(s.clicks, 6);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('a purchase on checkout is recorded', async () => {
+  const { page, context } = await openPage(chrome.browser);
+  await page.goto(`${server.url}/product/wat-01/`);
+  await ready(page);
+  await page.click('button[data-reshelf-event="add_to_cart"]');
+  await page.goto(`${server.url}/checkout/`);
+  await ready(page);
+  await page.fill('input[name=name]', 'A Shopper');
+  await page.fill('input[name=address]', '1 Road');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-order-done]:not([hidden])');
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().purchases === 1);
+  const s = await state(page);
+  assert.equal(s.purchases, 1);
+  assert.equal(s.page, 'checkout');
+  await context.close();
+});

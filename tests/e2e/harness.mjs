@@ -1,0 +1,73 @@
+// Shared set-up for the browser end-to-end tests: the real reshelf-server on a free loopback
+// port serving www/ and pkg/, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.RESHELF_CHROMIUM || '/usr/bin/chromium';
+
+/** Starts target/<profile>/reshelf-server; resolves with its base URL and a stop function. */
+export async function startServer({ profile = 'debug', args = [] } = {}) {
+  const bin = join(ROOT, 'target', profile, 'reshelf-server');
+  const child = spawn(bin, ['--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      const m = String(d).match(/listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return { url, stop: () => new Promise((ok) => { child.once('exit', ok); child.kill('SIGTERM'); }) };
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function startBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'reshelf-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ].filter((a) => !a.startsWith('--user-data-dir')),
+  });
+  return { browser, close: async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+/**
+ * A fresh context and page that records console messages and page errors, so tests can
+ * assert the SDK never throws into the page.
+ */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
+  const page = await context.newPage();
+  const log = { console: [], errors: [] };
+  page.on('console', (m) => log.console.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  return { context, page, log };
+}
+
+/** `await reshelf.ready` then `.state()` in the page. */
+export function state(page) {
+  return page.evaluate(async () => (await window.reshelf.ready).state());
+}
+
+/** Waits until the SDK is running on the page. */
+export async function ready(page) {
+  await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
+  return page.evaluate(async () => (await window.reshelf.ready).active);
+}
