@@ -34,7 +34,7 @@ build: setup
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p reshelf --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p reshelf --target $(WASM_TARGET) --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace

@@ -53,7 +53,11 @@ impl Emitter {
     /// The callbacks for a topic, cloned so they can be called after the runtime's borrow is
     /// released (a callback may call back into the SDK).
     pub fn targets(&self, topic: Topic) -> Vec<Function> {
-        self.listeners.iter().filter(|(_, t, _)| *t == topic).map(|(_, _, f)| f.clone()).collect()
+        self.listeners
+            .iter()
+            .filter(|(_, t, _)| *t == topic)
+            .map(|(_, _, f)| f.clone())
+            .collect()
     }
 
     pub fn clear(&mut self) {

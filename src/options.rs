@@ -23,7 +23,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { site: "default".into(), endpoint: None, key: None, holdout: 0.1, persist: true }
+        Self {
+            site: "default".into(),
+            endpoint: None,
+            key: None,
+            holdout: 0.1,
+            persist: true,
+        }
     }
 }
 
@@ -41,7 +47,10 @@ impl Options {
     fn validated(self) -> Result<Self, Error> {
         let site_ok = !self.site.is_empty()
             && self.site.len() <= 64
-            && self.site.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && self
+                .site
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !site_ok {
             return Err(Error::Options(format!(
                 "site must be 1-64 characters of a-z, 0-9, '-' or '_', got {:?}",

@@ -64,7 +64,9 @@ impl Runtime {
     /// Adopts the stored session when another document of this site (another page of a
     /// multi-page store, another tab) advanced it while this one was hidden.
     pub fn adopt_newer_stored(&mut self) -> bool {
-        let Some(stored) = self.store.as_ref().and_then(Store::load) else { return false };
+        let Some(stored) = self.store.as_ref().and_then(Store::load) else {
+            return false;
+        };
         let ours = self.tracker.state();
         if stored.session_id != ours.session_id || stored.events <= ours.events {
             return false;
@@ -90,7 +92,9 @@ pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
         return;
     }
     let t = now();
-    let Ok(mut guard) = rt.try_borrow_mut() else { return };
+    let Ok(mut guard) = rt.try_borrow_mut() else {
+        return;
+    };
     let mut new_sessions = Vec::new();
     let event_payloads = guard.emitter.has(Topic::Event);
     let mut payloads = Vec::new();

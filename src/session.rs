@@ -31,13 +31,20 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     let options = Options::from_js(&options)?;
     let window = web_sys::window().ok_or(Error::Unsupported("window"))?;
     let document = window.document().ok_or(Error::Unsupported("document"))?;
-    let store = if options.persist { Store::open(&options.site) } else { None };
+    let store = if options.persist {
+        Store::open(&options.site)
+    } else {
+        None
+    };
     let stored = store.as_ref().and_then(Store::load);
     let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
     let rt = Runtime::new(tracker, store);
 
     let path = window.location().pathname().unwrap_or_default();
-    let mut first = vec![EventKind::PageView { page: page_type(&document), path_hash: path_hash(&path) }];
+    let mut first = vec![EventKind::PageView {
+        page: page_type(&document),
+        path_hash: path_hash(&path),
+    }];
     if document.visibility_state() == VisibilityState::Hidden {
         first.push(EventKind::PageHide); // opened in a background tab: no time counts yet
     }
@@ -46,7 +53,11 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         r.persist_now();
     }
     let capture = Capture::install(&window, &document, &rt)?;
-    Ok(Session { rt, capture: Some(capture), site: options.site })
+    Ok(Session {
+        rt,
+        capture: Some(capture),
+        site: options.site,
+    })
 }
 
 #[wasm_bindgen]
@@ -86,25 +97,37 @@ impl Session {
     }
 
     pub fn off(&self, id: u32) -> bool {
-        self.rt.try_borrow_mut().map(|mut rt| rt.emitter.off(id)).unwrap_or(false)
+        self.rt
+            .try_borrow_mut()
+            .map(|mut rt| rt.emitter.off(id))
+            .unwrap_or(false)
     }
 
     /// The id of the current session.
     #[wasm_bindgen(getter, js_name = sessionId)]
     pub fn session_id(&self) -> String {
-        self.rt.try_borrow().map(|rt| rt.tracker.state().session_id.clone()).unwrap_or_default()
+        self.rt
+            .try_borrow()
+            .map(|rt| rt.tracker.state().session_id.clone())
+            .unwrap_or_default()
     }
 
     /// Ends the current session now and starts a new one (e.g. on sign-out).
     #[wasm_bindgen(js_name = newSession)]
     pub fn new_session(&self) {
         let id = {
-            let Ok(mut rt) = self.rt.try_borrow_mut() else { return };
+            let Ok(mut rt) = self.rt.try_borrow_mut() else {
+                return;
+            };
             rt.tracker.restart(now());
             rt.persist_now();
             rt.tracker.state().session_id.clone()
         };
-        let targets = self.rt.try_borrow().map(|rt| rt.emitter.targets(Topic::Session)).unwrap_or_default();
+        let targets = self
+            .rt
+            .try_borrow()
+            .map(|rt| rt.emitter.targets(Topic::Session))
+            .unwrap_or_default();
         call_all(&targets, &session_payload(&id));
     }
 
@@ -124,7 +147,11 @@ impl Session {
     }
 
     fn report(&self, e: &Error) {
-        let targets = self.rt.try_borrow().map(|rt| rt.emitter.targets(Topic::Error)).unwrap_or_default();
+        let targets = self
+            .rt
+            .try_borrow()
+            .map(|rt| rt.emitter.targets(Topic::Error))
+            .unwrap_or_default();
         if targets.is_empty() {
             return;
         }

@@ -18,7 +18,10 @@ impl Store {
     /// sandboxed iframes).
     pub fn open(site: &str) -> Option<Self> {
         let storage = web_sys::window()?.local_storage().ok()??;
-        Some(Self { storage, key: key_for(site) })
+        Some(Self {
+            storage,
+            key: key_for(site),
+        })
     }
 
     /// The stored session, if one is there and decodes.
@@ -30,9 +33,15 @@ impl Store {
 
     /// Writes the session; false when the browser refused (quota, private mode).
     pub fn save(&self, state: &SessionState) -> bool {
-        let Ok(value) = to_js(state) else { return false };
-        let Ok(text) = js_sys::JSON::stringify(&value) else { return false };
-        let Some(text) = text.as_string() else { return false };
+        let Ok(value) = to_js(state) else {
+            return false;
+        };
+        let Ok(text) = js_sys::JSON::stringify(&value) else {
+            return false;
+        };
+        let Some(text) = text.as_string() else {
+            return false;
+        };
         self.storage.set_item(&self.key, &text).is_ok()
     }
 

@@ -43,14 +43,17 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
         )));
     }
     let props = parse_props(props)?;
-    let item = props.item.filter(|i| !i.trim().is_empty()).map(|id| ItemRef {
-        id,
-        category: props.category,
-        price: props.price.and_then(|p| match p {
-            PriceValue::Number(n) => Some(n).filter(|n| n.is_finite() && *n >= 0.0),
-            PriceValue::Text(t) => parse_price(&t),
-        }),
-    });
+    let item = props
+        .item
+        .filter(|i| !i.trim().is_empty())
+        .map(|id| ItemRef {
+            id,
+            category: props.category,
+            price: props.price.and_then(|p| match p {
+                PriceValue::Number(n) => Some(n).filter(|n| n.is_finite() && *n >= 0.0),
+                PriceValue::Text(t) => parse_price(&t),
+            }),
+        });
     Ok(match name.as_str() {
         "add_to_cart" => EventKind::AddToCart { item },
         "purchase" => EventKind::Purchase { value: props.value },

@@ -15,7 +15,7 @@ pub fn fnv1a32(bytes: &[u8]) -> u32 {
 /// are the same page and nothing from the query is ever kept.
 pub fn path_hash(path: &str) -> u32 {
     let end = path.find(['?', '#']).unwrap_or(path.len());
-    fnv1a32(path[..end].as_bytes())
+    fnv1a32(&path.as_bytes()[..end])
 }
 
 #[cfg(test)]

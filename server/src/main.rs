@@ -8,7 +8,10 @@ use reshelf_server::{app, Config};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
-#[command(version, about = "reshelf's backend: serves the SDK build and the storefront")]
+#[command(
+    version,
+    about = "reshelf's backend: serves the SDK build and the storefront"
+)]
 struct Args {
     /// Address to listen on; port 0 picks a free port (printed on start).
     #[arg(long, default_value = "127.0.0.1:8080", env = "RESHELF_ADDR")]
@@ -24,20 +27,34 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     for (what, dir) in [("--www", &args.www), ("--pkg", &args.pkg)] {
         if !dir.is_dir() {
-            return Err(format!("{what} {} is not a directory (run `make build` for pkg/)", dir.display()).into());
+            return Err(format!(
+                "{what} {} is not a directory (run `make build` for pkg/)",
+                dir.display()
+            )
+            .into());
         }
     }
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     // Tests and scripts read this line to learn the port.
-    println!("reshelf-server listening on http://{}", listener.local_addr()?);
-    let router = app(&Config { www: args.www, pkg: args.pkg });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    println!(
+        "reshelf-server listening on http://{}",
+        listener.local_addr()?
+    );
+    let router = app(&Config {
+        www: args.www,
+        pkg: args.pkg,
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -47,7 +64,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -17,7 +17,9 @@ pub fn sdk(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
 
 /// `www/`: directories serve their `index.html`; unknown paths get the site's 404 page.
 pub fn site(dir: &Path) -> ServeDir<tower_http::set_status::SetStatus<ServeFile>> {
-    ServeDir::new(dir).append_index_html_on_directories(true).not_found_service(ServeFile::new(dir.join("404.html")))
+    ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(dir.join("404.html")))
 }
 
 /// The SPA example: every path under `/spa/` that is not a file renders the app's shell, so

@@ -24,9 +24,16 @@ fn fixture() -> (tempdir::Dir, Config) {
 }
 
 async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let res = app(config).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app(config)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
-    let ctype = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     (status, ctype, body)
 }

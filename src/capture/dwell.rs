@@ -52,7 +52,8 @@ impl Dwell {
         });
         let init = IntersectionObserverInit::new();
         init.set_threshold_f64(VISIBLE_RATIO);
-        let intersection = IntersectionObserver::new_with_options(on_intersect.as_ref().unchecked_ref(), &init)?;
+        let intersection =
+            IntersectionObserver::new_with_options(on_intersect.as_ref().unchecked_ref(), &init)?;
         let mutation = MutationObserver::new(on_mutate.as_ref().unchecked_ref())?;
         let dwell = Rc::new(Dwell {
             document: document.clone(),
@@ -68,7 +69,10 @@ impl Dwell {
         let opts = MutationObserverInit::new();
         opts.set_child_list(true);
         opts.set_subtree(true);
-        let root: Node = document.document_element().map(Into::into).unwrap_or_else(|| document.clone().into());
+        let root: Node = document
+            .document_element()
+            .map(Into::into)
+            .unwrap_or_else(|| document.clone().into());
         dwell.mutation.observe_with_options(&root, &opts)?;
         dwell.observe_all();
         Ok(dwell)
@@ -109,9 +113,12 @@ impl Dwell {
     fn intersected(&self, entries: Array) {
         let mut events = Vec::new();
         for entry in entries.iter() {
-            let Ok(entry) = entry.dyn_into::<IntersectionObserverEntry>() else { continue };
+            let Ok(entry) = entry.dyn_into::<IntersectionObserverEntry>() else {
+                continue;
+            };
             let target = entry.target();
-            let now_visible = entry.is_intersecting() && entry.intersection_ratio() >= VISIBLE_RATIO;
+            let now_visible =
+                entry.is_intersecting() && entry.intersection_ratio() >= VISIBLE_RATIO;
             let was_visible = self.visible.has(&target);
             if now_visible && !was_visible {
                 if let Some(item) = item_ref(&target) {
@@ -131,7 +138,9 @@ impl Dwell {
     fn mutated(&self, records: Array) {
         let mut events = Vec::new();
         for record in records.iter() {
-            let Ok(record) = record.dyn_into::<MutationRecord>() else { continue };
+            let Ok(record) = record.dyn_into::<MutationRecord>() else {
+                continue;
+            };
             for el in elements(&record.added_nodes()) {
                 for item in items_within(&el) {
                     self.observe(&item);
@@ -166,7 +175,9 @@ impl Drop for Dwell {
 }
 
 fn elements(nodes: &web_sys::NodeList) -> Vec<Element> {
-    (0..nodes.length()).filter_map(|i| nodes.item(i)?.dyn_into::<Element>().ok()).collect()
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i)?.dyn_into::<Element>().ok())
+        .collect()
 }
 
 /// The element itself if it is an item, plus every item inside it.

@@ -11,8 +11,8 @@ use web_sys::{Document, VisibilityState, Window};
 
 use super::{Dwell, Scroll};
 use crate::markup::page_type;
-use reshelf_core::hash::path_hash;
 use crate::runtime::{dispatch, Runtime};
+use reshelf_core::hash::path_hash;
 
 pub struct Lifecycle {
     _listeners: [EventListener; 3],
@@ -29,7 +29,8 @@ impl Lifecycle {
         let (rt_hide, dwell_hide) = (rt.clone(), dwell.clone());
         let pagehide = EventListener::new(window, "pagehide", move |_| hide(&rt_hide, &dwell_hide));
 
-        let (rt_vis, dwell_vis, scroll_vis, doc) = (rt.clone(), dwell.clone(), scroll.clone(), document.clone());
+        let (rt_vis, dwell_vis, scroll_vis, doc) =
+            (rt.clone(), dwell.clone(), scroll.clone(), document.clone());
         let visibility = EventListener::new(document, "visibilitychange", move |_| {
             if doc.visibility_state() == VisibilityState::Hidden {
                 hide(&rt_vis, &dwell_vis);
@@ -42,12 +43,17 @@ impl Lifecycle {
         let pageshow = EventListener::new(window, "pageshow", move |e| {
             // A page restored from the back/forward cache is viewed again; a first load is
             // already counted by init().
-            let restored = Reflect::get(e, &"persisted".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+            let restored = Reflect::get(e, &"persisted".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
             if restored {
                 show(&rt, &dwell, &scroll, &doc, true);
             }
         });
-        Self { _listeners: [pagehide, visibility, pageshow] }
+        Self {
+            _listeners: [pagehide, visibility, pageshow],
+        }
     }
 }
 
@@ -63,12 +69,27 @@ fn hide(rt: &Weak<RefCell<Runtime>>, dwell: &Dwell) {
 /// Resumes after hiding. When this document's copy of the session is stale (another page or
 /// tab of the store moved it on meanwhile) or the page came back from the bfcache, the page is
 /// viewed anew; otherwise its paused timers simply resume.
-fn show(rt: &Weak<RefCell<Runtime>>, dwell: &Dwell, scroll: &Scroll, doc: &Document, restored: bool) {
+fn show(
+    rt: &Weak<RefCell<Runtime>>,
+    dwell: &Dwell,
+    scroll: &Scroll,
+    doc: &Document,
+    restored: bool,
+) {
     let Some(rt) = rt.upgrade() else { return };
-    let adopted = rt.try_borrow_mut().map(|mut r| r.adopt_newer_stored()).unwrap_or(false);
+    let adopted = rt
+        .try_borrow_mut()
+        .map(|mut r| r.adopt_newer_stored())
+        .unwrap_or(false);
     let event = if restored || adopted {
-        let path = doc.location().and_then(|l| l.pathname().ok()).unwrap_or_default();
-        EventKind::PageView { page: page_type(doc), path_hash: path_hash(&path) }
+        let path = doc
+            .location()
+            .and_then(|l| l.pathname().ok())
+            .unwrap_or_default();
+        EventKind::PageView {
+            page: page_type(doc),
+            path_hash: path_hash(&path),
+        }
     } else {
         EventKind::PageShow
     };

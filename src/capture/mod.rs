@@ -26,13 +26,23 @@ pub struct Capture {
 }
 
 impl Capture {
-    pub fn install(window: &Window, document: &Document, rt: &Shared) -> Result<Self, wasm_bindgen::JsValue> {
+    pub fn install(
+        window: &Window,
+        document: &Document,
+        rt: &Shared,
+    ) -> Result<Self, wasm_bindgen::JsValue> {
         let weak = Rc::downgrade(rt);
         let dwell = Dwell::install(document, weak.clone())?;
         let scroll = Scroll::install(window, weak.clone());
         Ok(Self {
             _click: click::listen(document, weak.clone()),
-            _lifecycle: lifecycle::Lifecycle::install(window, document, weak.clone(), dwell.clone(), scroll.clone()),
+            _lifecycle: lifecycle::Lifecycle::install(
+                window,
+                document,
+                weak.clone(),
+                dwell.clone(),
+                scroll.clone(),
+            ),
             _route: route::Route::install(window, weak, dwell.clone(), scroll.clone())?,
             _dwell: dwell,
             _scroll: scroll,

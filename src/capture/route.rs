@@ -86,8 +86,16 @@ impl RouteWatch {
             return; // replaceState of state only, or a hash change: same page
         }
         let Some(rt) = self.rt.upgrade() else { return };
-        let Some(doc) = self.window.document() else { return };
-        dispatch(&rt, vec![EventKind::RouteChange { page: page_type(&doc), path_hash: path }]);
+        let Some(doc) = self.window.document() else {
+            return;
+        };
+        dispatch(
+            &rt,
+            vec![EventKind::RouteChange {
+                page: page_type(&doc),
+                path_hash: path,
+            }],
+        );
         self.dwell.refresh();
         self.scroll.request();
     }
@@ -97,6 +105,9 @@ fn current_path_hash(window: &Window) -> u32 {
     path_hash(&window.location().pathname().unwrap_or_default())
 }
 
+/// `history.pushState(state, title, url)` as a Rust closure; errors are rethrown to the caller.
+type HistoryFn = dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>;
+
 /// Replaces `history[method]` with a wrapper that calls the original and then notifies.
 /// On drop the original is put back if ours is still the installed one; if the app wrapped
 /// it again meanwhile, ours stays in its chain as a pure pass-through (never a dead closure).
@@ -105,33 +116,44 @@ struct HistoryPatch {
     method: &'static str,
     original: Function,
     active: Rc<Cell<bool>>,
-    wrapper: Option<Closure<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>>,
+    wrapper: Option<Closure<HistoryFn>>,
 }
 
 impl HistoryPatch {
-    fn install(history: &History, method: &'static str, notify: impl Fn() + 'static) -> Result<Self, JsValue> {
+    fn install(
+        history: &History,
+        method: &'static str,
+        notify: impl Fn() + 'static,
+    ) -> Result<Self, JsValue> {
         let original: Function = Reflect::get(history, &method.into())?.dyn_into()?;
         let active = Rc::new(Cell::new(true));
         let (orig, h, on) = (original.clone(), history.clone(), active.clone());
-        let wrapper = Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
-            move |state: JsValue, title: JsValue, url: JsValue| {
+        let wrapper =
+            Closure::<HistoryFn>::new(move |state: JsValue, title: JsValue, url: JsValue| {
                 // Errors (e.g. a cross-origin URL) reach the app exactly as without reshelf.
                 let out = orig.call3(&h, &state, &title, &url)?;
                 if on.get() {
                     notify();
                 }
                 Ok(out)
-            },
-        );
+            });
         Reflect::set(history, &method.into(), wrapper.as_ref())?;
-        Ok(Self { history: history.clone(), method, original, active, wrapper: Some(wrapper) })
+        Ok(Self {
+            history: history.clone(),
+            method,
+            original,
+            active,
+            wrapper: Some(wrapper),
+        })
     }
 }
 
 impl Drop for HistoryPatch {
     fn drop(&mut self) {
         self.active.set(false);
-        let Some(wrapper) = self.wrapper.take() else { return };
+        let Some(wrapper) = self.wrapper.take() else {
+            return;
+        };
         let installed = Reflect::get(&self.history, &self.method.into()).ok();
         let ours: &JsValue = wrapper.as_ref();
         if installed.as_ref() == Some(ours) {

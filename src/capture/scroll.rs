@@ -54,7 +54,10 @@ impl Scroll {
         }
         let frame = self.frame.borrow();
         let Some(cb) = frame.as_ref() else { return };
-        if let Ok(id) = self.window.request_animation_frame(cb.as_ref().unchecked_ref()) {
+        if let Ok(id) = self
+            .window
+            .request_animation_frame(cb.as_ref().unchecked_ref())
+        {
             self.pending.set(Some(id));
         }
     }
