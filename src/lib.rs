@@ -7,6 +7,7 @@
 
 mod capture;
 mod clock;
+mod dom;
 mod emitter;
 mod errors;
 pub mod markup;

@@ -4,8 +4,10 @@
 use reshelf_core::{ItemRef, PageType};
 use web_sys::{Document, Element};
 
+use crate::dom::{attr, has_attr, Name};
+pub use crate::dom::{closest, Name as Selector};
+
 pub const ITEM_SELECTOR: &str = "[data-reshelf-item]";
-pub const EVENT_SELECTOR: &str = "[data-reshelf-event]";
 
 /// The page type declared on `<body data-reshelf-page>`; `Unmarked` when absent or unknown.
 pub fn page_type(doc: &Document) -> PageType {
@@ -18,20 +20,25 @@ pub fn page_type(doc: &Document) -> PageType {
 
 /// The item an element describes, if it carries a non-empty `data-reshelf-item`.
 pub fn item_ref(el: &Element) -> Option<ItemRef> {
-    let id = el.get_attribute("data-reshelf-item")?;
+    let id = attr(el, Name::ItemAttr)?;
     if id.trim().is_empty() {
         return None;
     }
     Some(ItemRef {
         id,
-        category: el
-            .get_attribute("data-category")
-            .filter(|c| !c.trim().is_empty()),
-        price: el
-            .get_attribute("data-price")
-            .as_deref()
-            .and_then(parse_price),
+        category: attr(el, Name::CategoryAttr).filter(|c| !c.trim().is_empty()),
+        price: attr(el, Name::PriceAttr).as_deref().and_then(parse_price),
     })
+}
+
+/// The raw `data-reshelf-item` of an element.
+pub fn item_id(el: &Element) -> Option<String> {
+    attr(el, Name::ItemAttr)
+}
+
+/// The action of a `data-reshelf-event` element.
+pub fn action(el: &Element) -> Option<String> {
+    attr(el, Name::EventAttr)
 }
 
 /// `data-price` as a finite, non-negative number ("59.00"); anything else ("$59", "NaN") is
@@ -43,12 +50,7 @@ pub fn parse_price(raw: &str) -> Option<f64> {
         .filter(|p| p.is_finite() && *p >= 0.0)
 }
 
-/// `el.closest(selector)`, with a failing selector treated as no match.
-pub fn closest(el: &Element, selector: &str) -> Option<Element> {
-    el.closest(selector).ok().flatten()
-}
-
 /// Whether an element is a tile to watch for dwell (buttons carrying an item id are not).
 pub fn is_dwell_target(el: &Element) -> bool {
-    el.has_attribute("data-reshelf-item") && !el.has_attribute("data-reshelf-event")
+    has_attr(el, Name::ItemAttr) && !has_attr(el, Name::EventAttr)
 }

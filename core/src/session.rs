@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::events::{Event, EventKind, ItemRef};
-use crate::limits::{MAX_CATEGORIES, MAX_CUSTOM_NAMES, MAX_ITEMS, MAX_PAGE_HISTORY, SEEN_AFTER_MS};
+use crate::limits::{
+    MAX_CATEGORIES, MAX_CUSTOM_NAMES, MAX_ID_BYTES, MAX_ITEMS, MAX_PAGE_HISTORY, SEEN_AFTER_MS,
+};
 use crate::page::{PageKind, PageType};
 use crate::rage::RageWindow;
 use crate::text::clean_id;
@@ -330,30 +332,49 @@ impl SessionState {
     /// The stats entry for an item (created within the caps), with its cleaned category, whose
     /// entry is created too. `None` when the id is empty or the item cap is reached.
     fn item_entry(&mut self, item: &ItemRef) -> Option<(&mut ItemStats, Option<String>)> {
-        let id = clean_id(&item.id)?;
-        let category = item.category.as_deref().and_then(clean_id);
-        if let Some(c) = &category {
-            if !self.categories.contains_key(c) {
-                if self.categories.len() < MAX_CATEGORIES {
-                    self.categories.insert(c.clone(), CategoryStats::default());
-                } else {
-                    self.dropped += 1;
-                }
+        let price = item.price.filter(|p| p.is_finite() && *p >= 0.0);
+        // Fast path: a known item needs no normalising allocations.
+        let key = item.id.trim();
+        if key.len() <= MAX_ID_BYTES && !key.is_empty() && self.items.contains_key(key) {
+            let needs_category = self.items.get(key).is_some_and(|s| s.category.is_none());
+            let category = if needs_category {
+                self.known_category(item)
+            } else {
+                None
+            };
+            let stats = self.items.get_mut(key)?;
+            if needs_category {
+                stats.category = category;
             }
+            if price.is_some() {
+                stats.price = price;
+            }
+            let category = stats.category.clone();
+            return Some((stats, category));
         }
-        let category = category.filter(|c| self.categories.contains_key(c));
-        if !self.items.contains_key(&id) && self.items.len() >= MAX_ITEMS {
+        let id = clean_id(&item.id)?;
+        let category = self.known_category(item);
+        if self.items.len() >= MAX_ITEMS {
             self.dropped += 1;
             return None;
         }
         let stats = self.items.entry(id).or_default();
-        if stats.category.is_none() {
-            stats.category = category.clone();
-        }
-        if let Some(p) = item.price.filter(|p| p.is_finite() && *p >= 0.0) {
-            stats.price = Some(p);
-        }
-        let category = stats.category.clone();
+        stats.category = category.clone();
+        stats.price = price;
         Some((stats, category))
+    }
+
+    /// The item's cleaned category, with its entry created within the cap; `None` when the
+    /// item has none or the category table is full.
+    fn known_category(&mut self, item: &ItemRef) -> Option<String> {
+        let c = item.category.as_deref().and_then(clean_id)?;
+        if !self.categories.contains_key(&c) {
+            if self.categories.len() >= MAX_CATEGORIES {
+                self.dropped += 1;
+                return None;
+            }
+            self.categories.insert(c.clone(), CategoryStats::default());
+        }
+        Some(c)
     }
 }

@@ -9,7 +9,7 @@ use reshelf_core::EventKind;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, MouseEvent};
 
-use crate::markup::{closest, item_ref, EVENT_SELECTOR, ITEM_SELECTOR};
+use crate::markup::{action, closest, item_ref, Selector};
 use crate::runtime::{dispatch, Runtime};
 
 pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener {
@@ -19,23 +19,23 @@ pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener 
         EventListenerOptions::run_in_capture_phase(),
         move |e| {
             let Some(rt) = rt.upgrade() else { return };
-            let Some(mouse) = e.dyn_ref::<MouseEvent>() else {
-                return;
-            };
-            let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            // No instanceof checks on the hot path: a click event is a MouseEvent (a synthetic
+            // plain Event reads as 0, 0), and `closest` on a non-element target fails softly.
+            let mouse: &MouseEvent = e.unchecked_ref();
+            let target = e.target().map(JsCast::unchecked_into::<Element>);
             let item = target
                 .as_ref()
-                .and_then(|el| closest(el, ITEM_SELECTOR))
+                .and_then(|el| closest(el, Selector::ItemSelector))
                 .and_then(|el| item_ref(&el));
-            let action = target
+            let action_name = target
                 .as_ref()
-                .and_then(|el| closest(el, EVENT_SELECTOR))
-                .and_then(|el| el.get_attribute("data-reshelf-event"));
+                .and_then(|el| closest(el, Selector::EventSelector))
+                .and_then(|el| action(&el));
             let kind = EventKind::Click {
                 x: f64::from(mouse.client_x()),
                 y: f64::from(mouse.client_y()),
                 item,
-                action,
+                action: action_name,
             };
             dispatch(&rt, vec![kind]);
         },

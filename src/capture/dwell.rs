@@ -13,7 +13,7 @@ use web_sys::{
     MutationObserver, MutationObserverInit, MutationRecord, Node,
 };
 
-use crate::markup::{is_dwell_target, item_ref, ITEM_SELECTOR};
+use crate::markup::{is_dwell_target, item_id, item_ref, ITEM_SELECTOR};
 use crate::runtime::{dispatch, Runtime};
 
 /// An item is visible once this fraction of it is in the viewport.
@@ -127,7 +127,7 @@ impl Dwell {
                 }
             } else if !now_visible && was_visible {
                 self.visible.delete(&target);
-                if let Some(id) = target.get_attribute("data-reshelf-item") {
+                if let Some(id) = item_id(&target) {
                     events.push(EventKind::ItemHidden { id });
                 }
             }
@@ -150,7 +150,7 @@ impl Dwell {
                 for item in items_within(&el) {
                     self.intersection.unobserve(&item);
                     if self.visible.delete(&item) {
-                        if let Some(id) = item.get_attribute("data-reshelf-item") {
+                        if let Some(id) = item_id(&item) {
                             events.push(EventKind::ItemHidden { id });
                         }
                     }

@@ -5,6 +5,7 @@ import initWasm, { start } from 'reshelf:wasm-glue';
 
 const TOPICS = new Set(['event', 'session', 'error']);
 let booting = null;
+let wasmLoaded = null;
 let warned = false;
 
 function warnOnce(message, detail) {
@@ -30,8 +31,13 @@ export function init(options = {}) {
 async function boot(options) {
   try {
     const { wasmUrl, ...rest } = options && typeof options === 'object' ? options : {};
-    const url = wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url);
-    await initWasm({ module_or_path: url });
+    // The module is fetched and compiled once per page; an instance started again after
+    // shutdown() reuses it.
+    wasmLoaded ??= initWasm({ module_or_path: wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url) });
+    await wasmLoaded.catch((err) => {
+      wasmLoaded = null;
+      throw err;
+    });
     return new Reshelf(start(rest), null);
   } catch (err) {
     warnOnce('could not start', err);

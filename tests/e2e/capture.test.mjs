@@ -26,6 +26,7 @@ test('home page load starts a session with one product-related page view', async
   assert.equal(s.page, 'home');
   assert.equal(s.clicks, 0);
   assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), [], 'a clean console');
   await context.close();
 });
 

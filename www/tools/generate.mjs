@@ -25,6 +25,7 @@ function layout({ title, page, body }) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${esc(title)} · Shelfside</title>
+  <link rel="icon" href="/assets/favicon.svg">
   <link rel="stylesheet" href="/assets/shop.css">
   <script defer src="/assets/shop.js"></script>
   ${SDK_TAG}
@@ -156,6 +157,6 @@ write('account/index.html', layout({
 write('assets/catalog.json', JSON.stringify({ categories: CATEGORIES, products: PRODUCTS }, null, 1) + '\n');
 
 write('404.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Shelfside</title>
-<link rel="stylesheet" href="/assets/shop.css"></head><body><main><h1>Not found</h1><p><a href="/">Back to the shop</a></p></main></body></html>
+<link rel="icon" href="/assets/favicon.svg"><link rel="stylesheet" href="/assets/shop.css"></head><body><main><h1>Not found</h1><p><a href="/">Back to the shop</a></p></main></body></html>
 `);
 console.log(`wrote ${PRODUCTS.length} products in ${CATEGORIES.length} categories`);

@@ -1,0 +1,70 @@
+// Renders bench/results.json as BENCHMARKS.md.
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const f = (n, d = 2) => Number(n).toFixed(d);
+
+export function render(r) {
+  const m = r.machine;
+  const sizeRows = Object.entries(r.sizes)
+    .map(([name, s]) => `| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`)
+    .join('\n');
+  const pe = r.per_event;
+  const budget = (ok) => (ok ? 'within budget' : '**over budget**');
+  return `# reshelf benchmarks
+
+Measured by \`make bench\` (release build, headless Chromium, the demo store served by
+\`reshelf-server\` over loopback). Every figure below comes from \`bench/results.json\` of the
+run described here; rerun \`make bench\` to reproduce on your machine.
+
+| | |
+| --- | --- |
+| date | ${m.date} |
+| commit | ${m.commit} |
+| machine | ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB |
+| browser | ${m.browser} |
+| node | ${m.node} |
+
+## Payload
+
+wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
+quality 11. The script-tag row is everything a storefront page downloads for reshelf.
+
+| artefact | raw | gzip | brotli |
+| --- | ---: | ---: | ---: |
+${sizeRows}
+
+## Per-event cost in the page
+
+${pe.events.toLocaleString('en')} synthetic events (clicks on product tiles, scroll events,
+\`track()\` calls) in rounds of ${pe.batch}, alternating rounds with reshelf running and after
+\`shutdown()\`; the difference of the medians is reshelf's cost. Per-event figures are round
+means (the page's own click handler runs in both).
+
+| | p50 | p99 |
+| --- | ---: | ---: |
+| dispatch with reshelf | ${f(pe.with_sdk_us.p50)} µs | ${f(pe.with_sdk_us.p99)} µs |
+| dispatch without reshelf | ${f(pe.without_sdk_us.p50)} µs | ${f(pe.without_sdk_us.p99)} µs |
+| **reshelf's cost per event** | **${f(pe.sdk_cost_us_p50)} µs** | ${f(pe.sdk_cost_us_p99)} µs |
+
+Budget: ≤ 5 µs median — ${budget(pe.sdk_cost_us_p50 <= 5)}.
+
+## Start-up
+
+Over ${r.init.loads} cold loads of the home page (fresh browser context each).
+
+| | p50 | p99 |
+| --- | ---: | ---: |
+| \`reshelf.ready\` after the script finished downloading | ${f(r.init.ready_after_script_ms.p50)} ms | ${f(r.init.ready_after_script_ms.p99)} ms |
+| \`reshelf.ready\` relative to DOMContentLoaded | ${f(r.init.ready_after_dcl_ms.p50)} ms | ${f(r.init.ready_after_dcl_ms.p99)} ms |
+
+## Long tasks
+
+Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any page script:
+
+| | long tasks |
+| --- | ---: |
+| during page load (worst of ${r.init.loads} loads) | ${r.init.long_tasks_during_load} |
+| scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
+
+Budget: zero long tasks caused by reshelf — ${budget(r.init.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
+`;
+}

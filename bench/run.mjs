@@ -1,0 +1,180 @@
+// `make bench`: measures reshelf in headless Chromium against the release build of the demo
+// and writes bench/results.json and BENCHMARKS.md. Figures are medians / p99 over repeated
+// runs on this machine; rerun to reproduce.
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.mjs';
+import { render } from './report.mjs';
+
+const EVENTS = 10_000;
+const BATCH = 500;
+const LOADS = 15;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const median = (xs) => quantile(xs, 0.5);
+
+/** Records when `reshelf.ready` resolves and every long task, from before any page script. */
+const INSTRUMENT = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e) => e.duration)))
+    .observe({ type: 'longtask', buffered: true });
+  let api;
+  Object.defineProperty(window, 'reshelf', {
+    configurable: true,
+    get: () => api,
+    set: (v) => {
+      api = v;
+      v.ready.then(() => (window.__readyAt = performance.now()));
+    },
+  });
+};
+
+async function initTimes(browser, url) {
+  const rows = [];
+  for (let i = 0; i < LOADS; i += 1) {
+    const { page, context } = await openPage(browser);
+    await page.addInitScript(INSTRUMENT);
+    await page.goto(`${url}/`, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__readyAt !== undefined);
+    rows.push(await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = (suffix) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(suffix));
+      const script = res('/reshelf/reshelf.js');
+      const wasm = res('.wasm');
+      return {
+        ready_after_dcl_ms: window.__readyAt - nav.domContentLoadedEventEnd,
+        ready_after_script_ms: window.__readyAt - script.responseEnd,
+        wasm_fetch_ms: wasm.responseEnd - wasm.startTime,
+        long_tasks: window.__longTasks.length,
+      };
+    }));
+    await context.close();
+  }
+  const pick = (k) => rows.map((r) => r[k]);
+  return {
+    loads: LOADS,
+    ready_after_dcl_ms: { p50: median(pick('ready_after_dcl_ms')), p99: quantile(pick('ready_after_dcl_ms'), 0.99) },
+    ready_after_script_ms: { p50: median(pick('ready_after_script_ms')), p99: quantile(pick('ready_after_script_ms'), 0.99) },
+    long_tasks_during_load: Math.max(...pick('long_tasks')),
+  };
+}
+
+/**
+ * Per-event cost: a synthetic mix (clicks on product tiles, scroll events, `track()` calls)
+ * dispatched in rounds, alternately with reshelf running and after `shutdown()`, so JIT
+ * warm-up and machine noise hit both sides alike. reshelf's cost is the difference of the
+ * medians of the per-round means.
+ */
+async function perEvent(browser, url) {
+  const { page, context } = await openPage(browser);
+  await page.goto(`${url}/`);
+  await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
+  const out = await page.evaluate(async ({ events, batch }) => {
+    let r = await window.reshelf.ready;
+    const tiles = [...document.querySelectorAll('[data-slot] [data-reshelf-item], [data-reshelf-slot] [data-reshelf-item]')];
+    const round = (withSdk) => {
+      const t0 = performance.now();
+      for (let n = 0; n < batch; n += 1) {
+        if (n % 10 === 9) {
+          if (withSdk) r.track('bench_event', { item: tiles[n % tiles.length].dataset.reshelfItem });
+        } else if (n % 3 === 0) {
+          window.dispatchEvent(new Event('scroll'));
+        } else {
+          tiles[n % tiles.length].dispatchEvent(
+            new MouseEvent('click', { bubbles: true, clientX: (n * 37) % 1000, clientY: (n * 53) % 700 }));
+        }
+      }
+      return ((performance.now() - t0) * 1000) / batch;
+    };
+    round(true); // warm-up
+    const on = [];
+    const off = [];
+    let recorded = 0;
+    for (let i = 0; i < events / batch; i += 1) {
+      const before = r.state().events;
+      on.push(round(true));
+      recorded += r.state().events - before;
+      r.shutdown();
+      off.push(round(false));
+      r = await window.reshelf.init({ site: 'demo' });
+    }
+    const sorted = (xs) => [...xs].sort((a, b) => a - b);
+    const med = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+    const p99 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
+    return {
+      events,
+      batch,
+      with_sdk_us: { p50: med(on), p99: p99(on) },
+      without_sdk_us: { p50: med(off), p99: p99(off) },
+      sdk_cost_us_p50: med(on) - med(off),
+      sdk_cost_us_p99: p99(on) - med(off),
+      events_recorded: recorded,
+    };
+  }, { events: EVENTS, batch: BATCH });
+  await context.close();
+  return out;
+}
+
+/** The scripted five-page journey of the end-to-end tests, watching for long tasks. */
+async function browsingSession(browser, url) {
+  const { page, context } = await openPage(browser);
+  await page.addInitScript(INSTRUMENT);
+  const longTasks = [];
+  const collect = async () => longTasks.push(...(await page.evaluate(() => window.__longTasks)));
+  await page.goto(`${url}/`);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  await page.click('[data-reshelf-item="sho-01"] .price');
+  await page.mouse.wheel(0, 600);
+  await page.waitForTimeout(300);
+  await collect();
+  await page.click('a[href="/category/shoes/"]');
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  await page.mouse.wheel(0, 800);
+  await page.waitForTimeout(300);
+  await collect();
+  await page.click('[data-reshelf-item="sho-03"] a');
+  await page.waitForURL('**/product/sho-03/');
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  await page.click('button[data-reshelf-event="add_to_cart"]');
+  await collect();
+  await page.click('footer a[href="/info/shipping/"]');
+  await page.waitForURL('**/info/shipping/');
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  await page.mouse.wheel(0, 400);
+  await page.waitForTimeout(300);
+  await collect();
+  const s = await page.evaluate(async () => (await window.reshelf.ready).state());
+  await context.close();
+  return { pages: 4, long_tasks: longTasks.length, long_task_ms: longTasks, page_views_seen: s.page_views };
+}
+
+const server = await startServer({ profile: 'release' });
+const chrome = await startBrowser();
+try {
+  const results = {
+    machine: {
+      date: new Date().toISOString(),
+      commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim(),
+      cpu: os.cpus()[0].model,
+      cores: os.cpus().length,
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      browser: `Chromium ${chrome.browser.version()} (headless)`,
+      node: process.version,
+    },
+    sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
+    init: await initTimes(chrome.browser, server.url),
+    per_event: await perEvent(chrome.browser, server.url),
+    browsing: await browsingSession(chrome.browser, server.url),
+  };
+  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(results));
+  console.log(JSON.stringify({ init: results.init, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
+} finally {
+  await chrome.close();
+  await server.stop();
+}
