@@ -28,7 +28,17 @@ export function init(options = {}) {
   return booting;
 }
 
+/** User Timing marks let page owners see reshelf's start-up in their own performance tools. */
+function mark(name) {
+  try {
+    performance.mark(name);
+  } catch (_) {
+    // no User Timing: nothing to record
+  }
+}
+
 async function boot(options) {
+  mark('reshelf:init');
   try {
     const { wasmUrl, ...rest } = options && typeof options === 'object' ? options : {};
     // The module is fetched and compiled once per page; an instance started again after
@@ -38,7 +48,10 @@ async function boot(options) {
       wasmLoaded = null;
       throw err;
     });
-    return new Reshelf(start(rest), null);
+    mark('reshelf:wasm-loaded');
+    const instance = new Reshelf(start(rest), null);
+    mark('reshelf:ready');
+    return instance;
   } catch (err) {
     warnOnce('could not start', err);
     return new Reshelf(null, err);

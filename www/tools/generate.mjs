@@ -14,7 +14,9 @@ const write = (rel, text) => {
 };
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-const SDK_TAG = `<script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1"
+// The preload starts the wasm download alongside the script instead of after it.
+const SDK_TAG = `<link rel="preload" href="/reshelf/reshelf_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+  <script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1"
         data-key="demo-public-key" data-holdout="0.1"></script>`;
 
 function layout({ title, page, body }) {
