@@ -5,8 +5,10 @@
 #![forbid(unsafe_code)]
 
 pub mod events;
+pub mod features;
 pub mod hash;
 pub mod limits;
+pub mod model;
 pub mod page;
 mod rage;
 pub mod rng;

@@ -1,0 +1,182 @@
+//! Features of a live session, as the SDK sees it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::input::{Month, SessionFeatures, VisitorType};
+use crate::page::PageKind;
+use crate::session::SessionState;
+
+/// Per-page statistics across all visitors (what the training data's `BounceRates`,
+/// `ExitRates` and `PageValues` average over a session's pages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageStat {
+    pub bounce_rate: f32,
+    pub exit_rate: f32,
+    pub page_value: f32,
+}
+
+/// Per-kind fallbacks for pages the backend has no statistics for yet, estimated from the
+/// training data and shipped with the model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PagePriors {
+    pub administrative: PageStat,
+    pub informational: PageStat,
+    pub product_related: PageStat,
+}
+
+impl PagePriors {
+    fn for_kind(&self, kind: PageKind) -> Option<PageStat> {
+        match kind {
+            PageKind::Administrative => Some(self.administrative),
+            PageKind::Informational => Some(self.informational),
+            PageKind::ProductRelated => Some(self.product_related),
+            PageKind::Unmarked => None,
+        }
+    }
+}
+
+/// Statistics by page (hashed path), as served by the backend, over the shipped priors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageStats {
+    pub priors: PagePriors,
+    pub pages: BTreeMap<u32, PageStat>,
+}
+
+/// What the device knows about the moment and the visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveContext {
+    pub month: Month,
+    pub weekend: bool,
+    pub special_day: f32,
+    pub visitor: VisitorType,
+}
+
+/// The session's features as of `now` (open page time counts up to `now`). Unmarked pages
+/// are not counted: the model knows only the three kinds.
+pub fn from_session(
+    state: &SessionState,
+    stats: &PageStats,
+    ctx: &LiveContext,
+    now: f64,
+) -> SessionFeatures {
+    let snap = state.snapshot(now);
+    let visited = state
+        .pages
+        .iter()
+        .map(|p| (p.page.kind(), p.path_hash))
+        .chain(
+            state
+                .current_page
+                .iter()
+                .map(|p| (p.page.kind(), p.path_hash)),
+        );
+    let (mut sum, mut n) = (PageStat::default(), 0.0f32);
+    for (kind, hash) in visited {
+        let Some(stat) = stats
+            .pages
+            .get(&hash)
+            .copied()
+            .or_else(|| stats.priors.for_kind(kind))
+        else {
+            continue;
+        };
+        sum.bounce_rate += stat.bounce_rate;
+        sum.exit_rate += stat.exit_rate;
+        sum.page_value += stat.page_value;
+        n += 1.0;
+    }
+    let avg = |x: f32| if n > 0.0 { x / n } else { 0.0 };
+    let secs = |ms: f64| (ms / 1000.0).max(0.0) as f32;
+    SessionFeatures {
+        administrative: snap.page_views.administrative as f32,
+        administrative_duration: secs(snap.time_ms.administrative),
+        informational: snap.page_views.informational as f32,
+        informational_duration: secs(snap.time_ms.informational),
+        product_related: snap.page_views.product_related as f32,
+        product_related_duration: secs(snap.time_ms.product_related),
+        bounce_rate: avg(sum.bounce_rate),
+        exit_rate: avg(sum.exit_rate),
+        page_value: avg(sum.page_value),
+        special_day: ctx.special_day,
+        month: ctx.month,
+        weekend: ctx.weekend,
+        visitor: ctx.visitor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Event, EventKind};
+    use crate::page::PageType;
+    use crate::Tracker;
+
+    #[test]
+    fn live_features_count_pages_time_and_average_stats() {
+        let mut tr = Tracker::new(1, 0.0);
+        tr.apply(&Event::new(
+            0.0,
+            EventKind::PageView {
+                page: PageType::Home,
+                path_hash: 1,
+            },
+        ));
+        tr.apply(&Event::new(
+            10_000.0,
+            EventKind::PageView {
+                page: PageType::Info,
+                path_hash: 2,
+            },
+        ));
+        tr.apply(&Event::new(
+            15_000.0,
+            EventKind::PageView {
+                page: PageType::Cart,
+                path_hash: 3,
+            },
+        ));
+        let mut stats = PageStats::default();
+        stats.priors.informational = PageStat {
+            bounce_rate: 0.1,
+            exit_rate: 0.2,
+            page_value: 0.0,
+        };
+        stats.priors.administrative = PageStat {
+            bounce_rate: 0.0,
+            exit_rate: 0.1,
+            page_value: 3.0,
+        };
+        stats.pages.insert(
+            1,
+            PageStat {
+                bounce_rate: 0.2,
+                exit_rate: 0.3,
+                page_value: 30.0,
+            },
+        );
+        let ctx = LiveContext {
+            month: Month(10),
+            weekend: false,
+            special_day: 0.0,
+            visitor: VisitorType::New,
+        };
+        let f = from_session(tr.state(), &stats, &ctx, 20_000.0);
+        assert_eq!(
+            (f.product_related, f.informational, f.administrative),
+            (1.0, 1.0, 1.0)
+        );
+        assert_eq!(
+            (
+                f.product_related_duration,
+                f.informational_duration,
+                f.administrative_duration
+            ),
+            (10.0, 5.0, 5.0)
+        );
+        assert!((f.bounce_rate - 0.1).abs() < 1e-6);
+        assert!((f.exit_rate - 0.2).abs() < 1e-6);
+        assert!((f.page_value - 11.0).abs() < 1e-5);
+    }
+}

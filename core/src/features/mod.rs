@@ -1,0 +1,23 @@
+//! Features: the one mapping from a session to the intent model's input.
+//!
+//! The same code turns a row of the training data (trainer), a live session (browser) and a
+//! stored summary (server) into [`ModelInput`], so the model sees identical numbers wherever
+//! it runs.
+//!
+//! Only columns the SDK can compute on the device are used: page counts and durations per
+//! kind, the page statistics the backend feeds back (bounce, exit, page value), month,
+//! weekend, special day and new/returning visitor. The dataset's `OperatingSystems`,
+//! `Browser`, `Region` and `TrafficType` are anonymised integer codes with no published
+//! mapping to real browsers or sources, so a browser could never produce them; they are left
+//! out rather than guessed.
+
+mod calendar;
+mod csv_row;
+mod input;
+mod live;
+
+pub use calendar::Date;
+pub use calendar::{special_day, Calendar};
+pub use csv_row::{parse_csv, CsvError, LabelledRow};
+pub use input::{ModelInput, Month, SessionFeatures, VisitorType, NUMERIC};
+pub use live::{from_session, LiveContext, PagePriors, PageStat, PageStats};

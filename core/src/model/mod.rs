@@ -1,0 +1,10 @@
+//! The intent model: architecture ([`net`]), the weights file ([`file`]) and inference
+//! ([`IntentModel`]). Training lives in `reshelf-train`; nothing here depends on it.
+
+mod file;
+mod net;
+mod scorer;
+
+pub use file::{sha256_hex, Calibration, ModelError, ModelFile, FORMAT};
+pub use net::{IntentNet, IntentNetConfig};
+pub use scorer::{logits, tensors, IntentModel};
