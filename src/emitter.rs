@@ -12,6 +12,8 @@ pub enum Topic {
     Event,
     /// A new session began (first visit, or after the idle timeout): `{ session_id }`.
     Session,
+    /// The purchase-intent score changed: `{ score, model_version }`.
+    Intent,
     /// A call was refused (e.g. `track()` with bad props): `{ message }`.
     Error,
 }
@@ -22,6 +24,7 @@ impl Topic {
             "event" => Ok(Topic::Event),
             "session" => Ok(Topic::Session),
             "error" => Ok(Topic::Error),
+            "intent" => Ok(Topic::Intent),
             other => Err(Error::UnknownTopic(other.to_string())),
         }
     }

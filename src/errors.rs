@@ -11,6 +11,8 @@ pub enum Error {
     Options(String),
     /// A `track()` call that was refused; nothing was stored.
     Track(String),
+    /// Weights from `modelUrl` were refused; the current model stays.
+    Model(String),
     /// `on()` with an event name the SDK does not emit.
     UnknownTopic(String),
     /// The page lacks an API the SDK needs (e.g. no `document`).
@@ -24,9 +26,10 @@ impl fmt::Display for Error {
         match self {
             Error::Options(m) => write!(f, "reshelf.init: {m}"),
             Error::Track(m) => write!(f, "reshelf.track: {m}"),
+            Error::Model(m) => write!(f, "reshelf: {m}"),
             Error::UnknownTopic(t) => write!(
                 f,
-                "reshelf.on: unknown event {t:?} (expected one of: event, session, error)"
+                "reshelf.on: unknown event {t:?} (expected one of: event, session, intent, error)"
             ),
             Error::Unsupported(what) => write!(f, "reshelf: this page has no {what}"),
             Error::ShutDown => write!(f, "reshelf: the instance was shut down"),

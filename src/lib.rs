@@ -10,12 +10,14 @@ mod clock;
 mod dom;
 mod emitter;
 mod errors;
+mod intent;
 pub mod markup;
 mod options;
 mod runtime;
 mod session;
 pub mod store;
 mod track;
+mod visitor;
 
 pub use errors::Error;
 pub use session::{start, Session};

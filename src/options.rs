@@ -4,6 +4,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use crate::errors::Error;
+use reshelf_core::features::{Calendar, Date};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -19,6 +20,9 @@ pub struct Options {
     /// Keep the session across page loads in localStorage. Off: the session lives only as
     /// long as the document.
     pub persist: bool,
+    /// Special days (`YYYY-MM-DD`) for the model's special-day feature; default: Valentine's
+    /// Day and Mother's Day.
+    pub special_days: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -29,6 +33,7 @@ impl Default for Options {
             key: None,
             holdout: 0.1,
             persist: true,
+            special_days: None,
         }
     }
 }
@@ -63,6 +68,23 @@ impl Options {
                 self.holdout
             )));
         }
+        if let Some(days) = &self.special_days {
+            if let Some(bad) = days.iter().find(|d| Date::parse(d).is_none()) {
+                return Err(Error::Options(format!(
+                    "specialDays entries must be YYYY-MM-DD, got {bad:?}"
+                )));
+            }
+        }
         Ok(self)
+    }
+
+    /// The special-day calendar the options describe.
+    pub fn calendar(&self) -> Calendar {
+        match &self.special_days {
+            Some(days) => Calendar {
+                days: days.iter().filter_map(|d| Date::parse(d)).collect(),
+            },
+            None => Calendar::default(),
+        }
     }
 }

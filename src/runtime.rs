@@ -11,10 +11,14 @@ use wasm_bindgen::JsValue;
 
 use crate::clock::now;
 use crate::emitter::{call_all, Emitter, Topic};
+use crate::intent::Intent;
 use crate::store::Store;
 
 /// Unsaved changes are written at most this often (and at once when the page hides).
 const PERSIST_EVERY_MS: u32 = 1000;
+/// The session is re-scored this long after the last meaningful event (a burst of clicks
+/// costs one inference, not one per click).
+const SCORE_DEBOUNCE_MS: u32 = 150;
 
 pub type Shared = Rc<RefCell<Runtime>>;
 
@@ -22,18 +26,22 @@ pub struct Runtime {
     pub tracker: Tracker,
     pub emitter: Emitter,
     pub store: Option<Store>,
+    pub intent: Intent,
     persist_timer: Option<Timeout>,
+    score_timer: Option<Timeout>,
     me: Weak<RefCell<Runtime>>,
 }
 
 impl Runtime {
-    pub fn new(tracker: Tracker, store: Option<Store>) -> Shared {
+    pub fn new(tracker: Tracker, store: Option<Store>, intent: Intent) -> Shared {
         Rc::new_cyclic(|me| {
             RefCell::new(Runtime {
                 tracker,
                 emitter: Emitter::default(),
                 store,
+                intent,
                 persist_timer: None,
+                score_timer: None,
                 me: me.clone(),
             })
         })
@@ -61,6 +69,16 @@ impl Runtime {
         }));
     }
 
+    /// Re-scores after a quiet moment; each new meaningful event pushes the moment back.
+    fn schedule_score(&mut self) {
+        let me = self.me.clone();
+        self.score_timer = Some(Timeout::new(SCORE_DEBOUNCE_MS, move || {
+            if let Some(rt) = me.upgrade() {
+                score_now(&rt);
+            }
+        }));
+    }
+
     /// Adopts the stored session when another document of this site (another page of a
     /// multi-page store, another tab) advanced it while this one was hidden.
     pub fn adopt_newer_stored(&mut self) -> bool {
@@ -80,6 +98,7 @@ impl Runtime {
 
     /// Stops timers and listeners (the capture handles are dropped by the owner).
     pub fn shut_down(&mut self) {
+        self.score_timer = None;
         self.persist_now();
         self.emitter.clear();
     }
@@ -98,7 +117,9 @@ pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
     let mut new_sessions = Vec::new();
     let event_payloads = guard.emitter.has(Topic::Event);
     let mut payloads = Vec::new();
+    let mut meaningful = false;
     for kind in kinds {
+        meaningful |= affects_intent(&kind);
         let event = Event::new(t, kind);
         if guard.tracker.apply(&event).new_session {
             new_sessions.push(guard.tracker.state().session_id.clone());
@@ -108,6 +129,9 @@ pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
         }
     }
     guard.schedule_persist();
+    if meaningful {
+        guard.schedule_score();
+    }
     let on_event = guard.emitter.targets(Topic::Event);
     let on_session = guard.emitter.targets(Topic::Session);
     drop(guard);
@@ -130,4 +154,36 @@ pub fn session_payload(id: &str) -> JsValue {
     let o = Object::new();
     let _ = Reflect::set(&o, &"session_id".into(), &id.into());
     o.into()
+}
+
+/// Events that change the model's features (pages and their time) or signal intent.
+fn affects_intent(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::PageView { .. }
+            | EventKind::RouteChange { .. }
+            | EventKind::AddToCart { .. }
+            | EventKind::Purchase { .. }
+            | EventKind::PageShow
+            | EventKind::Click { item: Some(_), .. }
+    )
+}
+
+/// Scores the session now and tells `on('intent')` listeners when the score moved.
+pub fn score_now(rt: &Shared) {
+    let Ok(mut guard) = rt.try_borrow_mut() else {
+        return;
+    };
+    guard.score_timer = None;
+    let r = &mut *guard;
+    let changed = r.intent.rescore(r.tracker.state(), now());
+    let version = r.intent.version().unwrap_or_default().to_string();
+    let targets = r.emitter.targets(Topic::Intent);
+    drop(guard);
+    if let Some(score) = changed {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"score".into(), &f64::from(score).into());
+        let _ = Reflect::set(&o, &"model_version".into(), &version.into());
+        call_all(&targets, &o.into());
+    }
 }

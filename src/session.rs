@@ -10,9 +10,10 @@ use crate::capture::Capture;
 use crate::clock::{now, random_seed};
 use crate::emitter::{call_all, Topic};
 use crate::errors::Error;
+use crate::intent::Intent;
 use crate::markup::page_type;
 use crate::options::Options;
-use crate::runtime::{dispatch, session_payload, Runtime, Shared};
+use crate::runtime::{dispatch, score_now, session_payload, Runtime, Shared};
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
 
@@ -38,7 +39,8 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     };
     let stored = store.as_ref().and_then(Store::load);
     let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
-    let rt = Runtime::new(tracker, store);
+    let intent = Intent::embedded(&options.site, options.calendar());
+    let rt = Runtime::new(tracker, store, intent);
 
     let path = window.location().pathname().unwrap_or_default();
     let mut first = vec![EventKind::PageView {
@@ -53,6 +55,7 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         r.persist_now();
     }
     let capture = Capture::install(&window, &document, &rt)?;
+    score_now(&rt);
     Ok(Session {
         rt,
         capture: Some(capture),
@@ -68,6 +71,13 @@ impl Session {
         let snap = rt.tracker.state().snapshot(now());
         let value = to_js(&snap).map_err(|e| JsValue::from(e.to_string()))?;
         let _ = Reflect::set(&value, &"site".into(), &self.site.as_str().into());
+        let intent = rt
+            .intent
+            .current(&snap.session_id)
+            .map_or(JsValue::NULL, |s| f64::from(s).into());
+        let _ = Reflect::set(&value, &"intent".into(), &intent);
+        let version = rt.intent.version().map_or(JsValue::NULL, JsValue::from);
+        let _ = Reflect::set(&value, &"model_version".into(), &version);
         Ok(value)
     }
 
@@ -89,7 +99,21 @@ impl Session {
         }
     }
 
-    /// Subscribes to `event`, `session` or `error`; returns an id for `off()`.
+    /// Swaps in newer weights (fetched from `modelUrl` by the JS side) after checking their
+    /// sha256 and version; on any mismatch the current model stays and the reason is returned.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(&self, bytes: &[u8], sha256: &str, version: &str) -> Result<(), JsValue> {
+        {
+            let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
+            rt.intent
+                .replace(bytes, sha256, version)
+                .map_err(Error::Model)?;
+        }
+        score_now(&self.rt);
+        Ok(())
+    }
+
+    /// Subscribes to `event`, `session`, `intent` or `error`; returns an id for `off()`.
     pub fn on(&self, topic: &str, callback: Function) -> Result<u32, JsValue> {
         let topic = Topic::parse(topic)?;
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;

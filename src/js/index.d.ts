@@ -10,6 +10,14 @@ export interface Options {
   holdout?: number;
   /** Keep the session across page loads (localStorage). Default true. */
   persist?: boolean;
+  /** Special days (YYYY-MM-DD) for the intent model. Default: Valentine's and Mother's Day. */
+  specialDays?: string[];
+  /** Newer intent-model weights to fetch; used only if they match both checks below. */
+  modelUrl?: string;
+  /** Lowercase hex sha256 of the file at modelUrl. */
+  modelSha256?: string;
+  /** The model version the file must hold (see models/model.json). */
+  modelVersion?: string;
   /** Where the .wasm is served from. Default: next to this module. */
   wasmUrl?: string | URL;
 }
@@ -60,11 +68,15 @@ export interface SessionSnapshot {
   categories: Record<string, CategoryState>;
   custom_events: Record<string, number>;
   dropped: number;
+  /** Calibrated probability that this session ends in a purchase; null without a model. */
+  intent: number | null;
+  model_version: string | null;
 }
 
 export interface EventPayloads {
   event: { type: string; t: number };
   session: { session_id: string };
+  intent: { score: number; model_version: string };
   error: { message: string };
 }
 

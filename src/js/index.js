@@ -3,7 +3,7 @@
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
 
-const TOPICS = new Set(['event', 'session', 'error']);
+const TOPICS = new Set(['event', 'session', 'intent', 'error']);
 let booting = null;
 let wasmLoaded = null;
 let warned = false;
@@ -49,12 +49,31 @@ async function boot(options) {
       throw err;
     });
     mark('reshelf:wasm-loaded');
-    const instance = new Reshelf(start(rest), null);
+    const session = start(rest);
+    const instance = new Reshelf(session, null);
     mark('reshelf:ready');
+    if (rest.modelUrl) loadNewerModel(session, rest);
     return instance;
   } catch (err) {
     warnOnce('could not start', err);
     return new Reshelf(null, err);
+  }
+}
+
+/**
+ * Fetches newer weights in the background. The wasm side checks them against
+ * `modelSha256` and `modelVersion`; on any failure the embedded model stays, with a warning.
+ */
+async function loadNewerModel(session, { modelUrl, modelSha256, modelVersion }) {
+  try {
+    if (typeof modelSha256 !== 'string' || typeof modelVersion !== 'string') {
+      throw new Error('modelUrl needs modelSha256 and modelVersion');
+    }
+    const res = await fetch(modelUrl, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`${modelUrl} answered ${res.status}`);
+    session.loadModel(new Uint8Array(await res.arrayBuffer()), modelSha256, modelVersion);
+  } catch (err) {
+    console.warn(`reshelf: newer weights not used (${err && err.message}); the embedded model stays.`);
   }
 }
 

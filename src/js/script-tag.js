@@ -11,6 +11,9 @@ import { init } from './index.js';
   if (data.key !== undefined) options.key = data.key;
   if (data.holdout !== undefined) options.holdout = Number(data.holdout);
   if (data.persist !== undefined) options.persist = data.persist !== 'false';
+  if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
+  if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
+  if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;
   // Classic scripts have no import.meta: the wasm sits next to this file.
   if (script && script.src) options.wasmUrl = new URL('reshelf_wasm_bg.wasm', script.src);
   const api = window.reshelf && typeof window.reshelf === 'object' ? window.reshelf : {};

@@ -45,12 +45,12 @@ mod tests {
         // Labels drawn deterministically so that P(y | z) = sigmoid(2z - 1).
         let mut logits = Vec::new();
         let mut labels = Vec::new();
-        for i in 0..2000 {
-            let z = (i as f32 / 2000.0) * 6.0 - 3.0;
+        for i in 0..400 {
+            let z = (i as f32 / 400.0) * 6.0 - 3.0;
             let p = 1.0 / (1.0 + (-(2.0 * z - 1.0)).exp());
-            for k in 0..10 {
+            for k in 0..100 {
                 logits.push(z);
-                labels.push((k as f32 + 0.5) / 10.0 < p);
+                labels.push((k as f32 + 0.5) / 100.0 < p);
             }
         }
         let c = platt(&logits, &labels);

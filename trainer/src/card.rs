@@ -131,8 +131,9 @@ that partial sessions are in distribution.
 
 ## Page-statistic priors
 
-Means over training sessions that stayed on one page kind; used for pages without backend
-statistics.
+Medians over training sessions that stayed on one page kind; used for pages without backend
+statistics. Medians because page value is zero for most pages: a mean would credit every
+unknown page with a purchase signal.
 
 | kind | bounce rate | exit rate | page value |
 | --- | ---: | ---: | ---: |

@@ -6,7 +6,7 @@ use std::path::Path;
 use burn::module::Module;
 use burn::prelude::*;
 use reshelf_core::features::{parse_csv, LabelledRow, ModelInput, SessionFeatures};
-use reshelf_core::model::{sha256_hex, IntentModel, IntentNetConfig, ModelFile};
+use reshelf_core::model::{parity_inputs, sha256_hex, IntentModel, IntentNetConfig, ModelFile};
 use serde_json::json;
 
 use crate::calibrate::platt;
@@ -130,6 +130,9 @@ pub fn run(
         &out.join("model.json"),
         format!("{:#}\n", manifest).as_bytes(),
     )?;
+    let parity_x: Vec<ModelInput> = parity_inputs().iter().map(|f| f.to_input()).collect();
+    let parity = json!({ "version": MODEL_VERSION, "scores": shipped.score_batch(&parity_x) });
+    write(&out.join("parity.json"), format!("{parity}\n").as_bytes())?;
     let card = render(&CardInput {
         version: MODEL_VERSION,
         sha256: &sha,

@@ -140,7 +140,8 @@ mod tests {
         };
         assert_eq!(on(8), 1.0);
         assert!((on(5) - 0.4).abs() < 1e-6);
-        assert!((on(10) - 0.2).abs() < 1e-6);
+        assert!((on(10) - 0.6).abs() < 1e-6);
+        assert!((on(12) - 0.2).abs() < 1e-6);
         assert_eq!(on(1), 0.0);
         assert_eq!(on(14), 0.0);
     }

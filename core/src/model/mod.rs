@@ -3,8 +3,10 @@
 
 mod file;
 mod net;
+mod parity;
 mod scorer;
 
 pub use file::{sha256_hex, Calibration, ModelError, ModelFile, FORMAT};
 pub use net::{IntentNet, IntentNetConfig};
+pub use parity::parity_inputs;
 pub use scorer::{logits, tensors, IntentModel};
