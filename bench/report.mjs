@@ -61,6 +61,23 @@ The demo pages preload the wasm (\`<link rel="preload" as="fetch">\`), so its do
 the script's. Marks \`reshelf:init\`, \`reshelf:wasm-loaded\` and \`reshelf:ready\` are left in
 the page's User Timing for anyone to inspect.
 
+## Intent inference in the page
+
+\`intentNow()\`: the live session's features plus one forward pass of the Burn model (flex
+backend, compiled to wasm), ${r.inference.calls.toLocaleString('en')} calls after warm-up, in rounds of
+100. \`performance.now()\` resolves only ${f(r.inference.timer_resolution_us, 0)} µs in this (not
+cross-origin-isolated) page, too coarse to time one call, so the figures are per-call means of
+each round: p50 and p99 over rounds. A single slow call (GC, a timer) lifts its round's mean by
+1/100 of its excess, so the p99 here understates per-call tail latency.
+
+| | p50 | p99 |
+| --- | ---: | ---: |
+| per call, mean of a round of 100 | ${f(r.inference.round_mean_us.p50, 1)} µs | ${f(r.inference.round_mean_us.p99, 1)} µs |
+| model initialisation (decode the embedded weights) | ${f(r.init.model_init_ms.p50)} ms | ${f(r.init.model_init_ms.p99)} ms |
+
+Budgets: inference p50 ≤ 100 µs and p99 ≤ 500 µs — ${budget(r.inference.round_mean_us.p50 <= 100 && r.inference.round_mean_us.p99 <= 500)} (p99 as above);
+model initialisation ≤ 20 ms — ${budget(r.init.model_init_ms.p50 <= 20)}.
+
 ## Long tasks
 
 Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any page script:

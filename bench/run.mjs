@@ -49,6 +49,7 @@ async function initTimes(browser, url) {
         ready_after_dcl_ms: at('reshelf:ready') - nav.domContentLoadedEventEnd,
         init_to_ready_ms: at('reshelf:ready') - at('reshelf:init'),
         start_ms: at('reshelf:ready') - at('reshelf:wasm-loaded'),
+        model_init_ms: at('reshelf:model-ready') - at('reshelf:model-start'),
         long_tasks: window.__longTasks.length,
       };
     }));
@@ -60,6 +61,7 @@ async function initTimes(browser, url) {
     ready_after_dcl_ms: { p50: median(pick('ready_after_dcl_ms')), p99: quantile(pick('ready_after_dcl_ms'), 0.99) },
     init_to_ready_ms: { p50: median(pick('init_to_ready_ms')), p99: quantile(pick('init_to_ready_ms'), 0.99) },
     start_ms: { p50: median(pick('start_ms')), p99: quantile(pick('start_ms'), 0.99) },
+    model_init_ms: { p50: median(pick('model_init_ms')), p99: quantile(pick('model_init_ms'), 0.99) },
     long_tasks_during_load: Math.max(...pick('long_tasks')),
   };
 }
@@ -122,6 +124,43 @@ async function perEvent(browser, url) {
   return out;
 }
 
+/**
+ * Intent inference in the page: `intentNow()` computes the session's features and runs the
+ * Burn model (wasm, flex backend) synchronously. 2,000 calls after 200 warm-up calls; each is
+ * timed individually, so resolution is that of `performance.now()` in this context.
+ */
+async function inference(browser, url) {
+  const { page, context } = await openPage(browser);
+  await page.goto(`${url}/product/sho-01/`);
+  await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
+  const out = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    for (let i = 0; i < 200; i += 1) r.intentNow();
+    const each = [];
+    const rounds = [];
+    for (let k = 0; k < 20; k += 1) {
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i += 1) {
+        const a = performance.now();
+        r.intentNow();
+        each.push(performance.now() - a);
+      }
+      rounds.push(((performance.now() - t0) * 1000) / 100);
+    }
+    const sorted = (xs) => [...xs].sort((a, b) => a - b);
+    const q = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+    return {
+      calls: each.length,
+      round_mean_us: { p50: q(rounds, 0.5), p99: q(rounds, 0.99) },
+      per_call_us: { p50: q(each, 0.5) * 1000, p99: q(each, 0.99) * 1000 },
+      timer_resolution_us: Math.min(...each.filter((x) => x > 0)) * 1000,
+      score: r.intentNow(),
+    };
+  });
+  await context.close();
+  return out;
+}
+
 /** The scripted five-page journey of the end-to-end tests, watching for long tasks. */
 async function browsingSession(browser, url) {
   const { page, context } = await openPage(browser);
@@ -171,6 +210,7 @@ try {
     sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
     init: await initTimes(chrome.browser, server.url),
     per_event: await perEvent(chrome.browser, server.url),
+    inference: await inference(chrome.browser, server.url),
     browsing: await browsingSession(chrome.browser, server.url),
   };
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -1,7 +1,9 @@
 //! Purchase intent on the device: the embedded Burn model (or newer weights loaded from
 //! `modelUrl`) scoring the live session's features.
 
-use reshelf_core::features::{from_session, Calendar, Date, LiveContext, Month, PageStats};
+use reshelf_core::features::{
+    from_session, Calendar, Date, LiveContext, Month, PageStats, VisitorType,
+};
 use reshelf_core::model::{sha256_hex, IntentModel, ModelError};
 use reshelf_core::SessionState;
 
@@ -18,32 +20,40 @@ pub struct Intent {
     /// The latest score and the session it belongs to.
     pub score: Option<f32>,
     scored_session: String,
+    /// New/returning, read from storage once per session rather than on every scoring.
+    visitor: Option<(String, VisitorType)>,
 }
 
 impl Intent {
-    /// Decodes the embedded model. On failure the SDK runs without a score and says so once.
-    pub fn embedded(site: &str, calendar: Calendar) -> Self {
-        let model = match IntentModel::from_bytes(EMBEDDED) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                web_sys::console::warn_1(
-                    &format!("reshelf: intent model unavailable ({e}); the default layout is kept")
-                        .into(),
-                );
-                None
-            }
-        };
-        let mut stats = PageStats::default();
-        if let Some(m) = &model {
-            stats.priors = m.priors;
-        }
+    /// No model yet: [`Intent::load_embedded`] decodes it in a task of its own, so start-up
+    /// and model decoding are two short tasks rather than one long one.
+    pub fn new(site: &str, calendar: Calendar) -> Self {
         Self {
-            model,
-            stats,
+            model: None,
+            stats: PageStats::default(),
             calendar,
             site: site.to_string(),
             score: None,
             scored_session: String::new(),
+            visitor: None,
+        }
+    }
+
+    /// Decodes the embedded weights unless newer ones were loaded meanwhile. On failure the
+    /// SDK runs without a score (the default layout) and says so once.
+    pub fn load_embedded(&mut self) {
+        if self.model.is_some() {
+            return;
+        }
+        match IntentModel::from_bytes(EMBEDDED) {
+            Ok(m) => {
+                self.stats.priors = m.priors;
+                self.model = Some(m);
+            }
+            Err(e) => web_sys::console::warn_1(
+                &format!("reshelf: intent model unavailable ({e}); the default layout is kept")
+                    .into(),
+            ),
         }
     }
 
@@ -75,8 +85,9 @@ impl Intent {
 
     /// Scores the session as of `now`; returns the new score when it changed noticeably.
     pub fn rescore(&mut self, state: &SessionState, now: f64) -> Option<f32> {
-        let model = self.model.as_ref()?;
+        self.model.as_ref()?;
         let ctx = self.context(&state.session_id, now);
+        let model = self.model.as_ref()?;
         let features = from_session(state, &self.stats, &ctx, now);
         let score = model.score(&features.to_input());
         let changed = self.scored_session != state.session_id
@@ -91,7 +102,7 @@ impl Intent {
         self.score.filter(|_| self.scored_session == session_id)
     }
 
-    fn context(&self, session_id: &str, now: f64) -> LiveContext {
+    fn context(&mut self, session_id: &str, now: f64) -> LiveContext {
         let d = js_sys::Date::new(&now.into());
         let today = Date {
             year: d.get_full_year() as i32,
@@ -102,7 +113,18 @@ impl Intent {
             month: Month(d.get_month() as u8),
             weekend: matches!(d.get_day(), 0 | 6),
             special_day: self.calendar.closeness(today),
-            visitor: visitor_type(&self.site, session_id),
+            visitor: self.visitor_for(session_id),
+        }
+    }
+
+    fn visitor_for(&mut self, session_id: &str) -> VisitorType {
+        match &self.visitor {
+            Some((id, v)) if id == session_id => *v,
+            _ => {
+                let v = visitor_type(&self.site, session_id);
+                self.visitor = Some((session_id.to_string(), v));
+                v
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct Runtime {
     pub intent: Intent,
     persist_timer: Option<Timeout>,
     score_timer: Option<Timeout>,
+    score_due: f64,
+    model_timer: Option<Timeout>,
     me: Weak<RefCell<Runtime>>,
 }
 
@@ -42,6 +44,8 @@ impl Runtime {
                 intent,
                 persist_timer: None,
                 score_timer: None,
+                score_due: 0.0,
+                model_timer: None,
                 me: me.clone(),
             })
         })
@@ -70,12 +74,46 @@ impl Runtime {
     }
 
     /// Re-scores after a quiet moment; each new meaningful event pushes the moment back.
-    fn schedule_score(&mut self) {
+    /// Only a timestamp is written per event: the one pending timer re-arms itself for the
+    /// remainder when it fires early, so a burst of events creates no timers.
+    fn schedule_score(&mut self, t: f64) {
+        self.score_due = t + f64::from(SCORE_DEBOUNCE_MS);
+        if self.score_timer.is_none() {
+            self.arm_score_timer(SCORE_DEBOUNCE_MS);
+        }
+    }
+
+    fn arm_score_timer(&mut self, delay_ms: u32) {
         let me = self.me.clone();
-        self.score_timer = Some(Timeout::new(SCORE_DEBOUNCE_MS, move || {
-            if let Some(rt) = me.upgrade() {
+        self.score_timer = Some(Timeout::new(delay_ms, move || {
+            let Some(rt) = me.upgrade() else { return };
+            let early = rt.try_borrow_mut().ok().and_then(|mut r| {
+                let wait = r.score_due - now();
+                if wait > 1.0 {
+                    r.arm_score_timer(wait.ceil() as u32);
+                    Some(())
+                } else {
+                    None
+                }
+            });
+            if early.is_none() {
                 score_now(&rt);
             }
+        }));
+    }
+
+    /// Decodes the embedded model in its own task after start-up, then scores.
+    pub fn load_model_soon(&mut self) {
+        let me = self.me.clone();
+        self.model_timer = Some(Timeout::new(0, move || {
+            let Some(rt) = me.upgrade() else { return };
+            if let Ok(mut r) = rt.try_borrow_mut() {
+                r.model_timer = None;
+                mark("reshelf:model-start");
+                r.intent.load_embedded();
+                mark("reshelf:model-ready");
+            }
+            score_now(&rt);
         }));
     }
 
@@ -99,6 +137,7 @@ impl Runtime {
     /// Stops timers and listeners (the capture handles are dropped by the owner).
     pub fn shut_down(&mut self) {
         self.score_timer = None;
+        self.model_timer = None;
         self.persist_now();
         self.emitter.clear();
     }
@@ -130,7 +169,7 @@ pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
     }
     guard.schedule_persist();
     if meaningful {
-        guard.schedule_score();
+        guard.schedule_score(t);
     }
     let on_event = guard.emitter.targets(Topic::Event);
     let on_session = guard.emitter.targets(Topic::Session);
@@ -185,5 +224,12 @@ pub fn score_now(rt: &Shared) {
         let _ = Reflect::set(&o, &"score".into(), &f64::from(score).into());
         let _ = Reflect::set(&o, &"model_version".into(), &version.into());
         call_all(&targets, &o.into());
+    }
+}
+
+/// A User Timing mark, so start-up phases show in the page's performance tools.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }

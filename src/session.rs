@@ -39,7 +39,7 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     };
     let stored = store.as_ref().and_then(Store::load);
     let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
-    let intent = Intent::embedded(&options.site, options.calendar());
+    let intent = Intent::new(&options.site, options.calendar());
     let rt = Runtime::new(tracker, store, intent);
 
     let path = window.location().pathname().unwrap_or_default();
@@ -55,7 +55,9 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         r.persist_now();
     }
     let capture = Capture::install(&window, &document, &rt)?;
-    score_now(&rt);
+    if let Ok(mut r) = rt.try_borrow_mut() {
+        r.load_model_soon();
+    }
     Ok(Session {
         rt,
         capture: Some(capture),
@@ -111,6 +113,15 @@ impl Session {
         }
         score_now(&self.rt);
         Ok(())
+    }
+
+    /// Scores the session now and returns the calibrated purchase probability (`null` without
+    /// a model), for apps that need the score at a moment of their choosing.
+    #[wasm_bindgen(js_name = intentNow)]
+    pub fn intent_now(&self) -> Option<f32> {
+        score_now(&self.rt);
+        let rt = self.rt.try_borrow().ok()?;
+        rt.intent.current(&rt.tracker.state().session_id)
     }
 
     /// Subscribes to `event`, `session`, `intent` or `error`; returns an id for `off()`.

@@ -85,6 +85,8 @@ export declare class Reshelf {
   readonly error: string | null;
   state(): SessionSnapshot | null;
   track(name: string, props?: Record<string, unknown>): boolean;
+  /** Scores the session now: calibrated purchase probability, or null without a model. */
+  intentNow(): number | null;
   on<K extends keyof EventPayloads>(topic: K, callback: (payload: EventPayloads[K]) => void): () => void;
   newSession(): void;
   shutdown(): void;

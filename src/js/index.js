@@ -114,6 +114,11 @@ export class Reshelf {
     }, false);
   }
 
+  /** Scores the session now; the calibrated purchase probability, or null without a model. */
+  intentNow() {
+    return this.#guard(() => this.#session.intentNow() ?? null, null);
+  }
+
   /** Subscribes to 'event', 'session' or 'error'; returns a function that unsubscribes. */
   on(topic, callback) {
     const noop = () => {};

@@ -61,7 +61,19 @@ pub fn from_session(
     ctx: &LiveContext,
     now: f64,
 ) -> SessionFeatures {
-    let snap = state.snapshot(now);
+    // Only the per-kind totals are needed, not a whole snapshot: this runs on every scoring.
+    let now = if now.is_finite() {
+        now.max(state.last_t)
+    } else {
+        state.last_t
+    };
+    let mut time_ms = state.time_ms;
+    if let Some(p) = &state.current_page {
+        if let Some(since) = p.visible_since {
+            *time_ms.get_mut(p.page.kind()) += now - since;
+        }
+    }
+    let views = state.page_views;
     let visited = state
         .pages
         .iter()
@@ -90,12 +102,12 @@ pub fn from_session(
     let avg = |x: f32| if n > 0.0 { x / n } else { 0.0 };
     let secs = |ms: f64| (ms / 1000.0).max(0.0) as f32;
     SessionFeatures {
-        administrative: snap.page_views.administrative as f32,
-        administrative_duration: secs(snap.time_ms.administrative),
-        informational: snap.page_views.informational as f32,
-        informational_duration: secs(snap.time_ms.informational),
-        product_related: snap.page_views.product_related as f32,
-        product_related_duration: secs(snap.time_ms.product_related),
+        administrative: views.administrative as f32,
+        administrative_duration: secs(time_ms.administrative),
+        informational: views.informational as f32,
+        informational_duration: secs(time_ms.informational),
+        product_related: views.product_related as f32,
+        product_related_duration: secs(time_ms.product_related),
         bounce_rate: avg(sum.bounce_rate),
         exit_rate: avg(sum.exit_rate),
         page_value: avg(sum.page_value),
