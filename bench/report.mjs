@@ -32,6 +32,20 @@ quality 11. The script-tag row is everything a storefront page downloads for res
 | --- | ---: | ---: | ---: |
 ${sizeRows}
 
+### What the intent model costs in payload
+
+| | raw | gzip | brotli |
+| --- | ---: | ---: | ---: |
+| wasm without the model (commit ${r.before_burn.commit}) | ${kb(r.before_burn.wasm.raw)} | ${kb(r.before_burn.wasm.gzip)} | ${kb(r.before_burn.wasm.brotli)} |
+| wasm with Burn (flex backend, inference only) and the weights | ${kb(r.sizes['reshelf_wasm_bg.wasm'].raw)} | ${kb(r.sizes['reshelf_wasm_bg.wasm'].gzip)} | ${kb(r.sizes['reshelf_wasm_bg.wasm'].brotli)} |
+| **added by Burn and the weights** | **${kb(r.sizes['reshelf_wasm_bg.wasm'].raw - r.before_burn.wasm.raw)}** | **${kb(r.sizes['reshelf_wasm_bg.wasm'].gzip - r.before_burn.wasm.gzip)}** | ${kb(r.sizes['reshelf_wasm_bg.wasm'].brotli - r.before_burn.wasm.brotli)} |
+| of which the weights file (\`models/intent.bin\`) | ${kb(r.weights_bytes)} | | |
+
+Burn is built with \`default-features = false, features = ["flex"]\` (no std, no SIMD, no
+rayon), the crate with \`opt-level = "z"\`, LTO, one codegen unit and \`panic = "abort"\`, then
+\`wasm-opt -Oz\`. Most of the added size is Burn's tensor-op dispatch for the flex backend,
+which is linked whole; the whole-SDK gzip budget (200 KB) is not met with Burn in the bundle.
+
 ## Per-event cost in the page
 
 ${pe.events.toLocaleString('en')} synthetic events (clicks on product tiles, scroll events,

@@ -208,6 +208,8 @@ try {
       node: process.version,
     },
     sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
+    before_burn: JSON.parse(readFileSync(join(ROOT, 'bench/before-burn.json'), 'utf8')),
+    weights_bytes: readFileSync(join(ROOT, 'models/intent.bin')).length,
     init: await initTimes(chrome.browser, server.url),
     per_event: await perEvent(chrome.browser, server.url),
     inference: await inference(chrome.browser, server.url),
