@@ -10,6 +10,7 @@ pub mod hash;
 pub mod limits;
 pub mod model;
 pub mod page;
+pub mod policy;
 mod rage;
 pub mod rng;
 pub mod session;

@@ -13,11 +13,13 @@ use crate::limits::{
 };
 use crate::page::{PageKind, PageType};
 use crate::rage::RageWindow;
+use crate::policy::decision::{Decision, MAX_DECISIONS};
+use crate::policy::interest::{band_of, Decayed, PRICE_BANDS, W_CART, W_CLICK, W_DWELL_PER_S, W_DWELL_MAX};
 use crate::text::clean_id;
 
 /// Bumped whenever the persisted shape changes; a stored state of another version is not
 /// resumed (a fresh session starts instead of misreading old data).
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 /// A count or duration per page kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -54,6 +56,12 @@ pub struct ItemStats {
     pub visible_since: Option<f64>,
     /// Elements with this id currently visible (markup may repeat an id).
     pub visible_count: u32,
+    /// Visible stretches of at least [`SEEN_AFTER_MS`].
+    #[serde(default)]
+    pub seen_count: u32,
+    /// Bought in this session (it was in the cart at a purchase).
+    #[serde(default)]
+    pub purchased: bool,
 }
 
 /// Engagement with one category.
@@ -63,6 +71,9 @@ pub struct CategoryStats {
     pub add_to_cart: u32,
     pub dwell_ms: f64,
     pub items_seen: u32,
+    /// Recency-weighted engagement (see [`crate::policy::interest`]).
+    #[serde(default)]
+    pub affinity: Decayed,
 }
 
 /// The page being viewed now.
@@ -114,6 +125,12 @@ pub struct SessionState {
     pub custom: BTreeMap<String, u64>,
     /// Keys refused because a cap was reached.
     pub dropped: u64,
+    /// Recency-weighted engagement per price band (see [`crate::policy::interest`]).
+    #[serde(default)]
+    pub price_bands: [Decayed; PRICE_BANDS],
+    /// Rearrangement decisions taken (or, in the control arm, withheld), most recent last.
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
     rage: RageWindow,
 }
 
@@ -140,6 +157,8 @@ impl SessionState {
             categories: BTreeMap::new(),
             custom: BTreeMap::new(),
             dropped: 0,
+            price_bands: Default::default(),
+            decisions: Vec::new(),
             rage: RageWindow::default(),
         }
     }
@@ -159,8 +178,9 @@ impl SessionState {
             EventKind::Scroll { depth } => self.scroll(*depth),
             EventKind::ItemVisible { item } => self.item_visible(t, item),
             EventKind::ItemHidden { id } => self.item_hidden(t, id),
-            EventKind::AddToCart { item } => self.add_to_cart(item.as_ref()),
+            EventKind::AddToCart { item } => self.add_to_cart(t, item.as_ref()),
             EventKind::Purchase { value } => {
+                self.mark_cart_purchased();
                 self.purchases += 1;
                 if let Some(v) = value.filter(|v| v.is_finite() && *v > 0.0) {
                     self.purchase_value += v;
@@ -240,8 +260,9 @@ impl SessionState {
         }
         let action = action.as_deref().and_then(clean_id);
         match action.as_deref() {
-            Some("add_to_cart") => return self.add_to_cart(item.as_ref()),
+            Some("add_to_cart") => return self.add_to_cart(t, item.as_ref()),
             Some("purchase") => {
+                self.mark_cart_purchased();
                 self.purchases += 1;
                 return;
             }
@@ -252,21 +273,49 @@ impl SessionState {
             self.item_clicks += 1;
             if let Some((stats, category)) = self.item_entry(item) {
                 stats.clicks += 1;
+                let price = stats.price;
                 if let Some(c) = category {
-                    self.categories.entry(c).or_default().clicks += 1;
+                    let cat = self.categories.entry(c).or_default();
+                    cat.clicks += 1;
+                    cat.affinity.add(t, W_CLICK);
                 }
+                self.engage_band(t, price, W_CLICK);
             }
         }
     }
 
-    fn add_to_cart(&mut self, item: Option<&ItemRef>) {
+    fn add_to_cart(&mut self, t: f64, item: Option<&ItemRef>) {
         self.add_to_cart += 1;
         if let Some((stats, category)) = item.and_then(|i| self.item_entry(i)) {
             stats.add_to_cart += 1;
+            let price = stats.price;
             if let Some(c) = category {
-                self.categories.entry(c).or_default().add_to_cart += 1;
+                let cat = self.categories.entry(c).or_default();
+                cat.add_to_cart += 1;
+                cat.affinity.add(t, W_CART);
             }
+            self.engage_band(t, price, W_CART);
         }
+    }
+
+    fn engage_band(&mut self, t: f64, price: Option<f64>, weight: f64) {
+        if let Some(band) = price.map(band_of) {
+            self.price_bands[band].add(t, weight);
+        }
+    }
+
+    fn mark_cart_purchased(&mut self) {
+        for stats in self.items.values_mut().filter(|s| s.add_to_cart > 0) {
+            stats.purchased = true;
+        }
+    }
+
+    /// Appends a decision to the log (bounded: the oldest go first).
+    pub fn record_decision(&mut self, decision: Decision) {
+        if self.decisions.len() >= MAX_DECISIONS {
+            self.decisions.remove(0);
+        }
+        self.decisions.push(decision);
     }
 
     fn scroll(&mut self, depth: f64) {
@@ -310,11 +359,20 @@ impl SessionState {
         stats.dwell_ms += span;
         let newly_seen = !stats.seen && span >= SEEN_AFTER_MS;
         stats.seen |= newly_seen;
+        stats.seen_count += u32::from(span >= SEEN_AFTER_MS);
+        let weight = (span / 1000.0 * W_DWELL_PER_S).min(W_DWELL_MAX);
+        let price = stats.price;
         if let Some(c) = stats.category.clone() {
             if let Some(cat) = self.categories.get_mut(&c) {
                 cat.dwell_ms += span;
                 cat.items_seen += u32::from(newly_seen);
+                if span >= SEEN_AFTER_MS {
+                    cat.affinity.add(t, weight);
+                }
             }
+        }
+        if span >= SEEN_AFTER_MS {
+            self.engage_band(t, price, weight);
         }
     }
 
