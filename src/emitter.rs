@@ -14,6 +14,8 @@ pub enum Topic {
     Session,
     /// The purchase-intent score changed: `{ score, model_version }`.
     Intent,
+    /// A rearrangement decision was taken (or, in control, withheld).
+    Decision,
     /// A call was refused (e.g. `track()` with bad props): `{ message }`.
     Error,
 }
@@ -25,6 +27,7 @@ impl Topic {
             "session" => Ok(Topic::Session),
             "error" => Ok(Topic::Error),
             "intent" => Ok(Topic::Intent),
+            "decision" => Ok(Topic::Decision),
             other => Err(Error::UnknownTopic(other.to_string())),
         }
     }

@@ -11,6 +11,8 @@ pub enum Error {
     Options(String),
     /// A `track()` call that was refused; nothing was stored.
     Track(String),
+    /// A framework-mode call with arguments of the wrong shape.
+    Usage(String),
     /// Weights from `modelUrl` were refused; the current model stays.
     Model(String),
     /// `on()` with an event name the SDK does not emit.
@@ -27,9 +29,10 @@ impl fmt::Display for Error {
             Error::Options(m) => write!(f, "reshelf.init: {m}"),
             Error::Track(m) => write!(f, "reshelf.track: {m}"),
             Error::Model(m) => write!(f, "reshelf: {m}"),
+            Error::Usage(m) => write!(f, "reshelf.{m}"),
             Error::UnknownTopic(t) => write!(
                 f,
-                "reshelf.on: unknown event {t:?} (expected one of: event, session, intent, error)"
+                "reshelf.on: unknown event {t:?} (expected one of: event, session, intent, decision, error)"
             ),
             Error::Unsupported(what) => write!(f, "reshelf: this page has no {what}"),
             Error::ShutDown => write!(f, "reshelf: the instance was shut down"),

@@ -5,8 +5,10 @@
 //! wraps these exports so that nothing the SDK does can throw into the page.
 #![forbid(unsafe_code)]
 
+mod apply;
 mod capture;
 mod clock;
+mod decide;
 mod dom;
 mod emitter;
 mod errors;

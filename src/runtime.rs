@@ -10,6 +10,7 @@ use reshelf_core::{Event, EventKind, Tracker};
 use wasm_bindgen::JsValue;
 
 use crate::clock::now;
+use crate::decide::{run_round, Decider};
 use crate::emitter::{call_all, Emitter, Topic};
 use crate::intent::Intent;
 use crate::store::Store;
@@ -27,6 +28,9 @@ pub struct Runtime {
     pub emitter: Emitter,
     pub store: Option<Store>,
     pub intent: Intent,
+    pub decider: Decider,
+    /// The shopper clicked on this document (variants then stop changing in place).
+    pub clicked_on_page: bool,
     persist_timer: Option<Timeout>,
     score_timer: Option<Timeout>,
     score_due: f64,
@@ -35,13 +39,15 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(tracker: Tracker, store: Option<Store>, intent: Intent) -> Shared {
+    pub fn new(tracker: Tracker, store: Option<Store>, intent: Intent, decider: Decider) -> Shared {
         Rc::new_cyclic(|me| {
             RefCell::new(Runtime {
                 tracker,
                 emitter: Emitter::default(),
                 store,
                 intent,
+                decider,
+                clicked_on_page: false,
                 persist_timer: None,
                 score_timer: None,
                 score_due: 0.0,
@@ -159,6 +165,7 @@ pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
     let mut meaningful = false;
     for kind in kinds {
         meaningful |= affects_intent(&kind);
+        guard.clicked_on_page |= matches!(kind, EventKind::Click { .. });
         let event = Event::new(t, kind);
         if guard.tracker.apply(&event).new_session {
             new_sessions.push(guard.tracker.state().session_id.clone());
@@ -225,6 +232,7 @@ pub fn score_now(rt: &Shared) {
         let _ = Reflect::set(&o, &"model_version".into(), &version.into());
         call_all(&targets, &o.into());
     }
+    run_round(rt);
 }
 
 /// A User Timing mark, so start-up phases show in the page's performance tools.

@@ -6,8 +6,10 @@ use reshelf_core::{EventKind, Tracker};
 use wasm_bindgen::prelude::*;
 use web_sys::VisibilityState;
 
+use crate::apply::read_policy;
 use crate::capture::Capture;
 use crate::clock::{now, random_seed};
+use crate::decide::{rank_for_app, variant_for_app, Decider};
 use crate::emitter::{call_all, Topic};
 use crate::errors::Error;
 use crate::intent::Intent;
@@ -16,6 +18,8 @@ use crate::options::Options;
 use crate::runtime::{dispatch, score_now, session_payload, Runtime, Shared};
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
+use crate::visitor::visitor_id;
+use reshelf_core::policy::{assign_arm, Arm, SlotItem};
 
 /// A running reshelf instance on this page.
 #[wasm_bindgen]
@@ -29,6 +33,11 @@ pub struct Session {
 /// this page view.
 #[wasm_bindgen]
 pub fn start(options: JsValue) -> Result<Session, JsValue> {
+    let policy_value = if options.is_object() {
+        Reflect::get(&options, &"policy".into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
     let options = Options::from_js(&options)?;
     let window = web_sys::window().ok_or(Error::Unsupported("window"))?;
     let document = window.document().ok_or(Error::Unsupported("document"))?;
@@ -40,7 +49,9 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     let stored = store.as_ref().and_then(Store::load);
     let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
     let intent = Intent::new(&options.site, options.calendar());
-    let rt = Runtime::new(tracker, store, intent);
+    let arm = assign_arm(&visitor_id(&options.site), &options.site, options.holdout);
+    let decider = Decider::new(arm, read_policy(&policy_value, &document));
+    let rt = Runtime::new(tracker, store, intent, decider);
 
     let path = window.location().pathname().unwrap_or_default();
     let mut first = vec![EventKind::PageView {
@@ -80,6 +91,12 @@ impl Session {
         let _ = Reflect::set(&value, &"intent".into(), &intent);
         let version = rt.intent.version().map_or(JsValue::NULL, JsValue::from);
         let _ = Reflect::set(&value, &"model_version".into(), &version);
+        let arm = if rt.decider.arm == Arm::Control {
+            "control"
+        } else {
+            "treatment"
+        };
+        let _ = Reflect::set(&value, &"arm".into(), &arm.into());
         Ok(value)
     }
 
@@ -124,7 +141,39 @@ impl Session {
         rt.intent.current(&rt.tracker.state().session_id)
     }
 
-    /// Subscribes to `event`, `session`, `intent` or `error`; returns an id for `off()`.
+    /// Framework mode: the order (indices) for a slot the app renders itself. Nothing on the
+    /// page is touched; the control arm gets the original order. `items` are
+    /// `{ id, category?, price? }`, at most 1,000.
+    pub fn rank(&self, slot: &str, items: JsValue) -> Result<Vec<u32>, JsValue> {
+        let items: Vec<SlotItem> = serde_wasm_bindgen::from_value(items).map_err(|e| {
+            Error::Usage(format!(
+                "rank: items must be [{{ id, category?, price? }}] ({e})"
+            ))
+        })?;
+        if items.len() > crate::apply::MAX_SLOT_ITEMS {
+            return Err(Error::Usage(format!(
+                "rank: {} items; at most 1000 are ranked",
+                items.len()
+            ))
+            .into());
+        }
+        Ok(rank_for_app(&self.rt, slot, &items)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect())
+    }
+
+    /// Framework mode: the variant to render for a section offering `offered` (names), or
+    /// `undefined` to keep the default. Always `undefined` in the control arm.
+    pub fn variant(&self, section: &str, offered: JsValue) -> Result<Option<String>, JsValue> {
+        let offered: Vec<String> = serde_wasm_bindgen::from_value(offered).map_err(|e| {
+            Error::Usage(format!("variant: offered must be an array of names ({e})"))
+        })?;
+        Ok(variant_for_app(&self.rt, section, &offered))
+    }
+
+    /// Subscribes to `event`, `session`, `intent`, `decision` or `error`; returns an id for
+    /// `off()`.
     pub fn on(&self, topic: &str, callback: Function) -> Result<u32, JsValue> {
         let topic = Topic::parse(topic)?;
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;

@@ -22,3 +22,20 @@ pub fn visitor_type(site: &str, session_id: &str) -> VisitorType {
         }
     }
 }
+
+/// A random first-party visitor id (created on first use), the key of the holdout arm.
+pub fn visitor_id(site: &str) -> String {
+    let key = format!("reshelf:visitor:{site}");
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(&key).ok().flatten())
+    {
+        return id;
+    }
+    let id = reshelf_core::rng::SplitMix64::new(crate::clock::random_seed()).next_id();
+    if let Some(s) = storage {
+        let _ = s.set_item(&key, &id);
+    }
+    id
+}

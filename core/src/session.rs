@@ -12,9 +12,11 @@ use crate::limits::{
     MAX_CATEGORIES, MAX_CUSTOM_NAMES, MAX_ID_BYTES, MAX_ITEMS, MAX_PAGE_HISTORY, SEEN_AFTER_MS,
 };
 use crate::page::{PageKind, PageType};
-use crate::rage::RageWindow;
 use crate::policy::decision::{Decision, MAX_DECISIONS};
-use crate::policy::interest::{band_of, Decayed, PRICE_BANDS, W_CART, W_CLICK, W_DWELL_PER_S, W_DWELL_MAX};
+use crate::policy::interest::{
+    band_of, Decayed, PRICE_BANDS, W_CART, W_CLICK, W_DWELL_MAX, W_DWELL_PER_S,
+};
+use crate::rage::RageWindow;
 use crate::text::clean_id;
 
 /// Bumped whenever the persisted shape changes; a stored state of another version is not

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::limits::SEEN_AFTER_MS;
 use crate::page::PageType;
+use crate::policy::Decision;
 use crate::session::{CategoryStats, PageRecord, PerKind, SessionState};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -42,6 +43,7 @@ pub struct Snapshot {
     pub categories: BTreeMap<String, CategorySnapshot>,
     pub custom_events: BTreeMap<String, u64>,
     pub dropped: u64,
+    pub decisions: Vec<Decision>,
 }
 
 impl SessionState {
@@ -106,6 +108,7 @@ impl SessionState {
             categories,
             custom_events: self.custom.clone(),
             dropped: self.dropped,
+            decisions: self.decisions.clone(),
         }
     }
 }

@@ -59,6 +59,11 @@ impl Tracker {
         applied
     }
 
+    /// Logs a rearrangement decision in the current session.
+    pub fn record_decision(&mut self, decision: crate::policy::Decision) {
+        self.state.record_decision(decision);
+    }
+
     /// Ends the session now and starts a fresh one (e.g. the shopper signed out).
     pub fn restart(&mut self, now: f64) {
         self.state = SessionState::new(self.rng.next_id(), now);

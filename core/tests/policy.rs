@@ -5,12 +5,17 @@ use proptest::prelude::*;
 use reshelf_core::events::{Event, EventKind, ItemRef};
 use reshelf_core::policy::rank::moved;
 use reshelf_core::policy::{
-    assign_arm, choose_variant, personalisation_strength, rank, Arm, Interest, Signals, SlotItem, VariantPolicy,
+    assign_arm, choose_variant, personalisation_strength, rank, Arm, Interest, Signals, SlotItem,
+    VariantPolicy,
 };
 use reshelf_core::{PageType, Tracker};
 
 fn item(id: &str, category: &str, price: f64) -> SlotItem {
-    SlotItem { id: id.into(), category: Some(category.into()), price: Some(price) }
+    SlotItem {
+        id: id.into(),
+        category: Some(category.into()),
+        price: Some(price),
+    }
 }
 
 fn shelf() -> Vec<SlotItem> {
@@ -46,7 +51,13 @@ fn no_interest_keeps_the_page_order() {
 #[test]
 fn browsing_bags_brings_bags_forward() {
     let mut tr = Tracker::new(1, 0.0);
-    tr.apply(&Event::new(0.0, EventKind::PageView { page: PageType::Category, path_hash: 1 }));
+    tr.apply(&Event::new(
+        0.0,
+        EventKind::PageView {
+            page: PageType::Category,
+            path_hash: 1,
+        },
+    ));
     for (i, id) in ["bag-7", "bag-8", "bag-9"].iter().enumerate() {
         tr.apply(&click(1000.0 * i as f64, id, "bags", 47.0));
     }
@@ -55,7 +66,11 @@ fn browsing_bags_brings_bags_forward() {
     let order = rank(&items, &interest, personalisation_strength(Some(0.5)));
     let ids: Vec<&str> = order.iter().map(|&i| items[i].id.as_str()).collect();
     assert_eq!(&ids[..2], &["bag-1", "bag-2"], "{ids:?}");
-    assert_eq!(&ids[2..], &["sho-1", "jac-1", "sho-2", "hat-1"], "the rest keep their order");
+    assert_eq!(
+        &ids[2..],
+        &["sho-1", "jac-1", "sho-2", "hat-1"],
+        "the rest keep their order"
+    );
 }
 
 #[test]
@@ -63,7 +78,13 @@ fn items_in_the_cart_sink() {
     let mut tr = Tracker::new(1, 0.0);
     tr.apply(&Event::new(
         0.0,
-        EventKind::AddToCart { item: Some(ItemRef::new("sho-1").with_category("shoes").with_price(59.0)) },
+        EventKind::AddToCart {
+            item: Some(
+                ItemRef::new("sho-1")
+                    .with_category("shoes")
+                    .with_price(59.0),
+            ),
+        },
     ));
     let interest = Interest::from_session(tr.state(), 1.0);
     let order = rank(&shelf(), &interest, 1.0);
@@ -78,11 +99,18 @@ fn interest_fades_with_time() {
     let fresh = Interest::from_session(tr.state(), 0.0);
     let old = Interest::from_session(tr.state(), 1_500_000.0);
     assert_eq!(fresh.categories["hats"], 1.0, "normalised to the strongest");
-    assert_eq!(old.categories["hats"], 1.0, "still the strongest 25 minutes later");
+    assert_eq!(
+        old.categories["hats"], 1.0,
+        "still the strongest 25 minutes later"
+    );
     tr.apply(&click(1_500_000.0, "jac-9", "jackets", 129.0));
     let now = Interest::from_session(tr.state(), 1_500_000.0);
     let want = 0.5f64.powf(2.5);
-    assert!((now.categories["hats"] - want).abs() < 1e-6, "two and a half half-lives: {:?}", now.categories);
+    assert!(
+        (now.categories["hats"] - want).abs() < 1e-6,
+        "two and a half half-lives: {:?}",
+        now.categories
+    );
 }
 
 #[test]
@@ -101,18 +129,47 @@ fn variants_follow_the_first_matching_rule_the_page_offers() {
     )
     .unwrap();
     let rules = &policy["hero"];
-    let offered = vec!["default".to_string(), "free-shipping".into(), "discovery".into()];
-    let s = |intent, cart| Signals { intent: Some(intent), cart, product_pages: 3 };
-    assert_eq!(choose_variant(rules, &s(0.5, 1), &offered).as_deref(), Some("free-shipping"));
-    assert_eq!(choose_variant(rules, &s(0.05, 0), &offered).as_deref(), Some("discovery"));
-    assert_eq!(choose_variant(rules, &s(0.2, 0), &offered), None, "no rule: default content");
-    let no_intent = Signals { intent: None, cart: 2, product_pages: 0 };
-    assert_eq!(choose_variant(rules, &no_intent, &offered), None, "intent rules need a score");
+    let offered = vec![
+        "default".to_string(),
+        "free-shipping".into(),
+        "discovery".into(),
+    ];
+    let s = |intent, cart| Signals {
+        intent: Some(intent),
+        cart,
+        product_pages: 3,
+    };
+    assert_eq!(
+        choose_variant(rules, &s(0.5, 1), &offered).as_deref(),
+        Some("free-shipping")
+    );
+    assert_eq!(
+        choose_variant(rules, &s(0.05, 0), &offered).as_deref(),
+        Some("discovery")
+    );
+    assert_eq!(
+        choose_variant(rules, &s(0.2, 0), &offered),
+        None,
+        "no rule: default content"
+    );
+    let no_intent = Signals {
+        intent: None,
+        cart: 2,
+        product_pages: 0,
+    };
+    assert_eq!(
+        choose_variant(rules, &no_intent, &offered),
+        None,
+        "intent rules need a score"
+    );
 }
 
 #[test]
 fn malformed_policies_are_refused_by_the_parser() {
-    assert!(serde_json::from_str::<VariantPolicy>(r#"{"hero":[{"variant":"x","when":{"min_intnt":1}}]}"#).is_err());
+    assert!(serde_json::from_str::<VariantPolicy>(
+        r#"{"hero":[{"variant":"x","when":{"min_intnt":1}}]}"#
+    )
+    .is_err());
     assert!(serde_json::from_str::<VariantPolicy>(r#"{"hero":{"variant":"x"}}"#).is_err());
 }
 
@@ -127,10 +184,22 @@ fn holdout_is_sticky() {
 
 fn slot_items() -> impl Strategy<Value = Vec<SlotItem>> {
     proptest::collection::vec(
-        ("[a-e]{1,2}", proptest::option::of("[xyz]"), proptest::option::of(prop_oneof![0.0..500.0f64, Just(f64::NAN)])),
+        (
+            "[a-e]{1,2}",
+            proptest::option::of("[xyz]"),
+            proptest::option::of(prop_oneof![0.0..500.0f64, Just(f64::NAN)]),
+        ),
         0..60,
     )
-    .prop_map(|v| v.into_iter().map(|(id, category, price)| SlotItem { id, category, price }).collect())
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(id, category, price)| SlotItem {
+                id,
+                category,
+                price,
+            })
+            .collect()
+    })
 }
 
 fn interest() -> impl Strategy<Value = Interest> {
@@ -139,7 +208,11 @@ fn interest() -> impl Strategy<Value = Interest> {
         proptest::array::uniform5(0.0..1.0f64),
         proptest::collection::btree_set("[a-e]{1,2}", 0..4),
     )
-        .prop_map(|(categories, bands, sunk)| Interest { categories, bands, sunk })
+        .prop_map(|(categories, bands, sunk)| Interest {
+            categories,
+            bands,
+            sunk,
+        })
 }
 
 proptest! {

@@ -18,8 +18,32 @@ export interface Options {
   modelSha256?: string;
   /** The model version the file must hold (see models/model.json). */
   modelVersion?: string;
+  /** Variant policy: section name → rules (see README); default: the page's
+   *  <script type="application/json" data-reshelf-policy>. */
+  policy?: Record<string, Array<{ variant: string; when?: VariantConditions }>>;
   /** Where the .wasm is served from. Default: next to this module. */
   wasmUrl?: string | URL;
+}
+
+export interface VariantConditions {
+  min_intent?: number;
+  max_intent?: number;
+  min_cart?: number;
+  max_cart?: number;
+  min_product_pages?: number;
+}
+
+export interface Decision {
+  t: number;
+  arm: 'treatment' | 'control';
+  model_version: string | null;
+  applied: boolean;
+  kind: 'slot' | 'variant';
+  slot?: string;
+  items?: number;
+  moved?: number;
+  section?: string;
+  variant?: string;
 }
 
 export interface PerKind<T> {
@@ -71,12 +95,15 @@ export interface SessionSnapshot {
   /** Calibrated probability that this session ends in a purchase; null without a model. */
   intent: number | null;
   model_version: string | null;
+  arm: 'treatment' | 'control';
+  decisions: Decision[];
 }
 
 export interface EventPayloads {
   event: { type: string; t: number };
   session: { session_id: string };
   intent: { score: number; model_version: string };
+  decision: Decision;
   error: { message: string };
 }
 
@@ -87,6 +114,10 @@ export declare class Reshelf {
   track(name: string, props?: Record<string, unknown>): boolean;
   /** Scores the session now: calibrated purchase probability, or null without a model. */
   intentNow(): number | null;
+  /** Framework mode: the items in the order to render (the page is not touched). */
+  rank<T extends { id: string; category?: string; price?: number }>(slot: string, items: T[]): T[];
+  /** Framework mode: the variant to render, or null for the default. */
+  variant(section: string, offered: string[]): string | null;
   on<K extends keyof EventPayloads>(topic: K, callback: (payload: EventPayloads[K]) => void): () => void;
   newSession(): void;
   shutdown(): void;

@@ -3,7 +3,7 @@
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
 
-const TOPICS = new Set(['event', 'session', 'intent', 'error']);
+const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
 let booting = null;
 let wasmLoaded = null;
 let warned = false;
@@ -117,6 +117,21 @@ export class Reshelf {
   /** Scores the session now; the calibrated purchase probability, or null without a model. */
   intentNow() {
     return this.#guard(() => this.#session.intentNow() ?? null, null);
+  }
+
+  /**
+   * Framework mode: `items` ({ id, category?, price? }) in the order to render for `slot`.
+   * The page is not touched; the control arm (and any failure) gets `items` as given.
+   */
+  rank(slot, items) {
+    if (!Array.isArray(items)) return items;
+    const order = this.#guard(() => this.#session.rank(String(slot), items), null);
+    return order ? Array.from(order, (i) => items[i]) : items.slice();
+  }
+
+  /** Framework mode: the variant of `section` to render among `offered`, or null (default). */
+  variant(section, offered) {
+    return this.#guard(() => this.#session.variant(String(section), Array.isArray(offered) ? offered : []) ?? null, null);
   }
 
   /** Subscribes to 'event', 'session' or 'error'; returns a function that unsubscribes. */

@@ -1,5 +1,7 @@
-// A single-page version of the shop: it imports reshelf as an ES module (the npm build) and
-// changes routes with history.pushState, rendering each view itself.
+// A single-page version of the shop: it imports reshelf as an ES module (the npm build),
+// changes routes with history.pushState and renders each view itself. Personalisation runs
+// in framework mode: the app asks `rank()` for the order and renders it; reshelf never
+// touches the DOM the app owns.
 import { init } from '/reshelf/index.js';
 
 const view = document.querySelector('[data-view]');
@@ -25,18 +27,30 @@ function route(path, { categories, products }) {
   }
   const cat = path.match(/^\/spa\/c\/([\w-]+)$/);
   if (cat) {
-    const items = products.filter((p) => p.category === cat[1]);
+    const items = ordered('category', products.filter((p) => p.category === cat[1]));
     return ['category', `<h1>${cat[1]}</h1><ul class="grid" data-reshelf-slot="category">${items.map(tile).join('')}</ul>`];
   }
   if (path === '/spa/info') {
     return ['info', '<article class="info"><h1>About the app</h1><p>Same shop, one page.</p></article>'];
   }
-  const picks = categories.map((c) => products.find((p) => p.category === c.id));
+  const picks = ordered('recommended', categories.map((c) => products.find((p) => p.category === c.id)));
   return ['home', `<h1>Welcome</h1><ul class="grid" data-reshelf-slot="recommended">${picks.map(tile).join('')}</ul>`];
+}
+
+let instance = null;
+reshelf.then((r) => (instance = r));
+
+/** The app's products in the order reshelf suggests (as given until reshelf is ready). */
+function ordered(slot, products) {
+  if (!instance) return products;
+  const ranked = instance.rank(slot, products.map((p) => ({ id: p.sku, category: p.category, price: Number(p.price) })));
+  const bySku = new Map(products.map((p) => [p.sku, p]));
+  return ranked.map((x) => bySku.get(x.id));
 }
 
 async function render() {
   const catalog = await catalogReady;
+  await reshelf;
   const [page, html] = route(location.pathname, catalog);
   document.body.dataset.reshelfPage = page;
   view.innerHTML = html;

@@ -69,6 +69,12 @@ write('index.html', layout({
       <template data-reshelf-variant="discovery"><h1>Not sure yet?</h1><p>Browse our most-loved picks from every category.</p></template>
       <div class="hero-default"><h1>New season, new shelves</h1><p>Fresh picks in every category.</p></div>
     </section>
+    <script type="application/json" data-reshelf-policy>
+      {"hero": [
+        {"variant": "free-shipping", "when": {"min_intent": 0.08, "min_cart": 1}},
+        {"variant": "discovery", "when": {"max_intent": 0.05, "min_product_pages": 3}}
+      ]}
+    </script>
     <h2>Recommended for you</h2>
     <ul class="grid" data-reshelf-slot="recommended">
 ${recommended.map(tile).join('\n')}

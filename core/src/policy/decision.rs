@@ -20,7 +20,11 @@ pub enum Arm {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecisionKind {
     /// A slot's order. `moved` counts items whose position changed (in control: would have).
-    Slot { slot: String, items: u32, moved: u32 },
+    Slot {
+        slot: String,
+        items: u32,
+        moved: u32,
+    },
     /// A variants section's choice.
     Variant { section: String, variant: String },
 }

@@ -27,8 +27,13 @@ mod tests {
     #[test]
     fn sticky_and_close_to_the_configured_fraction() {
         assert_eq!(assign_arm("v1", "demo", 0.1), assign_arm("v1", "demo", 0.1));
-        let control = (0..20_000).filter(|i| assign_arm(&format!("visitor-{i}"), "demo", 0.1) == Arm::Control).count();
-        assert!((1700..2300).contains(&control), "{control} of 20000 in control");
+        let control = (0..20_000)
+            .filter(|i| assign_arm(&format!("visitor-{i}"), "demo", 0.1) == Arm::Control)
+            .count();
+        assert!(
+            (1700..2300).contains(&control),
+            "{control} of 20000 in control"
+        );
         assert_eq!(assign_arm("v", "demo", 0.0), Arm::Treatment);
         assert_eq!(assign_arm("v", "demo", 1.0), Arm::Control);
     }

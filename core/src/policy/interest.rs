@@ -65,10 +65,17 @@ pub struct Interest {
 
 impl Interest {
     pub fn from_session(state: &SessionState, now: f64) -> Self {
-        let raw: BTreeMap<String, f64> =
-            state.categories.iter().map(|(k, c)| (k.clone(), c.affinity.at(now))).collect();
+        let raw: BTreeMap<String, f64> = state
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), c.affinity.at(now)))
+            .collect();
         let top = raw.values().copied().fold(0.0, f64::max);
-        let categories = if top > 0.0 { raw.into_iter().map(|(k, v)| (k, v / top)).collect() } else { BTreeMap::new() };
+        let categories = if top > 0.0 {
+            raw.into_iter().map(|(k, v)| (k, v / top)).collect()
+        } else {
+            BTreeMap::new()
+        };
         let band_raw: Vec<f64> = state.price_bands.iter().map(|b| b.at(now)).collect();
         let band_top = band_raw.iter().copied().fold(0.0, f64::max);
         let mut bands = [0.0; PRICE_BANDS];
@@ -80,10 +87,18 @@ impl Interest {
         let sunk = state
             .items
             .iter()
-            .filter(|(_, s)| s.purchased || s.add_to_cart > 0 || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN))
+            .filter(|(_, s)| {
+                s.purchased
+                    || s.add_to_cart > 0
+                    || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN)
+            })
             .map(|(id, _)| id.clone())
             .collect();
-        Self { categories, bands, sunk }
+        Self {
+            categories,
+            bands,
+            sunk,
+        }
     }
 
     /// Whether the session has shown any interest at all.
@@ -104,11 +119,23 @@ mod tests {
         d.add(HALF_LIFE_MS, 1.0);
         assert!((d.at(HALF_LIFE_MS) - 3.0).abs() < 1e-9);
         d.add(0.0, f64::NAN);
-        assert!((d.at(HALF_LIFE_MS) - 3.0).abs() < 1e-9, "bad weights and old times change nothing");
+        assert!(
+            (d.at(HALF_LIFE_MS) - 3.0).abs() < 1e-9,
+            "bad weights and old times change nothing"
+        );
     }
 
     #[test]
     fn bands() {
-        assert_eq!([band_of(10.0), band_of(25.0), band_of(59.0), band_of(150.0), band_of(999.0)], [0, 1, 2, 3, 4]);
+        assert_eq!(
+            [
+                band_of(10.0),
+                band_of(25.0),
+                band_of(59.0),
+                band_of(150.0),
+                band_of(999.0)
+            ],
+            [0, 1, 2, 3, 4]
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Ranking a slot's items.
 //!
 //! score(item at original position i of n) = prior + strength × personal − sink, where
-//!  * prior = 1 − i / n: the retailer's order is the starting point, not discarded;
+//!  * prior = 0.5 × (1 − i / n): the retailer's order is the starting point, not discarded —
+//!    between two items the shopper cares equally about, the retailer's order decides, and a
+//!    strong interest can lift an item from the end of a slot to its front;
 //!  * personal = 0.7 × category interest + 0.3 × price-band interest (each 0..1);
 //!  * strength = 0.75 + 0.5 × intent (intent from the model; 1 without one): a shopper who
 //!    looks likely to buy has shown what they want, so their interest weighs more;
@@ -25,6 +27,7 @@ pub struct SlotItem {
 }
 
 const SINK: f64 = 2.0;
+const PRIOR_WEIGHT: f64 = 0.5;
 
 /// How strongly interest reorders, from the intent score.
 pub fn personalisation_strength(intent: Option<f32>) -> f64 {
@@ -37,15 +40,31 @@ pub fn personalisation_strength(intent: Option<f32>) -> f64 {
 /// The new order as indices into `items`: always a permutation of `0..items.len()`.
 pub fn rank(items: &[SlotItem], interest: &Interest, strength: f64) -> Vec<usize> {
     let n = items.len().max(1) as f64;
-    let strength = if strength.is_finite() { strength.max(0.0) } else { 1.0 };
+    let strength = if strength.is_finite() {
+        strength.max(0.0)
+    } else {
+        1.0
+    };
     let scores: Vec<f64> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let prior = 1.0 - i as f64 / n;
-            let cat = item.category.as_ref().and_then(|c| interest.categories.get(c)).copied().unwrap_or(0.0);
-            let band = item.price.filter(|p| p.is_finite() && *p >= 0.0).map_or(0.0, |p| interest.bands[band_of(p)]);
-            let sink = if interest.sunk.contains(&item.id) { SINK } else { 0.0 };
+            let prior = PRIOR_WEIGHT * (1.0 - i as f64 / n);
+            let cat = item
+                .category
+                .as_ref()
+                .and_then(|c| interest.categories.get(c))
+                .copied()
+                .unwrap_or(0.0);
+            let band = item
+                .price
+                .filter(|p| p.is_finite() && *p >= 0.0)
+                .map_or(0.0, |p| interest.bands[band_of(p)]);
+            let sink = if interest.sunk.contains(&item.id) {
+                SINK
+            } else {
+                0.0
+            };
             prior + strength * (0.7 * cat + 0.3 * band) - sink
         })
         .collect();

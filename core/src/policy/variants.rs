@@ -46,7 +46,13 @@ impl Conditions {
         let intent_ok = |bound: Option<f32>, above: bool| match (bound, s.intent) {
             (None, _) => true,
             (Some(_), None) => false,
-            (Some(b), Some(p)) => if above { p >= b } else { p <= b },
+            (Some(b), Some(p)) => {
+                if above {
+                    p >= b
+                } else {
+                    p <= b
+                }
+            }
         };
         intent_ok(self.min_intent, true)
             && intent_ok(self.max_intent, false)
@@ -57,7 +63,11 @@ impl Conditions {
 }
 
 /// The variant for a section, or `None` to keep its default content.
-pub fn choose_variant(rules: &[VariantRule], signals: &Signals, available: &[String]) -> Option<String> {
+pub fn choose_variant(
+    rules: &[VariantRule],
+    signals: &Signals,
+    available: &[String],
+) -> Option<String> {
     rules
         .iter()
         .find(|r| available.contains(&r.variant) && r.when.hold(signals))

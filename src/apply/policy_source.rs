@@ -1,0 +1,51 @@
+//! The variant policy: `options.policy`, or the page's
+//! `<script type="application/json" data-reshelf-policy>`. A malformed policy is reported with
+//! a clear console error and replaced by the empty policy (every section keeps its default).
+
+use reshelf_core::policy::VariantPolicy;
+use wasm_bindgen::JsValue;
+use web_sys::Document;
+
+pub fn read_policy(from_options: &JsValue, document: &Document) -> VariantPolicy {
+    let value = if !from_options.is_undefined() && !from_options.is_null() {
+        from_options.clone()
+    } else {
+        let Some(script) = document
+            .query_selector("script[data-reshelf-policy]")
+            .ok()
+            .flatten()
+        else {
+            return VariantPolicy::new();
+        };
+        let text = script.text_content().unwrap_or_default();
+        match js_sys::JSON::parse(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                report(&format!(
+                    "the variant policy is not valid JSON ({})",
+                    message(&e)
+                ));
+                return VariantPolicy::new();
+            }
+        }
+    };
+    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
+        report(&format!(
+            "the variant policy does not match its schema ({e})"
+        ));
+        VariantPolicy::new()
+    })
+}
+
+fn message(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default()
+}
+
+fn report(what: &str) {
+    web_sys::console::error_1(
+        &format!("reshelf: {what}; every section keeps its default content.").into(),
+    );
+}

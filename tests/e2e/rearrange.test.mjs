@@ -1,0 +1,235 @@
+// Rearrangement in a real browser: the home page's recommended slot follows the shopper's
+// interest, nothing on screen moves while they look, the control arm keeps the page as it
+// is, and bad markup never loses an item.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+
+let server;
+let chrome;
+const ARTIFACTS = join(ROOT, 'target/e2e-artifacts');
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  chrome = await startBrowser();
+});
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+const order = (page, slot = 'recommended') =>
+  page.$$eval(`[data-reshelf-slot="${slot}"] > [data-reshelf-item]`, (els) => els.map((e) => e.dataset.reshelfItem));
+
+/** Layout shifts (not caused by input) from the moment this runs. */
+const watchShifts = (page) =>
+  page.evaluate(() => {
+    window.__shift = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift' });
+  });
+
+/** A context whose visitor is in the treatment (or control) arm of the demo's 10% holdout. */
+async function visitorIn(arm) {
+  for (let i = 0; i < 40; i += 1) {
+    const opened = await openPage(chrome.browser, { viewport: { width: 1200, height: 300 } });
+    await opened.page.addInitScript((id) => localStorage.setItem('reshelf:visitor:demo', id), `visitor-${arm}-${i}`);
+    await opened.page.goto(`${server.url}/info/shipping/`);
+    await ready(opened.page);
+    if ((await state(opened.page)).arm === arm) return opened;
+    await opened.context.close();
+  }
+  throw new Error(`no ${arm} visitor found`);
+}
+
+test('browsing bags brings bags forward on the home page, and the hero switches when intent rises', async () => {
+  const { page, log, context } = await visitorIn('treatment');
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  const original = await order(page);
+  await page.screenshot({ path: join(ARTIFACTS, 'home-before.png'), fullPage: true });
+  await page.goto(`${server.url}/category/bags/`);
+  await ready(page);
+  for (const sku of ['bag-01', 'bag-03', 'bag-05']) await page.click(`[data-reshelf-item="${sku}"] .price`);
+  await page.goto(`${server.url}/product/bag-02/`);
+  await ready(page);
+  await page.waitForTimeout(1500);
+  await page.click('button[data-reshelf-event="add_to_cart"]');
+  await page.waitForTimeout(300);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
+  const after = await order(page);
+  await page.screenshot({ path: join(ARTIFACTS, 'home-after.png'), fullPage: true });
+  assert.deepEqual([...after].sort(), [...original].sort(), 'same items, none lost or duplicated');
+  assert.equal(after[0], 'bag-01', `the bag not yet in the cart comes first: ${after}`);
+  assert.equal(after.at(-1), 'bag-02', 'the bag in the cart sinks');
+  const s = await state(page);
+  const slot = s.decisions.filter((d) => d.kind === 'slot').at(-1);
+  assert.equal(slot.arm, 'treatment');
+  assert.equal(slot.applied, true);
+  assert.ok(slot.moved > 0);
+  assert.equal(slot.model_version, s.model_version);
+  const hero = s.decisions.filter((d) => d.kind === 'variant').at(-1);
+  assert.equal(hero?.variant, 'free-shipping', `intent ${s.intent} with a cart`);
+  assert.equal(await page.getAttribute('[data-reshelf-variants="hero"]', 'data-reshelf-shown'), 'free-shipping');
+  assert.match(await page.textContent('.hero'), /Free shipping/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('items on screen keep their boxes and reshelf causes no layout shift', async () => {
+  const { page, log, context } = await visitorIn('treatment');
+  await page.setViewportSize({ width: 1200, height: 700 });
+  await page.goto(`${server.url}/category/hats/`);
+  await ready(page);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  await page.waitForTimeout(400);
+  await page.evaluate(() => scrollTo(0, 300));
+  await page.waitForTimeout(200);
+  await watchShifts(page);
+  const boxes = () =>
+    page.$$eval('[data-reshelf-slot="recommended"] > [data-reshelf-item]', (els) =>
+      els
+        .map((e) => ({ id: e.dataset.reshelfItem, r: e.getBoundingClientRect().toJSON() }))
+        .filter(({ r }) => r.bottom > 0 && r.top < innerHeight));
+  const before = await boxes();
+  assert.ok(before.length > 0, 'some tiles on screen');
+  const beforeOrder = await order(page);
+  // Interest in sunglasses, then a decision round (the add to cart re-scores).
+  await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    r.track('add_to_cart', { item: 'sun-08', category: 'sunglasses', price: 80 });
+  });
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.length > 0);
+  await page.waitForTimeout(300);
+  const afterBoxes = await boxes();
+  assert.deepEqual(afterBoxes, before, 'every tile on screen is where it was');
+  const afterOrder = await order(page);
+  assert.deepEqual([...afterOrder].sort(), [...beforeOrder].sort());
+  assert.equal(await page.evaluate(() => window.__shift), 0, 'no layout shift');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('the control arm sees the original order; its would-be decisions are logged, not applied', async () => {
+  const { page, context } = await visitorIn('control');
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  const original = await order(page);
+  await page.goto(`${server.url}/category/watches/`);
+  await ready(page);
+  for (const sku of ['wat-01', 'wat-02']) await page.click(`[data-reshelf-item="${sku}"] .price`);
+  await page.goto(`${server.url}/`);
+  await ready(page);
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
+  assert.deepEqual(await order(page), original);
+  const d = (await state(page)).decisions.find((x) => x.kind === 'slot');
+  assert.equal(d.arm, 'control');
+  assert.equal(d.applied, false);
+  assert.ok(d.moved > 0, 'the would-be change is measured');
+  await context.close();
+});
+
+const FIXTURE_TAG = (holdout) => `<script async src="/reshelf/reshelf.js" data-site="fx" data-holdout="${holdout}"></script>`;
+const tile = (id, attrs = '') => `<li data-reshelf-item="${id}" ${attrs} style="height:60px">${id}</li>`;
+
+async function fixture(name, body, holdout = 0) {
+  const opened = await openPage(chrome.browser, { viewport: { width: 800, height: 200 } });
+  const html = `<!doctype html><body data-reshelf-page="home"><div style="height:400px">top</div>${body}${FIXTURE_TAG(holdout)}</body>`;
+  await opened.page.route(`${server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await opened.page.goto(`${server.url}/fixture/${name}`);
+  await ready(opened.page);
+  return opened;
+}
+
+const allItems = (page) => page.$$eval('[data-reshelf-item]', (els) => els.map((e) => e.dataset.reshelfItem).sort());
+
+test('slots with 0, 1 or 1,000 items, duplicate ids, items without category or price', async () => {
+  const many = Array.from({ length: 1000 }, (_, i) => tile(`m${i}`, `data-category="c${i % 7}" data-price="${i}"`)).join('');
+  const body = `<ul data-reshelf-slot="empty"></ul>
+    <ul data-reshelf-slot="one">${tile('solo', 'data-category="a"')}</ul>
+    <ul data-reshelf-slot="dups">${tile('d1', 'data-category="a"')}${tile('d1', 'data-category="a"')}${tile('d2')}${tile('d3', 'data-price="oops"')}</ul>
+    <ul data-reshelf-slot="many">${many}</ul>`;
+  const { page, log, context } = await fixture('sizes', body);
+  const before = await allItems(page);
+  await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    r.track('add_to_cart', { item: 'm3', category: 'c5', price: 3 });
+  });
+  await page.waitForTimeout(400);
+  assert.deepEqual(await allItems(page), before, 'no item lost or duplicated');
+  const many1 = await order(page, 'many');
+  assert.equal(many1.length, 1000);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('items added or removed by the app, and a slot removed mid-session, are not fought', async () => {
+  const body = `<ul data-reshelf-slot="s">${['a', 'b', 'c', 'd'].map((id) => tile(id, `data-category="${id === 'd' ? 'x' : 'y'}"`)).join('')}</ul>`;
+  const { page, log, context } = await fixture('mutations', body);
+  await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    const slot = document.querySelector('[data-reshelf-slot="s"]');
+    slot.insertAdjacentHTML('beforeend', '<li data-reshelf-item="e" data-category="x" style="height:60px">e</li>');
+    slot.firstElementChild.remove();
+    r.track('add_to_cart', { item: 'zz', category: 'x', price: 1 });
+    await new Promise((ok) => setTimeout(ok, 300));
+    window.__mutations = 0;
+    new MutationObserver((m) => (window.__mutations += m.length)).observe(slot, { childList: true });
+    slot.remove();
+    r.track('add_to_cart', { item: 'zz2', category: 'x', price: 1 });
+    await new Promise((ok) => setTimeout(ok, 300));
+  });
+  assert.deepEqual(log.errors, []);
+  assert.equal((await state(page)).events > 0, true);
+  await context.close();
+});
+
+test('a missing template or a malformed policy leaves the default content, with a clear console error for the policy', async () => {
+  const section = `<section data-reshelf-variants="hero" style="height:50px">
+      <template data-reshelf-variant="default">d</template><div>default content</div></section>`;
+  const missing = `<script type="application/json" data-reshelf-policy>{"hero":[{"variant":"ghost","when":{}}]}</script>`;
+  let { page, log, context } = await fixture('missing-template', section + missing);
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent('[data-reshelf-variants] div'), 'default content');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+
+  ({ page, log, context } = await fixture('bad-policy', section + '<script type="application/json" data-reshelf-policy>{"hero": [</script>'));
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent('[data-reshelf-variants] div'), 'default content');
+  const errors = log.console.filter((m) => m.type === 'error' && m.text.includes('variant policy'));
+  assert.equal(errors.length, 1, JSON.stringify(log.console));
+  assert.equal(await page.evaluate(async () => (await window.reshelf.ready).active), true, 'the SDK keeps running');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('framework mode: the SPA renders the order rank() returns, and the page is never touched', async () => {
+  const { page, log, context } = await openPage(chrome.browser);
+  await page.addInitScript(() => localStorage.setItem('reshelf:visitor:demo-spa', 'spa-visitor'));
+  await page.goto(`${server.url}/spa/`);
+  await page.waitForFunction(() => window.reshelfSpa);
+  const arm = await page.evaluate(async () => (await window.reshelfSpa).state().arm);
+  await page.click('a[href="/spa/c/hats"]');
+  await page.waitForSelector('[data-reshelf-slot="category"]');
+  await page.click('[data-reshelf-item="hat-03"] .price');
+  await page.click('[data-reshelf-item="hat-05"] .price');
+  await page.click('a[href="/spa/"]');
+  await page.waitForSelector('[data-reshelf-slot="recommended"]');
+  const ids = await order(page);
+  const s = await page.evaluate(async () => (await window.reshelfSpa).state());
+  if (arm === 'treatment') {
+    assert.equal(ids[0], 'hat-01', `hats first: ${ids}`);
+  } else {
+    assert.equal(ids[0], 'sho-01', 'control: the app order');
+  }
+  assert.ok(s.decisions.some((d) => d.kind === 'slot' && d.slot === 'recommended'));
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
