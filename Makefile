@@ -52,5 +52,5 @@ demo: build
 	cargo run --release -p reshelf-server -- --addr 127.0.0.1:8080
 
 bench: build
-	cargo build --release -p reshelf-server
-	node tests/bench/run.mjs
+	cargo build --release -p reshelf-server -p reshelf-train
+	node bench/run.mjs

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.mjs';
 import { render } from './report.mjs';
+import { record } from './record-stream.mjs';
 
 const EVENTS = 10_000;
 const BATCH = 500;
@@ -161,6 +162,59 @@ async function inference(browser, url) {
   return out;
 }
 
+/**
+ * Decision rounds on a page with a 50-item slot below the fold and a variants section.
+ * `decide()` runs a whole round: features, inference, ranking every slot, choosing every
+ * variant, and (treatment only) applying. With everyone in control (holdout 1) nothing is
+ * applied, which isolates the decision; the treatment run (holdout 0) adds the reorder, with
+ * interest alternating between two categories so every round really moves items.
+ */
+async function decisionRounds(browser, url) {
+  const items = Array.from({ length: 50 }, (_, i) =>
+    `<li data-reshelf-item="i${i}" data-category="c${i % 5}" data-price="${10 + i * 7}" style="height:40px">item ${i}</li>`).join('');
+  const page_ = (holdout) => `<!doctype html><body data-reshelf-page="home">
+    <section data-reshelf-variants="hero" style="height:60px"><template data-reshelf-variant="a">A</template>
+      <template data-reshelf-variant="b">B</template><div>default</div></section>
+    <script type="application/json" data-reshelf-policy>{"hero":[{"variant":"a","when":{"max_intent":0.5}},{"variant":"b","when":{}}]}</script>
+    <div style="height:2000px"></div><ul data-reshelf-slot="s">${items}</ul>
+    <script async src="/reshelf/reshelf.js" data-site="bench" data-holdout="${holdout}"></script></body>`;
+  const measure = async (holdout) => {
+    const { page, context } = await openPage(browser);
+    await page.route(`${url}/bench/rounds`, (r) => r.fulfill({ contentType: 'text/html', body: page_(holdout) }));
+    await page.goto(`${url}/bench/rounds`);
+    await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
+    const out = await page.evaluate(async () => {
+      const r = await window.reshelf.ready;
+      await new Promise((ok) => setTimeout(ok, 200));
+      const rounds = [];
+      for (let k = 0; k < 30; k += 1) {
+        r.track('add_to_cart', { item: `x${k}`, category: `c${k % 2 ? 1 : 3}`, price: 50 });
+        const t0 = performance.now();
+        for (let i = 0; i < 10; i += 1) {
+          r.track('add_to_cart', { item: `y${k}-${i}`, category: `c${(k + i) % 2 ? 1 : 3}`, price: 50 });
+          r.decide();
+        }
+        rounds.push(((performance.now() - t0) * 1000) / 10);
+      }
+      const s = [...rounds].sort((a, b) => a - b);
+      const st = r.state();
+      return { p50: s[Math.floor(s.length / 2)], p99: s[s.length - 1], arm: st.arm, applied: st.decisions.filter((d) => d.applied).length };
+    });
+    await context.close();
+    return out;
+  };
+  const control = await measure(1);
+  const treatment = await measure(0);
+  return { decision_us: control, decision_and_apply_us: treatment, apply_us_p50: treatment.p50 - control.p50 };
+}
+
+/** MRR of the next-clicked item on a stream recorded from scripted browsing of the demo. */
+function replayStream() {
+  const stream = join(ROOT, 'bench/out/demo-stream.jsonl');
+  const out = execSync(`${join(ROOT, 'target/release/reshelf-train')} replay --events ${stream}`, { cwd: ROOT });
+  return JSON.parse(out.toString().trim().split('\n').at(-1));
+}
+
 /** The scripted five-page journey of the end-to-end tests, watching for long tasks. */
 async function browsingSession(browser, url) {
   const { page, context } = await openPage(browser);
@@ -194,6 +248,8 @@ async function browsingSession(browser, url) {
   return { pages: 4, long_tasks: longTasks.length, long_task_ms: longTasks, page_views_seen: s.page_views };
 }
 
+await record();
+const replay = replayStream();
 const server = await startServer({ profile: 'release' });
 const chrome = await startBrowser();
 try {
@@ -213,6 +269,8 @@ try {
     init: await initTimes(chrome.browser, server.url),
     per_event: await perEvent(chrome.browser, server.url),
     inference: await inference(chrome.browser, server.url),
+    rounds: await decisionRounds(chrome.browser, server.url),
+    replay,
     browsing: await browsingSession(chrome.browser, server.url),
   };
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

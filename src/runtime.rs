@@ -103,7 +103,7 @@ impl Runtime {
                 }
             });
             if early.is_none() {
-                score_now(&rt);
+                score_and_decide(&rt);
             }
         }));
     }
@@ -119,7 +119,7 @@ impl Runtime {
                 r.intent.load_embedded();
                 mark("reshelf:model-ready");
             }
-            score_now(&rt);
+            score_and_decide(&rt);
         }));
     }
 
@@ -232,6 +232,11 @@ pub fn score_now(rt: &Shared) {
         let _ = Reflect::set(&o, &"model_version".into(), &version.into());
         call_all(&targets, &o.into());
     }
+}
+
+/// Scores the session, then runs a decision round with the new score.
+pub fn score_and_decide(rt: &Shared) {
+    score_now(rt);
     run_round(rt);
 }
 

@@ -15,7 +15,7 @@ use crate::errors::Error;
 use crate::intent::Intent;
 use crate::markup::page_type;
 use crate::options::Options;
-use crate::runtime::{dispatch, score_now, session_payload, Runtime, Shared};
+use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Runtime, Shared};
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
 use crate::visitor::visitor_id;
@@ -139,6 +139,12 @@ impl Session {
         score_now(&self.rt);
         let rt = self.rt.try_borrow().ok()?;
         rt.intent.current(&rt.tracker.state().session_id)
+    }
+
+    /// Runs a decision round now (score, rank every slot, choose every variant, apply in the
+    /// treatment arm), e.g. after the app rendered new content into a slot.
+    pub fn decide(&self) {
+        score_and_decide(&self.rt);
     }
 
     /// Framework mode: the order (indices) for a slot the app renders itself. Nothing on the

@@ -114,6 +114,8 @@ export declare class Reshelf {
   track(name: string, props?: Record<string, unknown>): boolean;
   /** Scores the session now: calibrated purchase probability, or null without a model. */
   intentNow(): number | null;
+  /** Runs a decision round now: score, rank slots, choose variants, apply (treatment). */
+  decide(): void;
   /** Framework mode: the items in the order to render (the page is not touched). */
   rank<T extends { id: string; category?: string; price?: number }>(slot: string, items: T[]): T[];
   /** Framework mode: the variant to render, or null for the default. */

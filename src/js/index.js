@@ -119,6 +119,11 @@ export class Reshelf {
     return this.#guard(() => this.#session.intentNow() ?? null, null);
   }
 
+  /** Runs a decision round now (after the page's own code changed slots or sections). */
+  decide() {
+    this.#guard(() => this.#session.decide(), undefined);
+  }
+
   /**
    * Framework mode: `items` ({ id, category?, price? }) in the order to render for `slot`.
    * The page is not touched; the control arm (and any failure) gets `items` as given.

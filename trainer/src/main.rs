@@ -8,6 +8,7 @@ mod fit;
 mod metrics;
 mod net;
 mod priors;
+mod replay;
 mod report;
 mod split;
 mod train;
@@ -54,6 +55,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Replay a JSONL event stream through the ranking policy; print MRR of the next-clicked
+    /// item, personalised order versus the page's order.
+    Replay {
+        /// JSON Lines of events (format in trainer/src/replay.rs and the README).
+        #[arg(long)]
+        events: PathBuf,
+        #[arg(long, default_value = "models/intent.bin")]
+        model: PathBuf,
+        /// Also print one JSON line per scored click (the decision and both ranks).
+        #[arg(long)]
+        decisions: bool,
+    },
     /// Score a weights file on a labelled CSV.
     Eval {
         #[arg(long)]
@@ -90,6 +103,11 @@ fn main() -> ExitCode {
             peers,
         } => fit::run(&data, &out, seed, max_epochs, quiet, peers.as_deref()),
         Command::Split { data, seed, out } => fit::write_split(&data, seed, &out),
+        Command::Replay {
+            events,
+            model,
+            decisions,
+        } => replay::run(&events, &model, decisions),
         Command::Eval {
             data,
             model,

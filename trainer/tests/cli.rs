@@ -191,3 +191,38 @@ fn fit_then_eval_on_a_fixture() {
     }
     assert!(v["auc"].as_f64().unwrap() > 0.9, "the fixture is easy: {v}");
 }
+
+#[test]
+fn replay_ranks_the_clicked_item_and_reports_mrr() {
+    let dir = scratch("replay");
+    let stream = dir.join("events.jsonl");
+    let slot = r#"[{"id":"sho-1","category":"shoes","price":59},{"id":"jac-1","category":"jackets","price":129},{"id":"bag-1","category":"bags","price":45},{"id":"bag-2","category":"bags","price":49}]"#;
+    let lines = [
+        format!(r#"{{"session":"a","t":1700000000000,"type":"page_view","page":"category","slot":{slot}}}"#),
+        r#"{"session":"a","t":1700000005000,"type":"click","item":"bag-9","category":"bags","price":47}"#.to_string(),
+        r#"{"session":"a","t":1700000009000,"type":"click","item":"bag-8","category":"bags","price":44}"#.to_string(),
+        format!(r#"{{"session":"a","t":1700000015000,"type":"page_view","page":"home","slot":{slot}}}"#),
+        r#"{"session":"a","t":1700000020000,"type":"click","item":"bag-2","category":"bags","price":49}"#.to_string(),
+    ];
+    std::fs::write(&stream, lines.join("\n")).unwrap();
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/intent.bin");
+    let (ok, stdout, err) = run(bin()
+        .args(["replay", "--decisions", "--model", model, "--events"])
+        .arg(&stream));
+    assert!(ok, "{err}");
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["clicks_scored"], 1);
+    assert_eq!(last["mrr_original"], 0.25, "bag-2 is fourth on the page");
+    assert_eq!(
+        last["mrr_personalised"], 0.5,
+        "second after bag-1 once bags are in favour"
+    );
+    let decision: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(decision["clicked"], "bag-2");
+
+    std::fs::write(&stream, "{not json\n").unwrap();
+    let (ok, _, err) = run(bin()
+        .args(["replay", "--model", model, "--events"])
+        .arg(&stream));
+    assert!(!ok && err.contains("line 1"), "{err}");
+}

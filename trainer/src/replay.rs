@@ -1,0 +1,236 @@
+//! `replay`: runs a recorded event stream through the same core code the SDK runs (session
+//! state, features, intent model, ranking) and measures, for every click on an item of a
+//! slot the page showed, the rank of that item in the personalised order and in the page's
+//! original order. Mean reciprocal rank over those clicks compares the two.
+//!
+//! Event stream: JSON Lines, one event per line, in time order within a session:
+//!
+//! ```text
+//! {"session":"s1","t":1700000000000,"type":"page_view","page":"home",
+//!  "slot":[{"id":"sho-01","category":"shoes","price":59.99}, ...]}
+//! {"session":"s1","t":1700000004000,"type":"click","item":"bag-01","category":"bags","price":45.99}
+//! {"session":"s1","t":1700000009000,"type":"add_to_cart","item":"bag-01","category":"bags","price":45.99}
+//! {"session":"s1","t":1700000020000,"type":"purchase","value":45.99}
+//! ```
+//!
+//! `t` is epoch milliseconds; `page` one of the `data-reshelf-page` values; `slot` (optional,
+//! on page views) the items of the page's slot in the retailer's order.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use reshelf_core::events::{Event, EventKind, ItemRef};
+use reshelf_core::features::{
+    from_session, Calendar, Date, LiveContext, Month, PageStats, VisitorType,
+};
+use reshelf_core::hash::path_hash;
+use reshelf_core::model::IntentModel;
+use reshelf_core::policy::{personalisation_strength, rank, Interest, SlotItem};
+use reshelf_core::{PageType, Tracker};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Deserialize)]
+struct Line {
+    session: String,
+    t: f64,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    slot: Option<Vec<SlotItem>>,
+    #[serde(default)]
+    item: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    price: Option<f64>,
+    #[serde(default)]
+    value: Option<f64>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ReplaySummary {
+    pub sessions: usize,
+    pub events: usize,
+    /// Clicks on an item of the slot shown on the page.
+    pub clicks_scored: usize,
+    pub mrr_personalised: f64,
+    pub mrr_original: f64,
+    /// Mean rank (1 = first) of the clicked item.
+    pub mean_rank_personalised: f64,
+    pub mean_rank_original: f64,
+}
+
+pub fn run(events: &Path, model: &Path, decisions: bool) -> Result<(), String> {
+    let text = fs::read_to_string(events).map_err(|e| format!("{}: {e}", events.display()))?;
+    let bytes = fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let model = IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(raw)
+            .map_err(|e| format!("{} line {}: {e}", events.display(), i + 1))?;
+        lines.push(line);
+    }
+    let summary = replay(&lines, &model, |d| {
+        if decisions {
+            println!("{d}");
+        }
+    })?;
+    println!(
+        "{}",
+        serde_json::to_string(&summary).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+struct SessionReplay {
+    tracker: Tracker,
+    slot: Vec<SlotItem>,
+}
+
+fn replay(
+    lines: &[Line],
+    model: &IntentModel,
+    mut emit: impl FnMut(serde_json::Value),
+) -> Result<ReplaySummary, String> {
+    let mut sessions: BTreeMap<&str, SessionReplay> = BTreeMap::new();
+    let mut summary = ReplaySummary::default();
+    let (mut rr_p, mut rr_o, mut rank_p, mut rank_o) = (0.0, 0.0, 0.0, 0.0);
+    let stats = PageStats {
+        priors: model.priors,
+        ..PageStats::default()
+    };
+    for (n, line) in lines.iter().enumerate() {
+        summary.events += 1;
+        let s = sessions
+            .entry(&line.session)
+            .or_insert_with(|| SessionReplay {
+                tracker: Tracker::new(n as u64 + 1, line.t),
+                slot: Vec::new(),
+            });
+        let item = line.item.as_ref().map(|id| ItemRef {
+            id: id.clone(),
+            category: line.category.clone(),
+            price: line.price,
+        });
+        let kind = match line.kind.as_str() {
+            "page_view" => {
+                s.slot = line.slot.clone().unwrap_or_default();
+                let page = PageType::parse(line.page.as_deref());
+                let path = format!("/{}/{}", line.page.as_deref().unwrap_or(""), n);
+                EventKind::PageView {
+                    page,
+                    path_hash: path_hash(&path),
+                }
+            }
+            "click" => {
+                if let Some(id) = &line.item {
+                    if let Some(orig) = s.slot.iter().position(|x| &x.id == id) {
+                        let state = s.tracker.state();
+                        let ctx = context(line.t);
+                        let intent =
+                            model.score(&from_session(state, &stats, &ctx, line.t).to_input());
+                        let order = rank(
+                            &s.slot,
+                            &Interest::from_session(state, line.t),
+                            personalisation_strength(Some(intent)),
+                        );
+                        let pers = order.iter().position(|&i| i == orig).unwrap_or(orig) + 1;
+                        let original = orig + 1;
+                        rr_p += 1.0 / pers as f64;
+                        rr_o += 1.0 / original as f64;
+                        rank_p += pers as f64;
+                        rank_o += original as f64;
+                        summary.clicks_scored += 1;
+                        emit(json!({
+                            "session": line.session, "t": line.t, "clicked": id, "intent": intent,
+                            "rank_personalised": pers, "rank_original": original,
+                            "order": order.iter().map(|&i| s.slot[i].id.clone()).collect::<Vec<_>>(),
+                        }));
+                    }
+                }
+                EventKind::Click {
+                    x: 0.0,
+                    y: 0.0,
+                    item,
+                    action: None,
+                }
+            }
+            "add_to_cart" => EventKind::AddToCart { item },
+            "purchase" => EventKind::Purchase { value: line.value },
+            "item_visible" => match item {
+                Some(item) => EventKind::ItemVisible { item },
+                None => continue,
+            },
+            "item_hidden" => EventKind::ItemHidden {
+                id: line.item.clone().unwrap_or_default(),
+            },
+            "page_hide" => EventKind::PageHide,
+            other => EventKind::Custom {
+                name: other.to_string(),
+            },
+        };
+        s.tracker.apply(&Event::new(line.t, kind));
+    }
+    summary.sessions = sessions.len();
+    let n = summary.clicks_scored.max(1) as f64;
+    summary.mrr_personalised = rr_p / n;
+    summary.mrr_original = rr_o / n;
+    summary.mean_rank_personalised = rank_p / n;
+    summary.mean_rank_original = rank_o / n;
+    Ok(summary)
+}
+
+/// Calendar features from the event time (UTC), new visitor: a replay has no visitor history.
+fn context(t: f64) -> LiveContext {
+    let days = (t / 86_400_000.0).floor() as i64;
+    let (year, month, day) = civil_from_days(days);
+    let today = Date { year, month, day };
+    LiveContext {
+        month: Month(month - 1),
+        weekend: matches!((days + 4).rem_euclid(7), 0 | 6),
+        special_day: Calendar::default().closeness(today),
+        visitor: VisitorType::New,
+    }
+}
+
+/// Howard Hinnant's civil_from_days.
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for days in [0i64, 11_017, 20_414, -1] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(
+                Date {
+                    year: y,
+                    month: m,
+                    day: d
+                }
+                .days(),
+                days
+            );
+        }
+    }
+}
