@@ -1,23 +1,14 @@
 // Capture in a real browser on the demo store: what the shopper does is exactly what state()
 // reports, across page loads.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+import { useServerAndBrowser, openPage, state, ready } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await startBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('home page load starts a session with one product-related page view', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   assert.equal(await ready(page), true);
   const s = await state(page);
   assert.match(s.session_id, /^[0-9a-f]{32}$/);
@@ -31,8 +22,8 @@ test('home page load starts a session with one product-related page view', async
 });
 
 test('clicks on items, on the page and rage clicks are counted', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   await page.click('[data-reshelf-item="sho-01"] .price');
   await page.click('[data-reshelf-item="jac-02"] .price');
@@ -50,8 +41,8 @@ test('clicks on items, on the page and rage clicks are counted', async () => {
 });
 
 test('scroll depth is the deepest point reached on the current page', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/category/shoes/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/category/shoes/`);
   await ready(page);
   const first = await state(page);
   const expected = await page.evaluate(() => innerHeight / document.documentElement.scrollHeight);
@@ -76,8 +67,8 @@ test('scroll depth is the deepest point reached on the current page', async () =
 });
 
 test('items count as seen after a second at least half visible; items below the fold do not', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const visible = await page.evaluate(() =>
     [...document.querySelectorAll('[data-reshelf-slot] [data-reshelf-item]')]
@@ -99,8 +90,8 @@ test('items count as seen after a second at least half visible; items below the 
 });
 
 test('a session spans five page loads and reflects all five', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const id = (await state(page)).session_id;
   await page.click('[data-reshelf-item="sho-01"] .price');
@@ -132,11 +123,11 @@ test('a session spans five page loads and reflects all five', async () => {
 });
 
 test('a purchase on checkout is recorded', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/product/wat-01/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/product/wat-01/`);
   await ready(page);
   await page.click('button[data-reshelf-event="add_to_cart"]');
-  await page.goto(`${server.url}/checkout/`);
+  await page.goto(`${env.server.url}/checkout/`);
   await ready(page);
   await page.fill('input[name=name]', 'A Shopper');
   await page.fill('input[name=address]', '1 Road');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.RESHELF_CHROMIUM || '/usr/bin/chromium';
@@ -70,4 +71,21 @@ export function state(page) {
 export async function ready(page) {
   await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
   return page.evaluate(async () => (await window.reshelf.ready).active);
+}
+
+/**
+ * The usual test-file set-up: one server and one browser for the file, started before its
+ * tests and stopped after them. Read `env.server` and `env.chrome` inside tests.
+ */
+export function useServerAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.chrome = await startBrowser();
+  });
+  after(async () => {
+    await env.chrome?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

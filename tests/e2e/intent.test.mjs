@@ -1,30 +1,21 @@
 // The intent model in the page: the embedded weights score the live session, the score
 // follows the journey, and newer weights from modelUrl are used only when they check out.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+import { ROOT, useServerAndBrowser, openPage, state, ready } from './harness.mjs';
 
-let server;
-let chrome;
 const manifest = JSON.parse(readFileSync(join(ROOT, 'models/model.json'), 'utf8'));
 const weights = readFileSync(join(ROOT, 'models/intent.bin'));
 
-before(async () => {
-  server = await startServer();
-  chrome = await startBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const waitIntent = (page) => page.waitForFunction(async () => (await window.reshelf.ready).state().intent !== null);
 
 test('the embedded model scores the session; intent rises along a buying journey', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   await waitIntent(page);
   const first = await state(page);
@@ -36,12 +27,12 @@ test('the embedded model scores the session; intent rises along a buying journey
     r.on('intent', (e) => window.__intents.push(e));
   });
   for (const sku of ['sho-01', 'sho-02', 'sho-03']) {
-    await page.goto(`${server.url}/product/${sku}/`);
+    await page.goto(`${env.server.url}/product/${sku}/`);
     await ready(page);
     await page.waitForTimeout(400);
   }
   await page.click('button[data-reshelf-event="add_to_cart"]');
-  await page.goto(`${server.url}/cart/`);
+  await page.goto(`${env.server.url}/cart/`);
   await ready(page);
   await page.waitForTimeout(300);
   const later = await state(page);
@@ -52,8 +43,8 @@ test('the embedded model scores the session; intent rises along a buying journey
 });
 
 test('on("intent") reports score changes with the model version', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/category/bags/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
   const got = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
@@ -71,13 +62,13 @@ test('on("intent") reports score changes with the model version', async () => {
 });
 
 async function withModelUrl(body, sha256, version) {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.route(`${server.url}/models/next.bin`, (r) => r.fulfill({ body, contentType: 'application/octet-stream' }));
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.route(`${env.server.url}/models/next.bin`, (r) => r.fulfill({ body, contentType: 'application/octet-stream' }));
   const html = `<!doctype html><body data-reshelf-page="home">
     <script async src="/reshelf/reshelf.js" data-site="fx" data-model-url="/models/next.bin"
       data-model-sha256="${sha256}" data-model-version="${version}"></script></body>`;
-  await page.route(`${server.url}/fixture/model`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
-  await page.goto(`${server.url}/fixture/model`);
+  await page.route(`${env.server.url}/fixture/model`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(`${env.server.url}/fixture/model`);
   await ready(page);
   await page.waitForTimeout(500);
   return { page, log, context };

@@ -1,24 +1,15 @@
 // Rearrangement in a real browser: the home page's recommended slot follows the shopper's
 // interest, nothing on screen moves while they look, the control arm keeps the page as it
 // is, and bad markup never loses an item.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+import { ROOT, useServerAndBrowser, openPage, state, ready } from './harness.mjs';
 
-let server;
-let chrome;
 const ARTIFACTS = join(ROOT, 'target/e2e-artifacts');
-before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  chrome = await startBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
+mkdirSync(ARTIFACTS, { recursive: true });
 
 const order = (page, slot = 'recommended') =>
   page.$$eval(`[data-reshelf-slot="${slot}"] > [data-reshelf-item]`, (els) => els.map((e) => e.dataset.reshelfItem));
@@ -35,9 +26,9 @@ const watchShifts = (page) =>
 /** A context whose visitor is in the treatment (or control) arm of the demo's 10% holdout. */
 async function visitorIn(arm) {
   for (let i = 0; i < 40; i += 1) {
-    const opened = await openPage(chrome.browser, { viewport: { width: 1200, height: 300 } });
+    const opened = await openPage(env.chrome.browser, { viewport: { width: 1200, height: 300 } });
     await opened.page.addInitScript((id) => localStorage.setItem('reshelf:visitor:demo', id), `visitor-${arm}-${i}`);
-    await opened.page.goto(`${server.url}/info/shipping/`);
+    await opened.page.goto(`${env.server.url}/info/shipping/`);
     await ready(opened.page);
     if ((await state(opened.page)).arm === arm) return opened;
     await opened.context.close();
@@ -47,19 +38,19 @@ async function visitorIn(arm) {
 
 test('browsing bags brings bags forward on the home page, and the hero switches when intent rises', async () => {
   const { page, log, context } = await visitorIn('treatment');
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const original = await order(page);
   await page.screenshot({ path: join(ARTIFACTS, 'home-before.png'), fullPage: true });
-  await page.goto(`${server.url}/category/bags/`);
+  await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
   for (const sku of ['bag-01', 'bag-03', 'bag-05']) await page.click(`[data-reshelf-item="${sku}"] .price`);
-  await page.goto(`${server.url}/product/bag-02/`);
+  await page.goto(`${env.server.url}/product/bag-02/`);
   await ready(page);
   await page.waitForTimeout(1500);
   await page.click('button[data-reshelf-event="add_to_cart"]');
   await page.waitForTimeout(300);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
   const after = await order(page);
@@ -84,9 +75,9 @@ test('browsing bags brings bags forward on the home page, and the hero switches 
 test('items on screen keep their boxes and reshelf causes no layout shift', async () => {
   const { page, log, context } = await visitorIn('treatment');
   await page.setViewportSize({ width: 1200, height: 700 });
-  await page.goto(`${server.url}/category/hats/`);
+  await page.goto(`${env.server.url}/category/hats/`);
   await ready(page);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   await page.waitForTimeout(400);
   await page.evaluate(() => scrollTo(0, 300));
@@ -118,13 +109,13 @@ test('items on screen keep their boxes and reshelf causes no layout shift', asyn
 
 test('the control arm sees the original order; its would-be decisions are logged, not applied', async () => {
   const { page, context } = await visitorIn('control');
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const original = await order(page);
-  await page.goto(`${server.url}/category/watches/`);
+  await page.goto(`${env.server.url}/category/watches/`);
   await ready(page);
   for (const sku of ['wat-01', 'wat-02']) await page.click(`[data-reshelf-item="${sku}"] .price`);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
   assert.deepEqual(await order(page), original);
@@ -139,10 +130,10 @@ const FIXTURE_TAG = (holdout) => `<script async src="/reshelf/reshelf.js" data-s
 const tile = (id, attrs = '') => `<li data-reshelf-item="${id}" ${attrs} style="height:60px">${id}</li>`;
 
 async function fixture(name, body, holdout = 0) {
-  const opened = await openPage(chrome.browser, { viewport: { width: 800, height: 200 } });
+  const opened = await openPage(env.chrome.browser, { viewport: { width: 800, height: 200 } });
   const html = `<!doctype html><body data-reshelf-page="home"><div style="height:400px">top</div>${body}${FIXTURE_TAG(holdout)}</body>`;
-  await opened.page.route(`${server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
-  await opened.page.goto(`${server.url}/fixture/${name}`);
+  await opened.page.route(`${env.server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await opened.page.goto(`${env.server.url}/fixture/${name}`);
   await ready(opened.page);
   return opened;
 }
@@ -211,9 +202,9 @@ test('a missing template or a malformed policy leaves the default content, with 
 });
 
 test('framework mode: the SPA renders the order rank() returns, and the page is never touched', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
+  const { page, log, context } = await openPage(env.chrome.browser);
   await page.addInitScript(() => localStorage.setItem('reshelf:visitor:demo-spa', 'spa-visitor'));
-  await page.goto(`${server.url}/spa/`);
+  await page.goto(`${env.server.url}/spa/`);
   await page.waitForFunction(() => window.reshelfSpa);
   const arm = await page.evaluate(async () => (await window.reshelfSpa).state().arm);
   await page.click('a[href="/spa/c/hats"]');

@@ -1,28 +1,19 @@
 // Bad input never breaks the page: malformed markup, misuse of the API, and an SDK that
 // cannot load. Fixture pages are served on the server's origin; the SDK comes from the real
 // server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, openPage, state, ready } from './harness.mjs';
+import { useServerAndBrowser, openPage, state, ready } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await startBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const TAG = '<script async src="/reshelf/reshelf.js" data-site="fixture"></script>';
 
 /** Opens `html` at /fixture/<name> on the server's origin. */
 async function fixture(name, html, opts = {}) {
-  const { page, log, context } = await openPage(chrome.browser, opts);
-  await page.route(`${server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
-  await page.goto(`${server.url}/fixture/${name}`);
+  const { page, log, context } = await openPage(env.chrome.browser, opts);
+  await page.route(`${env.server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(`${env.server.url}/fixture/${name}`);
   return { page, log, context };
 }
 
@@ -86,8 +77,8 @@ test('thousands of items: the SDK stays bounded and responsive', async () => {
 });
 
 test('init() twice returns the same instance', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const same = await page.evaluate(async () => {
     const a = await window.reshelf.ready;
@@ -99,8 +90,8 @@ test('init() twice returns the same instance', async () => {
 });
 
 test('track(): valid events are stored; bad names and props are refused with a reason and store nothing', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const out = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
@@ -143,8 +134,8 @@ test('track(): valid events are stored; bad names and props are refused with a r
 });
 
 test('a throwing on() listener is reported, and neither the page nor other listeners break', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const seen = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
@@ -165,8 +156,8 @@ test('a throwing on() listener is reported, and neither the page nor other liste
 });
 
 test('shutdown() releases listeners and restores history methods', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
   await ready(page);
   const out = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
@@ -194,9 +185,9 @@ test('shutdown() releases listeners and restores history methods', async () => {
 });
 
 test('the wasm failing to load leaves the page working, with one console warning', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
+  const { page, log, context } = await openPage(env.chrome.browser);
   await page.route('**/*.wasm', (r) => r.abort('blockedbyclient'));
-  await page.goto(`${server.url}/product/hat-02/`);
+  await page.goto(`${env.server.url}/product/hat-02/`);
   const inert = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
     return { active: r.active, state: r.state(), track: r.track('x'), error: r.error };
@@ -213,9 +204,9 @@ test('the wasm failing to load leaves the page working, with one console warning
 });
 
 test('the SDK script being blocked leaves the page untouched', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
+  const { page, log, context } = await openPage(env.chrome.browser);
   await page.route('**/reshelf/reshelf.js', (r) => r.abort('blockedbyclient'));
-  await page.goto(`${server.url}/product/hat-02/`);
+  await page.goto(`${env.server.url}/product/hat-02/`);
   await page.click('button[data-add-to-cart]');
   assert.equal(await page.textContent('[data-cart-count]'), '1');
   assert.equal(await page.evaluate(() => typeof window.reshelf), 'undefined');

@@ -1,25 +1,16 @@
 // The SPA example imports the npm build as an ES module and routes with pushState: route
 // changes are page views, and tiles rendered by the app are watched for dwell.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, openPage } from './harness.mjs';
+import { useServerAndBrowser, openPage } from './harness.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await startBrowser();
-});
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const spaState = (page) => page.evaluate(async () => (await window.reshelfSpa).state());
 
 test('pushState and popstate routes are page views by type; same-path replaceState is not', async () => {
-  const { page, log, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/spa/`);
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/spa/`);
   await page.waitForFunction(() => window.reshelfSpa);
   await page.waitForSelector('[data-reshelf-slot="recommended"]');
   let s = await spaState(page);
@@ -42,8 +33,8 @@ test('pushState and popstate routes are page views by type; same-path replaceSta
 });
 
 test('tiles the app renders after a route change are watched for dwell', async () => {
-  const { page, context } = await openPage(chrome.browser);
-  await page.goto(`${server.url}/spa/`);
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/spa/`);
   await page.waitForFunction(() => window.reshelfSpa);
   await page.click('a[href="/spa/c/watches"]');
   await page.waitForSelector('[data-reshelf-slot="category"] [data-reshelf-item="wat-01"]');

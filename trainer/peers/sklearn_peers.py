@@ -48,7 +48,27 @@ def main(csv_path, split_path):
                 "auc": round(roc_auc_score(y[test], p), 4),
                 "pr_auc": round(average_precision_score(y[test], p), 4),
             }
-    print(json.dumps({"n_test": len(test), "seed": split["seed"], "results": results}, indent=1))
+    cross = {}
+    folds = [np.array(f) for f in split.get("folds", [])]
+    for cols_name, cols in [("reshelf_columns", OURS), ("all_columns", ALL)]:
+        x = df[cols].values
+        for name, make in [
+            ("hist_gradient_boosting", lambda: HistGradientBoostingClassifier(random_state=0)),
+            ("random_forest", lambda: RandomForestClassifier(n_estimators=500, random_state=0, n_jobs=2)),
+        ]:
+            aucs, aps = [], []
+            for f, test_f in enumerate(folds):
+                train_f = np.concatenate([g for i, g in enumerate(folds) if i != f])
+                p = make().fit(x[train_f], y[train_f]).predict_proba(x[test_f])[:, 1]
+                aucs.append(roc_auc_score(y[test_f], p))
+                aps.append(average_precision_score(y[test_f], p))
+            if aucs:
+                cross[f"{name}/{cols_name}"] = {
+                    "auc_mean": round(float(np.mean(aucs)), 4), "auc_sd": round(float(np.std(aucs, ddof=1)), 4),
+                    "pr_auc_mean": round(float(np.mean(aps)), 4), "pr_auc_sd": round(float(np.std(aps, ddof=1)), 4),
+                }
+    print(json.dumps({"n_test": len(test), "seed": split["seed"], "results": results,
+                      "cross_validation": cross}, indent=1))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ use crate::train::{batch_logits, fit as train, TrainConfig};
 
 /// Bumped whenever the architecture, features or training data change.
 pub const MODEL_VERSION: &str = "intent-1.0.0";
+/// Folds of the cross-validation `fit` reports next to the held-out split.
+pub const CV_FOLDS: usize = 5;
 
 pub fn load(data: &Path) -> Result<Vec<LabelledRow>, String> {
     let text = fs::read_to_string(data).map_err(|e| format!("{}: {e}", data.display()))?;
@@ -69,6 +71,7 @@ pub fn run(
         quiet,
         ..TrainConfig::default()
     };
+    let cv = crate::cv::cross_validate(&rows, CV_FOLDS, &cfg);
     let device = Device::flex().autodiff();
     device.seed(seed);
     let net_cfg = IntentNetConfig::default();
@@ -125,6 +128,7 @@ pub fn run(
         "seed": seed,
         "test": intent_eval,
         "baseline_logistic_regression": logreg_eval,
+        "cross_validation": cv,
     });
     write(
         &out.join("model.json"),
@@ -146,6 +150,7 @@ pub fn run(
         logreg: &logreg_eval,
         priors: &priors,
         peers: peers.as_ref(),
+        cv: &cv,
         command: format!(
             "reshelf-train fit --data <uci_online_shoppers_train.csv> --seed {seed}{}",
             if peers.is_some() {
@@ -227,6 +232,7 @@ pub fn write_split(data: &Path, seed: u64, out: &Path) -> Result<(), String> {
     let rows = load(data)?;
     let labels: Vec<bool> = rows.iter().map(|r| r.revenue).collect();
     let parts = split(&labels, seed);
-    let v = json!({ "seed": seed, "train": parts.train, "valid": parts.valid, "test": parts.test });
+    let folds = crate::split::folds(&labels, CV_FOLDS, seed);
+    let v = json!({ "seed": seed, "train": parts.train, "valid": parts.valid, "test": parts.test, "folds": folds });
     write(out, format!("{v}\n").as_bytes())
 }

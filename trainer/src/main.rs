@@ -4,6 +4,7 @@
 
 mod calibrate;
 mod card;
+mod cv;
 mod fit;
 mod metrics;
 mod net;

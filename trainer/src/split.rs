@@ -45,6 +45,24 @@ pub fn unit(rng: &mut SplitMix64) -> f32 {
     (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32
 }
 
+/// `k` stratified folds: each class shuffled by `seed` and dealt round-robin.
+pub fn folds(labels: &[bool], k: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut rng = SplitMix64::new(seed ^ 0xf01d);
+    let mut out = vec![Vec::new(); k.max(2)];
+    let k = out.len();
+    for class in [false, true] {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        shuffle(&mut idx, &mut rng);
+        for (n, i) in idx.into_iter().enumerate() {
+            out[n % k].push(i);
+        }
+    }
+    for f in &mut out {
+        f.sort_unstable();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
