@@ -209,9 +209,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 fn architecture(c: &IntentNetConfig) -> String {
     format!(
-        "MLP: month embedding 12×{}, visitor embedding 3×{}, {} numeric inputs (log-scaled counts and durations, rates) → {} → {} → 1 (ReLU), Platt-calibrated sigmoid",
-        c.month_dim,
-        c.visitor_dim,
+        "MLP: {} numeric inputs (log-scaled counts and durations, rates) + one-hot month (12) and visitor type (3) → {} → {} → 1 (ReLU), Platt-calibrated sigmoid",
         reshelf_core::features::NUMERIC,
         c.hidden1,
         c.hidden2

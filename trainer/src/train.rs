@@ -83,11 +83,9 @@ pub fn fit<N: Net>(
                 xs.push(f.to_input());
                 ys.push(if *y { 1.0f32 } else { 0.0 });
             }
-            let (numeric, month, visitor) = tensors(&xs, &device);
+            let x = tensors(&xs, &device);
             let target = Tensor::<1>::from_data(TensorData::new(ys, [chunk.len()]), &device);
-            let logits: Tensor<1> = net
-                .logits(numeric, month, visitor)
-                .reshape([chunk.len() as i32]);
+            let logits: Tensor<1> = net.logits(x).reshape([chunk.len() as i32]);
             let loss = weighted_bce(logits, target, pos_weight);
             let grads = GradientsParams::from_grads(loss.backward(), &net);
             net = optim.step(cfg.learning_rate, net, grads);
@@ -119,8 +117,7 @@ pub fn fit<N: Net>(
 pub fn batch_logits<N: Net>(net: &N, inputs: &[ModelInput], device: &Device) -> Vec<f32> {
     let mut out = Vec::with_capacity(inputs.len());
     for chunk in inputs.chunks(4096) {
-        let (numeric, month, visitor) = tensors(chunk, device);
-        let logits = net.logits(numeric, month, visitor);
+        let logits = net.logits(tensors(chunk, device));
         out.extend(
             logits
                 .into_data()

@@ -92,7 +92,8 @@ pub struct SessionFeatures {
     pub visitor: VisitorType,
 }
 
-/// What the model consumes: scaled numeric columns plus category indices for embeddings.
+/// What the model consumes: scaled numeric columns plus the category indices (one-hot encoded
+/// by [`crate::model::tensors`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelInput {
     pub numeric: [f32; NUMERIC],

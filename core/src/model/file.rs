@@ -4,7 +4,7 @@
 //! "RSHFINT\0"  magic
 //! u16          format version (FORMAT)
 //! u8 + bytes   model version (UTF-8)
-//! 4 x u16      layer sizes (month_dim, visitor_dim, hidden1, hidden2)
+//! 2 x u16      layer sizes (hidden1, hidden2)
 //! 2 x f32      calibration (a, b): p = sigmoid(a * logit + b)
 //! 9 x f32      page-statistic priors (bounce, exit, value) x (admin, info, product)
 //! 32 bytes     sha256 of the burnpack payload
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::net::IntentNetConfig;
 use crate::features::{PagePriors, PageStat};
 
-pub const FORMAT: u16 = 1;
+pub const FORMAT: u16 = 2;
 const MAGIC: &[u8; 8] = b"RSHFINT\0";
 
 /// Maps the network's logit to a calibrated probability (Platt scaling fitted on validation
@@ -96,7 +96,7 @@ impl ModelFile {
         out.push(v.len().min(255) as u8);
         out.extend_from_slice(&v[..v.len().min(255)]);
         let c = self.config;
-        for n in [c.month_dim, c.visitor_dim, c.hidden1, c.hidden2] {
+        for n in [c.hidden1, c.hidden2] {
             out.extend_from_slice(&(n as u16).to_le_bytes());
         }
         for x in [self.calibration.a, self.calibration.b] {
@@ -128,8 +128,6 @@ impl ModelFile {
         let len = usize::from(r.take(1)?[0]);
         let version = String::from_utf8_lossy(r.take(len)?).into_owned();
         let config = IntentNetConfig {
-            month_dim: usize::from(r.u16()?),
-            visitor_dim: usize::from(r.u16()?),
             hidden1: usize::from(r.u16()?),
             hidden2: usize::from(r.u16()?),
         };

@@ -7,6 +7,6 @@ mod parity;
 mod scorer;
 
 pub use file::{sha256_hex, Calibration, ModelError, ModelFile, FORMAT};
-pub use net::{IntentNet, IntentNetConfig};
+pub use net::{IntentNet, IntentNetConfig, INPUT_WIDTH};
 pub use parity::parity_inputs;
 pub use scorer::{logits, tensors, IntentModel};

@@ -5,8 +5,8 @@ use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 
 use super::file::{sha256_hex, Calibration, ModelError, ModelFile};
-use super::net::IntentNet;
-use crate::features::{ModelInput, PagePriors, NUMERIC};
+use super::net::{IntentNet, INPUT_WIDTH};
+use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
 
 /// A ready-to-score intent model on Burn's pure-Rust CPU backend (which also runs in wasm).
 #[derive(Debug)]
@@ -83,25 +83,20 @@ pub fn logits(net: &IntentNet, device: &Device, inputs: &[ModelInput]) -> Vec<f3
     if inputs.is_empty() {
         return Vec::new();
     }
-    let (numeric, month, visitor) = tensors(inputs, device);
-    net.forward(numeric, month, visitor)
+    net.forward(tensors(inputs, device))
         .into_data()
         .try_into_vec::<f32>()
         .unwrap_or_default()
 }
 
-/// The batch as tensors: numeric `[n, NUMERIC]`, month and visitor `[n, 1]`.
-pub fn tensors(
-    inputs: &[ModelInput],
-    device: &Device,
-) -> (Tensor<2>, Tensor<2, Int>, Tensor<2, Int>) {
-    let n = inputs.len();
-    let numeric: Vec<f32> = inputs.iter().flat_map(|x| x.numeric).collect();
-    let month: Vec<i64> = inputs.iter().map(|x| x.month as i64).collect();
-    let visitor: Vec<i64> = inputs.iter().map(|x| x.visitor as i64).collect();
-    (
-        Tensor::from_data(TensorData::new(numeric, [n, NUMERIC]), device),
-        Tensor::from_data(TensorData::new(month, [n, 1]), device),
-        Tensor::from_data(TensorData::new(visitor, [n, 1]), device),
-    )
+/// The batch as one `[n, INPUT_WIDTH]` tensor: numeric columns, one-hot month, one-hot
+/// visitor type.
+pub fn tensors(inputs: &[ModelInput], device: &Device) -> Tensor<2> {
+    let mut x = vec![0.0f32; inputs.len() * INPUT_WIDTH];
+    for (row, input) in x.chunks_exact_mut(INPUT_WIDTH).zip(inputs) {
+        row[..NUMERIC].copy_from_slice(&input.numeric);
+        row[NUMERIC + input.month.min(Month::COUNT - 1)] = 1.0;
+        row[NUMERIC + Month::COUNT + input.visitor.min(VisitorType::COUNT - 1)] = 1.0;
+    }
+    Tensor::from_data(TensorData::new(x, [inputs.len(), INPUT_WIDTH]), device)
 }
