@@ -15,6 +15,7 @@ mod rage;
 pub mod rng;
 pub mod session;
 pub mod snapshot;
+pub mod summary;
 mod text;
 pub mod tracker;
 

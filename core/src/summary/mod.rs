@@ -1,0 +1,12 @@
+//! The session summary: the only thing that leaves the device. One versioned type, encoded
+//! by the SDK and decoded by the server. Compact (short JSON keys, hashed pages, quantised
+//! scores, bounded lists) and free of PII: no URLs, no query strings, no free text.
+
+mod classify;
+mod types;
+
+pub use classify::{browser_family, device_class, traffic_source};
+pub use types::{
+    BrowserFamily, DecisionDigest, DeviceClass, Outcome, Summary, SummaryContext, TrafficSource,
+    MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES, SUMMARY_VERSION,
+};

@@ -1,0 +1,299 @@
+//! The summary type and how a session becomes one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::hash::fnv1a32;
+use crate::policy::{Arm, DecisionKind};
+use crate::session::SessionState;
+
+pub const SUMMARY_VERSION: u8 = 1;
+/// Distinct visited pages kept (most recent), for the backend's page statistics.
+pub const MAX_PAGES: usize = 10;
+/// Top categories kept.
+pub const MAX_CATEGORIES: usize = 3;
+/// Intent checkpoints kept (most recent).
+pub const MAX_CHECKPOINTS: usize = 8;
+/// Decisions kept (most recent).
+pub const MAX_DECISIONS: usize = 6;
+/// Category names are cut to this many bytes in a summary.
+const CATEGORY_BYTES: usize = 16;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceClass {
+    #[serde(rename = "d")]
+    Desktop,
+    #[serde(rename = "m")]
+    Mobile,
+    #[serde(rename = "t")]
+    Tablet,
+    #[serde(rename = "o")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BrowserFamily {
+    #[serde(rename = "c")]
+    Chrome,
+    #[serde(rename = "s")]
+    Safari,
+    #[serde(rename = "f")]
+    Firefox,
+    #[serde(rename = "e")]
+    Edge,
+    #[serde(rename = "o")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrafficSource {
+    #[serde(rename = "d")]
+    Direct,
+    #[serde(rename = "s")]
+    Search,
+    #[serde(rename = "so")]
+    Social,
+    #[serde(rename = "r")]
+    Referral,
+    #[serde(rename = "i")]
+    Internal,
+}
+
+/// What came of the session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Add-to-cart count (saturating).
+    #[serde(rename = "c")]
+    pub cart: u16,
+    #[serde(rename = "p")]
+    pub purchase: bool,
+    /// Order value band: 0 none, 1 < 25, 2 < 50, 3 < 100, 4 < 200, 5 ≥ 200.
+    #[serde(rename = "vb")]
+    pub value_band: u8,
+}
+
+/// A decision, reduced to what measurement needs: which slot or section (hashed), how many
+/// items moved, whether it was applied. Sent as a short string: kind (`s` slot, `v`
+/// variant), 8 hex digits of the FNV-1a hash of the slot (or section and variant), `1`/`0`
+/// applied, then the moved count in hex — e.g. `s3f00a1b21c`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct DecisionDigest {
+    pub kind: char,
+    pub hash: u32,
+    pub moved: u16,
+    pub applied: bool,
+}
+
+impl From<DecisionDigest> for String {
+    fn from(d: DecisionDigest) -> String {
+        format!(
+            "{}{:08x}{}{:x}",
+            d.kind,
+            d.hash,
+            u8::from(d.applied),
+            d.moved
+        )
+    }
+}
+
+impl TryFrom<String> for DecisionDigest {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || format!("bad decision digest {s:?}");
+        let kind = s
+            .chars()
+            .next()
+            .filter(|k| matches!(k, 's' | 'v'))
+            .ok_or_else(bad)?;
+        let hash = s
+            .get(1..9)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(bad)?;
+        let applied = match s.get(9..10) {
+            Some("1") => true,
+            Some("0") => false,
+            _ => return Err(bad()),
+        };
+        let moved = s
+            .get(10..)
+            .and_then(|m| u16::from_str_radix(m, 16).ok())
+            .ok_or_else(bad)?;
+        Ok(DecisionDigest {
+            kind,
+            hash,
+            moved,
+            applied,
+        })
+    }
+}
+
+/// What the device knows beyond the session state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryContext {
+    pub seq: u32,
+    pub arm: Arm,
+    pub model_version: Option<String>,
+    /// Intent scores so far, oldest first.
+    pub intent_checkpoints: Vec<f32>,
+    pub device: DeviceClass,
+    pub browser: BrowserFamily,
+    pub source: TrafficSource,
+    /// Local hour (0..24), weekday (0 = Sunday), month (0 = January) when the session started.
+    pub hour: u8,
+    pub weekday: u8,
+    pub month: u8,
+}
+
+/// The summary as sent. Short keys keep it within 512 bytes as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub v: u8,
+    /// Session id.
+    pub sid: String,
+    /// Sequence number: a later summary of the same session replaces an earlier one.
+    pub seq: u32,
+    /// In the control arm (holdout).
+    pub ctl: bool,
+    pub model: Option<String>,
+    /// Page views per kind: administrative, informational, product-related.
+    pub pv: [u32; 3],
+    /// Seconds per kind, same order.
+    pub secs: [u32; 3],
+    /// Hashed paths of visited pages (no URLs), most recent last, 8 hex digits each.
+    pub pages: String,
+    /// Top categories with engagement 0..100 (relative to the strongest).
+    pub cats: Vec<(String, u8)>,
+    /// Intent checkpoints quantised to 0..=255, two hex digits each, oldest first.
+    pub intent: String,
+    pub dec: Vec<DecisionDigest>,
+    pub out: Outcome,
+    pub dev: DeviceClass,
+    pub br: BrowserFamily,
+    pub src: TrafficSource,
+    pub hr: u8,
+    pub wd: u8,
+    pub mo: u8,
+}
+
+impl Summary {
+    pub fn from_session(state: &SessionState, ctx: &SummaryContext, now: f64) -> Self {
+        let snap = state.snapshot(now);
+        let secs = |ms: f64| (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32;
+        let mut pages: Vec<u32> = Vec::new();
+        let visited = state
+            .pages
+            .iter()
+            .map(|p| p.path_hash)
+            .chain(state.current_page.iter().map(|p| p.path_hash));
+        for h in visited.rev() {
+            if !pages.contains(&h) {
+                pages.push(h);
+            }
+            if pages.len() == MAX_PAGES {
+                break;
+            }
+        }
+        pages.reverse();
+        let pages = pages.iter().map(|h| format!("{h:08x}")).collect::<String>();
+        let mut cats: Vec<(String, f64)> = state
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), c.affinity.at(now)))
+            .filter(|(_, a)| *a > 0.0)
+            .collect();
+        cats.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let top = cats.first().map_or(1.0, |c| c.1);
+        let cats = cats
+            .into_iter()
+            .take(MAX_CATEGORIES)
+            .map(|(k, a)| {
+                (
+                    cut(&k, CATEGORY_BYTES),
+                    ((a / top) * 100.0).round().clamp(0.0, 100.0) as u8,
+                )
+            })
+            .collect();
+        let skip = ctx.intent_checkpoints.len().saturating_sub(MAX_CHECKPOINTS);
+        let intent = ctx.intent_checkpoints[skip..]
+            .iter()
+            .map(|p| {
+                if p.is_finite() {
+                    (p.clamp(0.0, 1.0) * 255.0).round() as u8
+                } else {
+                    0
+                }
+            })
+            .map(|q| format!("{q:02x}"))
+            .collect();
+        let skip = state.decisions.len().saturating_sub(MAX_DECISIONS);
+        let dec = state.decisions[skip..]
+            .iter()
+            .map(|d| match &d.kind {
+                DecisionKind::Slot { slot, moved, .. } => DecisionDigest {
+                    kind: 's',
+                    hash: fnv1a32(slot.as_bytes()),
+                    moved: (*moved).min(u32::from(u16::MAX)) as u16,
+                    applied: d.applied,
+                },
+                DecisionKind::Variant { section, variant } => DecisionDigest {
+                    kind: 'v',
+                    hash: fnv1a32(format!("{section}\u{1f}{variant}").as_bytes()),
+                    moved: 0,
+                    applied: d.applied,
+                },
+            })
+            .collect();
+        Summary {
+            v: SUMMARY_VERSION,
+            sid: state.session_id.clone(),
+            seq: ctx.seq,
+            ctl: ctx.arm == Arm::Control,
+            model: ctx.model_version.as_ref().map(|m| cut(m, 32)),
+            pv: [
+                snap.page_views.administrative,
+                snap.page_views.informational,
+                snap.page_views.product_related,
+            ],
+            secs: [
+                secs(snap.time_ms.administrative),
+                secs(snap.time_ms.informational),
+                secs(snap.time_ms.product_related),
+            ],
+            pages,
+            cats,
+            intent,
+            dec,
+            out: Outcome {
+                cart: snap.add_to_cart.min(u64::from(u16::MAX)) as u16,
+                purchase: snap.purchases > 0,
+                value_band: value_band(state.purchase_value),
+            },
+            dev: ctx.device,
+            br: ctx.browser,
+            src: ctx.source,
+            hr: ctx.hour.min(23),
+            wd: ctx.weekday.min(6),
+            mo: ctx.month.min(11),
+        }
+    }
+}
+
+fn value_band(v: f64) -> u8 {
+    match v {
+        v if v.is_nan() || v <= 0.0 => 0,
+        v if v < 25.0 => 1,
+        v if v < 50.0 => 2,
+        v if v < 100.0 => 3,
+        v if v < 200.0 => 4,
+        _ => 5,
+    }
+}
+
+fn cut(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}

@@ -1,0 +1,148 @@
+//! Session summaries: bounded, PII-free, and within 512 bytes as JSON however long the session.
+
+use reshelf_core::events::{Event, EventKind, ItemRef};
+use reshelf_core::policy::{Arm, Decision, DecisionKind};
+use reshelf_core::summary::{
+    BrowserFamily, DeviceClass, Summary, SummaryContext, TrafficSource, MAX_PAGES,
+};
+use reshelf_core::{PageType, Tracker};
+
+fn context(checkpoints: usize) -> SummaryContext {
+    SummaryContext {
+        seq: 7,
+        arm: Arm::Treatment,
+        model_version: Some("intent-1.0.0".into()),
+        intent_checkpoints: (0..checkpoints)
+            .map(|i| i as f32 / checkpoints.max(1) as f32)
+            .collect(),
+        device: DeviceClass::Mobile,
+        browser: BrowserFamily::Safari,
+        source: TrafficSource::Search,
+        hour: 21,
+        weekday: 6,
+        month: 10,
+    }
+}
+
+/// A long, busy session: 200 pages, 300 items, long category names, many decisions.
+fn busy_session() -> Tracker {
+    let mut tr = Tracker::new(3, 0.0);
+    let long = "a-very-long-category-name-that-goes-on-and-on";
+    for i in 0..200u32 {
+        let t = f64::from(i) * 5_000.0;
+        let page = [
+            PageType::Home,
+            PageType::Category,
+            PageType::Product,
+            PageType::Info,
+            PageType::Cart,
+        ][i as usize % 5];
+        tr.apply(&Event::new(
+            t,
+            EventKind::PageView {
+                page,
+                path_hash: i.wrapping_mul(2_654_435_761),
+            },
+        ));
+        let item = ItemRef::new(format!("sku-{i}"))
+            .with_category(format!("{long}-{}", i % 9))
+            .with_price(f64::from(i));
+        tr.apply(&Event::new(
+            t + 100.0,
+            EventKind::Click {
+                x: 1.0,
+                y: 1.0,
+                item: Some(item.clone()),
+                action: None,
+            },
+        ));
+        tr.apply(&Event::new(
+            t + 200.0,
+            EventKind::AddToCart { item: Some(item) },
+        ));
+        tr.record_decision(Decision {
+            t,
+            arm: Arm::Treatment,
+            model_version: Some("intent-1.0.0".into()),
+            applied: i % 2 == 0,
+            kind: if i % 3 == 0 {
+                DecisionKind::Variant {
+                    section: "hero".into(),
+                    variant: "free-shipping".into(),
+                }
+            } else {
+                DecisionKind::Slot {
+                    slot: format!("slot-{i}"),
+                    items: 50,
+                    moved: 12,
+                }
+            },
+        });
+    }
+    tr.apply(&Event::new(
+        1_000_100.0,
+        EventKind::Purchase {
+            value: Some(1234.5),
+        },
+    ));
+    tr
+}
+
+#[test]
+fn a_busy_session_summarises_within_512_bytes() {
+    let tr = busy_session();
+    let s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
+    let json = serde_json::to_string(&s).unwrap();
+    eprintln!("busy summary: {} bytes as JSON", json.len());
+    assert!(json.len() <= 512, "{} bytes: {json}", json.len());
+    assert_eq!(s.pages.len(), MAX_PAGES * 8);
+    assert_eq!(s.cats.len(), 3);
+    assert!(s.cats.iter().all(|(c, _)| c.len() <= 16));
+    assert_eq!(s.intent.len(), 16);
+    assert!(
+        s.intent.ends_with("f9"),
+        "latest checkpoint 39/40 quantised to 249: {}",
+        s.intent
+    );
+    assert_eq!(s.dec.len(), 6);
+    assert!(s.out.purchase && s.out.value_band == 5 && s.out.cart == 200);
+    let back: Summary = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s, "the server decodes exactly what the SDK encoded");
+}
+
+#[test]
+fn summaries_carry_no_urls_ids_of_items_or_free_text() {
+    let tr = busy_session();
+    let json = serde_json::to_string(&Summary::from_session(tr.state(), &context(2), 1_001_000.0))
+        .unwrap();
+    assert!(!json.contains("sku-"), "no item ids");
+    assert!(!json.contains('/'), "no paths or URLs");
+    assert!(!json.contains("slot-"), "decision targets are hashed");
+}
+
+#[test]
+fn a_fresh_session_summarises_too() {
+    let tr = Tracker::new(1, 0.0);
+    let s = Summary::from_session(tr.state(), &context(0), 0.0);
+    assert!(s.pages.is_empty() && s.cats.is_empty() && s.intent.is_empty() && s.dec.is_empty());
+    assert!(!s.ctl);
+    assert_eq!(s.out.value_band, 0);
+    assert!(serde_json::to_string(&s).unwrap().len() < 300);
+}
+
+#[test]
+fn decision_digests_round_trip_and_bad_ones_are_refused() {
+    use reshelf_core::summary::DecisionDigest;
+    let d = DecisionDigest {
+        kind: 's',
+        hash: 0x3f00_a1b2,
+        moved: 300,
+        applied: true,
+    };
+    let text: String = d.into();
+    assert_eq!(text, "s3f00a1b2112c");
+    assert_eq!(DecisionDigest::try_from(text).unwrap(), d);
+    for bad in ["", "x3f00a1b21c", "s3f00a1b2", "s3f00a1b22c", "szzzzzzzz1c"] {
+        assert!(DecisionDigest::try_from(bad.to_string()).is_err(), "{bad}");
+    }
+}
