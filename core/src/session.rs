@@ -198,6 +198,27 @@ impl SessionState {
         }
     }
 
+    /// `now` as the session reads it: never before its latest event, and the latest event's
+    /// time when `now` is not a number.
+    pub fn clamp_now(&self, now: f64) -> f64 {
+        if now.is_finite() {
+            now.max(self.last_t)
+        } else {
+            self.last_t
+        }
+    }
+
+    /// Visible time per page kind as of `now`, the open page's current stretch included.
+    pub fn time_ms_at(&self, now: f64) -> PerKind<f64> {
+        let mut time_ms = self.time_ms;
+        if let Some(p) = &self.current_page {
+            if let Some(since) = p.visible_since {
+                *time_ms.get_mut(p.page.kind()) += self.clamp_now(now) - since;
+            }
+        }
+        time_ms
+    }
+
     fn clamp_time(&mut self, t: f64) -> f64 {
         if t.is_finite() && t > self.last_t {
             self.last_t = t;

@@ -49,21 +49,13 @@ pub struct Snapshot {
 impl SessionState {
     /// The session as of `now` (which is clamped like any event time).
     pub fn snapshot(&self, now: f64) -> Snapshot {
-        let now = if now.is_finite() {
-            now.max(self.last_t)
-        } else {
-            self.last_t
-        };
-        let mut time_ms = self.time_ms;
-        let mut max_scroll_depth = 0.0;
-        let mut page = None;
-        if let Some(p) = &self.current_page {
-            if let Some(since) = p.visible_since {
-                *time_ms.get_mut(p.page.kind()) += now - since;
-            }
-            max_scroll_depth = p.max_scroll_depth;
-            page = Some(p.page);
-        }
+        let now = self.clamp_now(now);
+        let time_ms = self.time_ms_at(now);
+        let max_scroll_depth = self
+            .current_page
+            .as_ref()
+            .map_or(0.0, |p| p.max_scroll_depth);
+        let page = self.current_page.as_ref().map(|p| p.page);
         let mut categories: BTreeMap<String, CategorySnapshot> = self
             .categories
             .iter()

@@ -62,17 +62,7 @@ pub fn from_session(
     now: f64,
 ) -> SessionFeatures {
     // Only the per-kind totals are needed, not a whole snapshot: this runs on every scoring.
-    let now = if now.is_finite() {
-        now.max(state.last_t)
-    } else {
-        state.last_t
-    };
-    let mut time_ms = state.time_ms;
-    if let Some(p) = &state.current_page {
-        if let Some(since) = p.visible_since {
-            *time_ms.get_mut(p.page.kind()) += now - since;
-        }
-    }
+    let time_ms = state.time_ms_at(now);
     let views = state.page_views;
     let visited = state
         .pages

@@ -178,7 +178,8 @@ pub struct Summary {
 
 impl Summary {
     pub fn from_session(state: &SessionState, ctx: &SummaryContext, now: f64) -> Self {
-        let snap = state.snapshot(now);
+        let views = state.page_views;
+        let time_ms = state.time_ms_at(now);
         let secs = |ms: f64| (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32;
         let mut pages: Vec<u32> = Vec::new();
         let visited = state
@@ -251,22 +252,22 @@ impl Summary {
             ctl: ctx.arm == Arm::Control,
             model: ctx.model_version.as_ref().map(|m| cut(m, 32)),
             pv: [
-                snap.page_views.administrative,
-                snap.page_views.informational,
-                snap.page_views.product_related,
+                views.administrative,
+                views.informational,
+                views.product_related,
             ],
             secs: [
-                secs(snap.time_ms.administrative),
-                secs(snap.time_ms.informational),
-                secs(snap.time_ms.product_related),
+                secs(time_ms.administrative),
+                secs(time_ms.informational),
+                secs(time_ms.product_related),
             ],
             pages,
             cats,
             intent,
             dec,
             out: Outcome {
-                cart: snap.add_to_cart.min(u64::from(u16::MAX)) as u16,
-                purchase: snap.purchases > 0,
+                cart: state.add_to_cart.min(u64::from(u16::MAX)) as u16,
+                purchase: state.purchases > 0,
                 value_band: value_band(state.purchase_value),
             },
             dev: ctx.device,
