@@ -101,7 +101,7 @@ pub fn run_round(rt: &Shared) {
         let order = rank(&items, &inp.interest, inp.strength);
         let would_move = moved(&order);
         let applied = if treat && would_move > 0 {
-            apply_slot(&els, &order, &window, painted).moved
+            apply_slot(&els, &order, &window, painted)
         } else {
             0
         };

@@ -1,9 +1,7 @@
 //! Purchase intent on the device: the embedded Burn model (or newer weights loaded from
 //! `modelUrl`) scoring the live session's features.
 
-use reshelf_core::features::{
-    from_session, Calendar, Date, LiveContext, Month, PageStats, VisitorType,
-};
+use reshelf_core::features::{from_session, Calendar, Date, LiveContext, PageStats, VisitorType};
 use reshelf_core::model::{sha256_hex, IntentModel, ModelError};
 use reshelf_core::SessionState;
 
@@ -18,8 +16,7 @@ pub struct Intent {
     calendar: Calendar,
     site: String,
     /// The latest score and the session it belongs to.
-    pub score: Option<f32>,
-    scored_session: String,
+    scored: Option<(String, f32)>,
     /// New/returning, read from storage once per session rather than on every scoring.
     visitor: Option<(String, VisitorType)>,
 }
@@ -33,8 +30,7 @@ impl Intent {
             stats: PageStats::default(),
             calendar,
             site: site.to_string(),
-            score: None,
-            scored_session: String::new(),
+            scored: None,
             visitor: None,
         }
     }
@@ -70,6 +66,8 @@ impl Intent {
                 "modelUrl: sha256 {actual} does not match the expected {sha256}"
             ));
         }
+        // The file's own payload checksum is verified by `from_bytes`; the sha256 above is
+        // the page's pin on the whole file, checked before any decoding.
         let model =
             IntentModel::from_bytes(bytes).map_err(|e: ModelError| format!("modelUrl: {e}"))?;
         if model.version != version {
@@ -90,16 +88,20 @@ impl Intent {
         let model = self.model.as_ref()?;
         let features = from_session(state, &self.stats, &ctx, now);
         let score = model.score(&features.to_input());
-        let changed = self.scored_session != state.session_id
-            || self.score.is_none_or(|old| (old - score).abs() >= 0.001);
-        self.score = Some(score);
-        self.scored_session.clone_from(&state.session_id);
+        let changed = match &self.scored {
+            Some((session, old)) => session != &state.session_id || (old - score).abs() >= 0.001,
+            None => true,
+        };
+        self.scored = Some((state.session_id.clone(), score));
         changed.then_some(score)
     }
 
     /// The score if it belongs to the current session.
     pub fn current(&self, session_id: &str) -> Option<f32> {
-        self.score.filter(|_| self.scored_session == session_id)
+        self.scored
+            .as_ref()
+            .filter(|(s, _)| s == session_id)
+            .map(|(_, score)| *score)
     }
 
     fn context(&mut self, session_id: &str, now: f64) -> LiveContext {
@@ -109,12 +111,8 @@ impl Intent {
             month: d.get_month() as u8 + 1,
             day: d.get_date() as u8,
         };
-        LiveContext {
-            month: Month(d.get_month() as u8),
-            weekend: matches!(d.get_day(), 0 | 6),
-            special_day: self.calendar.closeness(today),
-            visitor: self.visitor_for(session_id),
-        }
+        let visitor = self.visitor_for(session_id);
+        LiveContext::on_day(today, &self.calendar, visitor)
     }
 
     fn visitor_for(&mut self, session_id: &str) -> VisitorType {

@@ -31,19 +31,10 @@ pub fn read_slot(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
     (elements, items)
 }
 
-pub struct SlotOutcome {
-    /// Items whose position changed.
-    pub moved: u32,
-}
-
 /// Puts `elements` into `order` as far as allowed: pinned items keep their place, movable
 /// ones fill the movable positions in ranked order. Only movable nodes are ever re-inserted.
-pub fn apply_slot(
-    elements: &[Element],
-    order: &[usize],
-    window: &Window,
-    painted: bool,
-) -> SlotOutcome {
+/// Returns how many items changed position.
+pub fn apply_slot(elements: &[Element], order: &[usize], window: &Window, painted: bool) -> u32 {
     let movable: Vec<bool> = elements
         .iter()
         .map(|el| !painted || !pinned(el, window))
@@ -64,7 +55,7 @@ pub fn apply_slot(
         .filter(|(pos, i)| pos != *i)
         .count() as u32;
     if moved == 0 {
-        return SlotOutcome { moved };
+        return moved;
     }
     // Walk the target left to right; the node at each position is fixed by inserting the
     // wanted node before whatever currently sits there.
@@ -88,5 +79,5 @@ pub fn apply_slot(
         let v = current.remove(from);
         current.insert(pos, v);
     }
-    SlotOutcome { moved }
+    moved
 }

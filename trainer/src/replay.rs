@@ -21,9 +21,7 @@ use std::fs;
 use std::path::Path;
 
 use reshelf_core::events::{Event, EventKind, ItemRef};
-use reshelf_core::features::{
-    from_session, Calendar, Date, LiveContext, Month, PageStats, VisitorType,
-};
+use reshelf_core::features::{from_session, Calendar, Date, LiveContext, PageStats, VisitorType};
 use reshelf_core::hash::path_hash;
 use reshelf_core::model::IntentModel;
 use reshelf_core::policy::{personalisation_strength, rank, Interest, SlotItem};
@@ -187,50 +185,9 @@ fn replay(
     Ok(summary)
 }
 
-/// Calendar features from the event time (UTC), new visitor: a replay has no visitor history.
+/// The moment's context from the event time (UTC date), for a new visitor: a replay has no
+/// visitor history.
 fn context(t: f64) -> LiveContext {
-    let days = (t / 86_400_000.0).floor() as i64;
-    let (year, month, day) = civil_from_days(days);
-    let today = Date { year, month, day };
-    LiveContext {
-        month: Month(month - 1),
-        weekend: matches!((days + 4).rem_euclid(7), 0 | 6),
-        special_day: Calendar::default().closeness(today),
-        visitor: VisitorType::New,
-    }
-}
-
-/// Howard Hinnant's civil_from_days.
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for days in [0i64, 11_017, 20_414, -1] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(
-                Date {
-                    year: y,
-                    month: m,
-                    day: d
-                }
-                .days(),
-                days
-            );
-        }
-    }
+    let today = Date::from_days((t / 86_400_000.0).floor() as i64);
+    LiveContext::on_day(today, &Calendar::default(), VisitorType::New)
 }

@@ -23,6 +23,26 @@ impl Date {
         ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date { year, month, day })
     }
 
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's civil_from_days), the inverse
+    /// of [`Date::days`].
+    pub fn from_days(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Day of the week, 0 = Sunday.
+    pub fn weekday(self) -> u8 {
+        (self.days() + 4).rem_euclid(7) as u8
+    }
+
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
     pub fn days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
@@ -119,6 +139,19 @@ mod tests {
         assert_eq!(
             Date::parse("2026-11-22").unwrap().days() - Date::parse("2026-11-21").unwrap().days(),
             1
+        );
+    }
+
+    #[test]
+    fn from_days_inverts_days_and_weekdays_are_right() {
+        for days in [0i64, 11_017, 20_414, -1, -719_468] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
+        assert_eq!(Date::parse("2026-11-22").unwrap().weekday(), 0, "a Sunday");
+        assert_eq!(
+            Date::parse("1970-01-01").unwrap().weekday(),
+            4,
+            "a Thursday"
         );
     }
 

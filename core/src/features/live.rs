@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{Calendar, Date};
 use super::input::{Month, SessionFeatures, VisitorType};
 use crate::page::PageKind;
 use crate::session::SessionState;
@@ -51,6 +52,18 @@ pub struct LiveContext {
     pub weekend: bool,
     pub special_day: f32,
     pub visitor: VisitorType,
+}
+
+impl LiveContext {
+    /// The context on `today` (local date of the shopper) for a visitor.
+    pub fn on_day(today: Date, calendar: &Calendar, visitor: VisitorType) -> Self {
+        LiveContext {
+            month: Month(today.month.clamp(1, 12) - 1),
+            weekend: matches!(today.weekday(), 0 | 6),
+            special_day: calendar.closeness(today),
+            visitor,
+        }
+    }
 }
 
 /// The session's features as of `now` (open page time counts up to `now`). Unmarked pages
