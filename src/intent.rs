@@ -1,7 +1,9 @@
 //! Purchase intent on the device: the embedded Burn model (or newer weights loaded from
 //! `modelUrl`) scoring the live session's features.
 
-use reshelf_core::features::{from_session, Calendar, Date, LiveContext, PageStats, VisitorType};
+use reshelf_core::features::{
+    from_session, Calendar, Date, LiveContext, PageStats, PageStatsFeed, VisitorType,
+};
 use reshelf_core::model::{sha256_hex, IntentModel, ModelError};
 use reshelf_core::SessionState;
 
@@ -105,14 +107,19 @@ impl Intent {
     }
 
     fn context(&mut self, session_id: &str, now: f64) -> LiveContext {
-        let d = js_sys::Date::new(&now.into());
-        let today = Date {
-            year: d.get_full_year() as i32,
-            month: d.get_month() as u8 + 1,
-            day: d.get_date() as u8,
-        };
         let visitor = self.visitor_for(session_id);
-        LiveContext::on_day(today, &self.calendar, visitor)
+        LiveContext::on_day(local_date(now), &self.calendar, visitor)
+    }
+
+    /// Closeness to a special day on the local date of an instant (epoch milliseconds).
+    pub fn special_day_at(&self, at: f64) -> f32 {
+        self.calendar.closeness(local_date(at))
+    }
+
+    /// Per-page statistics from the backend's feed replace the previous ones (the shipped
+    /// priors stay for pages the feed does not name). Returns the pages taken.
+    pub fn set_page_stats(&mut self, feed: &PageStatsFeed) -> Result<usize, String> {
+        feed.apply_to(&mut self.stats)
     }
 
     fn visitor_for(&mut self, session_id: &str) -> VisitorType {
@@ -124,5 +131,15 @@ impl Intent {
                 v
             }
         }
+    }
+}
+
+/// The shopper's local calendar date of an instant (epoch milliseconds).
+fn local_date(at: f64) -> Date {
+    let d = js_sys::Date::new(&at.into());
+    Date {
+        year: d.get_full_year() as i32,
+        month: d.get_month() as u8 + 1,
+        day: d.get_date() as u8,
     }
 }

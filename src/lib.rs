@@ -18,6 +18,7 @@ mod options;
 mod runtime;
 mod session;
 pub mod store;
+mod summary;
 mod track;
 mod visitor;
 

@@ -223,6 +223,9 @@ pub fn score_now(rt: &Shared) {
     guard.score_timer = None;
     let r = &mut *guard;
     let changed = r.intent.rescore(r.tracker.state(), now());
+    if let Some(score) = changed {
+        r.tracker.record_intent(score);
+    }
     let version = r.intent.version().unwrap_or_default().to_string();
     let targets = r.emitter.targets(Topic::Intent);
     drop(guard);

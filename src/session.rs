@@ -47,7 +47,8 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         None
     };
     let stored = store.as_ref().and_then(Store::load);
-    let (tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
+    let (mut tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
+    tracker.note_source(|| crate::summary::source_of_this_page(&document));
     let intent = Intent::new(&options.site, options.calendar());
     let arm = assign_arm(&visitor_id(&options.site), &options.site, options.holdout);
     let decider = Decider::new(arm, read_policy(&policy_value, &document));
@@ -98,6 +99,29 @@ impl Session {
         };
         let _ = Reflect::set(&value, &"arm".into(), &arm.into());
         Ok(value)
+    }
+
+    /// The session's summary as JSON-compatible plain object: exactly what is sent to the
+    /// backend (see the README's privacy statement).
+    pub fn summary(&self) -> Result<JsValue, JsValue> {
+        let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
+        let summary = crate::summary::current(&mut rt, &self.site);
+        to_js(&summary).map_err(|e| JsValue::from(e.to_string()))
+    }
+
+    /// Takes the backend's page-statistics feed (`GET /v1/page-stats`) into the model's
+    /// features and re-scores; returns how many pages it holds. A malformed feed is refused
+    /// and the current statistics stay.
+    #[wasm_bindgen(js_name = setPageStats)]
+    pub fn set_page_stats(&self, feed: JsValue) -> Result<u32, JsValue> {
+        let feed: reshelf_core::features::PageStatsFeed = serde_wasm_bindgen::from_value(feed)
+            .map_err(|e| JsValue::from(format!("page stats: {e}")))?;
+        let taken = {
+            let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
+            rt.intent.set_page_stats(&feed).map_err(JsValue::from)?
+        };
+        crate::runtime::score_and_decide(&self.rt);
+        Ok(taken as u32)
     }
 
     /// Records a named event. Refused calls (bad name, props that are not a plain,

@@ -133,6 +133,12 @@ pub struct SessionState {
     /// Rearrangement decisions taken (or, in the control arm, withheld), most recent last.
     #[serde(default)]
     pub decisions: Vec<Decision>,
+    /// Intent scores over the session (oldest first, bounded), for its summary.
+    #[serde(default)]
+    pub intent_checkpoints: Vec<f32>,
+    /// Where the session came from, classified on its first page.
+    #[serde(default)]
+    pub source: Option<crate::summary::TrafficSource>,
     rage: RageWindow,
 }
 
@@ -161,6 +167,8 @@ impl SessionState {
             dropped: 0,
             price_bands: Default::default(),
             decisions: Vec::new(),
+            intent_checkpoints: Vec::new(),
+            source: None,
             rage: RageWindow::default(),
         }
     }
@@ -339,6 +347,23 @@ impl SessionState {
             self.decisions.remove(0);
         }
         self.decisions.push(decision);
+    }
+
+    /// Keeps an intent score for the summary when it moved by at least 0.02 since the last
+    /// one kept; the first score and the latest ones survive the bound.
+    pub fn record_intent(&mut self, score: f32) {
+        if !score.is_finite() {
+            return;
+        }
+        if let Some(last) = self.intent_checkpoints.last_mut() {
+            if (*last - score).abs() < 0.02 {
+                return;
+            }
+        }
+        if self.intent_checkpoints.len() >= crate::summary::MAX_CHECKPOINTS {
+            self.intent_checkpoints.remove(1);
+        }
+        self.intent_checkpoints.push(score);
     }
 
     fn scroll(&mut self, depth: f64) {

@@ -64,6 +64,18 @@ impl Tracker {
         self.state.record_decision(decision);
     }
 
+    /// Classifies the session's traffic source, once: on its first page.
+    pub fn note_source(&mut self, source: impl FnOnce() -> crate::summary::TrafficSource) {
+        if self.state.source.is_none() {
+            self.state.source = Some(source());
+        }
+    }
+
+    /// Keeps an intent score of the current session for its summary.
+    pub fn record_intent(&mut self, score: f32) {
+        self.state.record_intent(score);
+    }
+
     /// Ends the session now and starts a fresh one (e.g. the shopper signed out).
     pub fn restart(&mut self, now: f64) {
         self.state = SessionState::new(self.rng.next_id(), now);

@@ -21,6 +21,8 @@ fn context(checkpoints: usize) -> SummaryContext {
         hour: 21,
         weekday: 6,
         month: 10,
+        returning: true,
+        special_day: 0.4,
     }
 }
 
@@ -91,20 +93,22 @@ fn busy_session() -> Tracker {
 #[test]
 fn a_busy_session_summarises_within_512_bytes() {
     let tr = busy_session();
-    let s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
+    let mut s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
+    // The session above starts at the epoch; a real start time has ten digits.
+    s.ts = 1_795_000_000;
     let json = serde_json::to_string(&s).unwrap();
     eprintln!("busy summary: {} bytes as JSON", json.len());
     assert!(json.len() <= 512, "{} bytes: {json}", json.len());
     assert_eq!(s.pages.len(), MAX_PAGES * 8);
     assert_eq!(s.cats.len(), 3);
-    assert!(s.cats.iter().all(|(c, _)| c.len() <= 16));
+    assert!(s.cats.iter().all(|(c, _)| c.len() <= 14));
     assert_eq!(s.intent.len(), 16);
     assert!(
         s.intent.ends_with("f9"),
         "latest checkpoint 39/40 quantised to 249: {}",
         s.intent
     );
-    assert_eq!(s.dec.len(), 6);
+    assert_eq!(s.dec.len(), reshelf_core::summary::MAX_DECISIONS);
     assert!(s.out.purchase && s.out.value_band == 5 && s.out.cart == 200);
     let back: Summary = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s, "the server decodes exactly what the SDK encoded");
@@ -145,4 +149,25 @@ fn decision_digests_round_trip_and_bad_ones_are_refused() {
     for bad in ["", "x3f00a1b21c", "s3f00a1b2", "s3f00a1b22c", "szzzzzzzz1c"] {
         assert!(DecisionDigest::try_from(bad.to_string()).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn what_the_sdk_produces_passes_the_servers_checks() {
+    let tr = busy_session();
+    let mut s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
+    s.ts = 1_795_000_000;
+    assert_eq!(s.validate(1_795_003_600), Ok(()));
+    assert_eq!(s.intent_checkpoints().len(), 8);
+    assert_eq!(s.page_hashes().len(), MAX_PAGES);
+    // A session that starts two days ahead of the server's clock is refused.
+    assert_eq!(
+        s.validate(1_795_000_000 - 2 * 86_400).unwrap_err().field,
+        "ts"
+    );
+    let mut bad = s.clone();
+    bad.pages.push_str("zz");
+    assert_eq!(bad.validate(1_795_003_600).unwrap_err().field, "pages");
+    let mut bad = s.clone();
+    bad.sid = "has space".into();
+    assert_eq!(bad.validate(1_795_003_600).unwrap_err().field, "sid");
 }

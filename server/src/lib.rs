@@ -1,28 +1,55 @@
-//! reshelf-server: the thin backend. Today it serves the SDK build and the demo storefront
-//! and answers health checks; ingest and insight grow on the same router.
+//! reshelf-server: the thin backend. Ingests session summaries into SQLite or PostgreSQL,
+//! turns them into insight, page statistics and training rows, serves the dashboard, and
+//! (for the demo) the SDK build and the storefront.
 #![forbid(unsafe_code)]
 
+pub mod api;
+pub mod config;
+mod dashboard;
 mod health;
+pub mod insight;
+pub mod metrics;
+pub mod rate_limit;
+pub mod state;
 mod static_files;
+pub mod store;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
-/// Where the server finds what it serves.
+pub use config::{Access, Limits, Site};
+pub use state::AppState;
+pub use store::Store;
+
+/// Where the server finds what it serves, and who may do what.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The storefront (the demo in `www/`), served at `/`.
     pub www: PathBuf,
     /// The SDK build (`pkg/`), served at `/reshelf/`.
     pub pkg: PathBuf,
+    pub access: Access,
+    pub limits: Limits,
 }
 
-/// The whole HTTP surface, as a router that tests drive without a socket.
-pub fn app(config: &Config) -> Router {
+/// The whole HTTP surface over an open store, as a router tests drive without a socket.
+pub fn app(config: &Config, store: Store) -> Router {
+    let state = AppState(Arc::new(state::Shared {
+        access: config.access.clone(),
+        limits: config.limits.clone(),
+        store,
+        metrics: metrics::Metrics::default(),
+        limiter: rate_limit::RateLimiter::default(),
+        page_stats: insight::cache::PageStatsCache::default(),
+    }));
     Router::new()
         .merge(health::routes())
+        .merge(api::routes(&state))
+        .merge(dashboard::routes())
+        .with_state(state)
         .nest_service("/reshelf", static_files::sdk(&config.pkg))
         .nest_service("/spa", static_files::spa(&config.www.join("spa")))
         .fallback_service(static_files::site(&config.www))

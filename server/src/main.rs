@@ -1,16 +1,17 @@
-//! `reshelf-server`: serves the SDK and the demo storefront.
+//! `reshelf-server`: ingest, insight, dashboard, and the demo storefront.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use reshelf_server::{app, Config};
+use reshelf_server::{app, Access, Config, Limits, Store};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser, Debug)]
 #[command(
     version,
-    about = "reshelf's backend: serves the SDK build and the storefront"
+    about = "reshelf's backend: summary ingest on SQLite or PostgreSQL, insights, page statistics, export, the dashboard, and the storefront"
 )]
 struct Args {
     /// Address to listen on; port 0 picks a free port (printed on start).
@@ -22,17 +23,48 @@ struct Args {
     /// SDK build directory served at /reshelf/.
     #[arg(long, default_value = "pkg", env = "RESHELF_PKG")]
     pkg: PathBuf,
+    /// Directory of the embedded SQLite database (used unless --database-url is given).
+    #[arg(long, default_value = "data", env = "RESHELF_DATA_DIR")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user@host:5432/db): the production store, shared by any
+    /// number of reshelf-server instances.
+    #[arg(long, env = "RESHELF_DATABASE_URL")]
+    database_url: Option<String>,
+    /// PostgreSQL schema to use (created if missing); default: the URL's search path.
+    #[arg(long, env = "RESHELF_DATABASE_SCHEMA")]
+    database_schema: Option<String>,
+    /// TOML file with `admin_token` and `[[sites]]` (id, key, origins, rate_per_second, burst).
+    #[arg(long, env = "RESHELF_CONFIG")]
+    config: Option<PathBuf>,
+    /// A site and its public write key, ID=KEY (repeatable; same-origin browsers only).
+    #[arg(long = "site", value_name = "ID=KEY")]
+    sites: Vec<String>,
+    /// Bearer token for /v1/insights, /v1/export and the dashboard's data.
+    #[arg(long, env = "RESHELF_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// Ingest requests handled at once; more are shed with 503.
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Ingest request timeout in milliseconds (503 after it).
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long)]
+    log_json: bool,
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let args = Args::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if args.log_json {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     for (what, dir) in [("--www", &args.www), ("--pkg", &args.pkg)] {
         if !dir.is_dir() {
             return Err(format!(
@@ -42,19 +74,50 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .into());
         }
     }
+    let mut access = match &args.config {
+        Some(path) => Access::from_file(path)?,
+        None => Access::default(),
+    };
+    for flag in &args.sites {
+        access.add_site(Access::parse_site_flag(flag)?)?;
+    }
+    if args.admin_token.is_some() {
+        access.admin_token = args.admin_token.clone();
+    }
+    if access.sites.is_empty() {
+        tracing::warn!(
+            "no sites configured (--site ID=KEY or --config): ingest refuses everything"
+        );
+    }
+    let store = match &args.database_url {
+        Some(url) => Store::open_postgres(url, args.database_schema.as_deref()).await?,
+        None => Store::open_sqlite(&args.data_dir).await?,
+    };
+    let limits = Limits {
+        concurrency: args.concurrency.max(1),
+        timeout: Duration::from_millis(args.timeout_ms.max(1)),
+        ..Limits::default()
+    };
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     // Tests and scripts read this line to learn the port.
     println!(
-        "reshelf-server listening on http://{}",
-        listener.local_addr()?
+        "reshelf-server listening on http://{} (store: {})",
+        listener.local_addr()?,
+        store.backend()
     );
-    let router = app(&Config {
-        www: args.www,
-        pkg: args.pkg,
-    });
+    let router = app(
+        &Config {
+            www: args.www,
+            pkg: args.pkg,
+            access,
+            limits,
+        },
+        store.clone(),
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    store.close().await;
     Ok(())
 }
 

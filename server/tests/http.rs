@@ -1,16 +1,17 @@
 //! The router driven in-process (no socket): health, SDK MIME types, storefront pages.
 
+mod common;
+
 use std::fs;
-use std::path::PathBuf;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use reshelf_server::{app, Config};
+use reshelf_server::{app, Config, Store};
 use tower::ServiceExt;
 
-fn fixture() -> (tempdir::Dir, Config) {
-    let dir = tempdir::Dir::new();
+fn fixture() -> (tempfile::TempDir, Config) {
+    let dir = tempfile::tempdir().unwrap();
     let www = dir.path().join("www");
     let pkg = dir.path().join("pkg");
     fs::create_dir_all(www.join("category")).unwrap();
@@ -20,11 +21,16 @@ fn fixture() -> (tempdir::Dir, Config) {
     fs::write(www.join("404.html"), "<h1>not here</h1>").unwrap();
     fs::write(pkg.join("reshelf.js"), "/* sdk */").unwrap();
     fs::write(pkg.join("reshelf_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    (dir, Config { www, pkg })
+    let mut config = common::config(www);
+    config.pkg = pkg;
+    (dir, config)
 }
 
 async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let res = app(config)
+    let store = Store::open_sqlite(&config.www.join("../data"))
+        .await
+        .unwrap();
+    let res = app(config, store)
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -86,32 +92,4 @@ async fn path_traversal_is_refused() {
     let (_d, c) = fixture();
     let (status, _, _) = get(&c, "/reshelf/../www/index.html").await;
     assert_ne!(status, StatusCode::OK);
-}
-
-/// A throwaway directory removed on drop (keeps the test free of extra crates).
-mod tempdir {
-    use super::PathBuf;
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Self {
-            static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let p = std::env::temp_dir().join(format!("reshelf-http-{}-{n}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&p);
-            std::fs::create_dir_all(&p).unwrap();
-            Self(p)
-        }
-
-        pub fn path(&self) -> &PathBuf {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }

@@ -13,11 +13,13 @@
 
 mod calendar;
 mod csv_row;
+mod feed;
 mod input;
 mod live;
 
 pub use calendar::Date;
 pub use calendar::{special_day, Calendar};
 pub use csv_row::{parse_csv, CsvError, LabelledRow};
+pub use feed::{PageStatsFeed, FEED_VERSION};
 pub use input::{ModelInput, Month, SessionFeatures, VisitorType, NUMERIC};
 pub use live::{from_session, LiveContext, PagePriors, PageStat, PageStats};

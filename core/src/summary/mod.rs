@@ -4,9 +4,11 @@
 
 mod classify;
 mod types;
+mod validate;
 
 pub use classify::{browser_family, device_class, traffic_source};
 pub use types::{
     BrowserFamily, DecisionDigest, DeviceClass, Outcome, Summary, SummaryContext, TrafficSource,
-    MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES, SUMMARY_VERSION,
+    CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES, SUMMARY_VERSION,
 };
+pub use validate::{Invalid, MAX_AGE_SECS, MAX_FUTURE_SECS, MAX_SECONDS, MAX_SID_LEN, MAX_VIEWS};

@@ -14,9 +14,9 @@ pub const MAX_CATEGORIES: usize = 3;
 /// Intent checkpoints kept (most recent).
 pub const MAX_CHECKPOINTS: usize = 8;
 /// Decisions kept (most recent).
-pub const MAX_DECISIONS: usize = 6;
+pub const MAX_DECISIONS: usize = 4;
 /// Category names are cut to this many bytes in a summary.
-const CATEGORY_BYTES: usize = 16;
+pub const CATEGORY_BYTES: usize = 14;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeviceClass {
@@ -143,6 +143,10 @@ pub struct SummaryContext {
     pub hour: u8,
     pub weekday: u8,
     pub month: u8,
+    /// A returning visitor (first-party flag), as the model's `VisitorType`.
+    pub returning: bool,
+    /// Closeness to a special day, 0..=1, as the model's `SpecialDay`.
+    pub special_day: f32,
 }
 
 /// The summary as sent. Short keys keep it within 512 bytes as JSON.
@@ -174,6 +178,12 @@ pub struct Summary {
     pub hr: u8,
     pub wd: u8,
     pub mo: u8,
+    /// Session start, unix seconds truncated to the hour (coarse on purpose).
+    pub ts: u64,
+    /// Returning visitor.
+    pub ret: bool,
+    /// Special-day closeness in tenths (0..=10).
+    pub sd: u8,
 }
 
 impl Summary {
@@ -276,8 +286,21 @@ impl Summary {
             hr: ctx.hour.min(23),
             wd: ctx.weekday.min(6),
             mo: ctx.month.min(11),
+            ts: hour_start(state.started_at),
+            ret: ctx.returning,
+            sd: if ctx.special_day.is_finite() {
+                (ctx.special_day.clamp(0.0, 1.0) * 10.0).round() as u8
+            } else {
+                0
+            },
         }
     }
+}
+
+/// Unix seconds of the hour an epoch-milliseconds instant falls in.
+fn hour_start(epoch_ms: f64) -> u64 {
+    let secs = (epoch_ms / 1000.0).max(0.0) as u64;
+    secs - secs % 3600
 }
 
 fn value_band(v: f64) -> u8 {

@@ -1,0 +1,45 @@
+//! The HTTP API under `/v1`, as documented in the README: ingest, page statistics,
+//! insights and export.
+
+mod auth;
+mod body;
+pub mod error;
+mod ingest;
+mod layers;
+mod read;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::state::AppState;
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let limits = &state.limits;
+    // Outermost last: metrics see every answer; CORS and the rate limit answer before a
+    // body is read; the overload policy wraps the handler itself.
+    let ingest = Router::new()
+        .route(
+            "/v1/summaries",
+            post(ingest::ingest).options(ingest::preflight),
+        )
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(layers::overloaded))
+                .load_shed()
+                .concurrency_limit(limits.concurrency)
+                .timeout(limits.timeout),
+        )
+        .layer(RequestBodyLimitLayer::new(limits.max_body))
+        .layer(from_fn_with_state(state.clone(), layers::rate_limit))
+        .layer(from_fn_with_state(state.clone(), layers::cors))
+        .layer(from_fn_with_state(state.clone(), layers::record_metrics));
+    Router::new()
+        .merge(ingest)
+        .route("/v1/page-stats", get(read::page_stats_handler))
+        .route("/v1/insights", get(read::insights_handler))
+        .route("/v1/export", get(read::export_handler))
+}

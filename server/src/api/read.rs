@@ -1,0 +1,150 @@
+//! The read side: insights and export (admin token), and the public page-stats feed.
+
+use std::time::Instant;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::auth::require_admin;
+use super::error::ApiError;
+use crate::insight::cache::Feed;
+use crate::insight::{export, insights, load, page_stats, rfc3339, unix_now};
+use crate::state::AppState;
+
+/// Page statistics and exports look this far back.
+const STATS_DAYS: u32 = 90;
+
+#[derive(Debug, Deserialize)]
+pub struct SiteParams {
+    site: Option<String>,
+    days: Option<u32>,
+}
+
+impl SiteParams {
+    fn site<'a>(&'a self, app: &AppState) -> Result<&'a str, ApiError> {
+        let site = self
+            .site
+            .as_deref()
+            .ok_or_else(|| ApiError::malformed("site is required (?site=)"))?;
+        if !app.access.sites.contains_key(site) {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_site",
+                format!("no site {site:?} is configured"),
+            ));
+        }
+        Ok(site)
+    }
+
+    fn days(&self) -> Result<u32, ApiError> {
+        match self.days {
+            None => Ok(STATS_DAYS),
+            Some(d @ 1..=400) => Ok(d),
+            Some(d) => Err(ApiError::malformed(format!("days={d}: 1 to 400"))),
+        }
+    }
+}
+
+pub async fn insights_handler(
+    State(app): State<AppState>,
+    Query(params): Query<SiteParams>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    require_admin(&app.access, &headers)?;
+    let (site, days) = (params.site(&app)?, params.days()?);
+    let summaries = load(&app.store, site, days).await?;
+    Ok(Json(insights::insights(
+        site,
+        &summaries,
+        days,
+        &rfc3339(unix_now()),
+    )))
+}
+
+pub async fn export_handler(
+    State(app): State<AppState>,
+    Query(params): Query<SiteParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    require_admin(&app.access, &headers)?;
+    let (site, days) = (params.site(&app)?, params.days()?);
+    let summaries = load(&app.store, site, days).await?;
+    let stats = page_stats::page_stats(&summaries);
+    let csv = export::csv(&summaries, &stats);
+    let disposition = format!("attachment; filename=\"reshelf-{site}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// Public and cacheable: the feed holds only hashed paths and rates.
+pub async fn page_stats_handler(
+    State(app): State<AppState>,
+    Query(params): Query<SiteParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let site = params.site(&app)?;
+    let now = Instant::now();
+    let feed = match app.page_stats.get(site, now) {
+        Some(f) => f,
+        None => {
+            let summaries = load(&app.store, site, STATS_DAYS).await?;
+            let body =
+                serde_json::to_string(&page_stats::feed(&page_stats::page_stats(&summaries)))
+                    .map_err(|e| ApiError::unavailable(e.to_string()))?;
+            let digest = Sha256::digest(body.as_bytes());
+            let etag = format!(
+                "\"{}\"",
+                digest[..12]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            );
+            let f = Feed {
+                body: body.into(),
+                etag,
+            };
+            app.page_stats.put(site, f.clone(), now);
+            f
+        }
+    };
+    let cache = HeaderValue::from_static("public, max-age=300");
+    let etag =
+        HeaderValue::from_str(&feed.etag).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == feed.etag || t.trim() == "*")
+        });
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, cache),
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
+    ];
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    Ok((
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        feed.body.as_str().to_string(),
+    )
+        .into_response())
+}

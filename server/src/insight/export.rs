@@ -1,0 +1,86 @@
+//! Training rows for `reshelf-train fit --data`: the columns of the training data, one row
+//! per stored session, so a retailer can retrain on their own traffic. Page statistics are
+//! averaged over the session's pages, as the live features do.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use reshelf_core::features::PageStat;
+use reshelf_core::summary::{BrowserFamily, DeviceClass, Summary, TrafficSource};
+
+pub const HEADER: &str = "Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue";
+
+/// Month names as the training data writes them.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "June", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The anonymised code columns of the training data (OS, browser, region, traffic type)
+/// are not used by the model; they are filled with reshelf's own classes so the file has
+/// the expected shape (region is not collected: 0).
+fn codes(s: &Summary) -> (u8, u8, u8) {
+    let device = match s.dev {
+        DeviceClass::Desktop => 1,
+        DeviceClass::Mobile => 2,
+        DeviceClass::Tablet => 3,
+        DeviceClass::Other => 4,
+    };
+    let browser = match s.br {
+        BrowserFamily::Chrome => 1,
+        BrowserFamily::Safari => 2,
+        BrowserFamily::Firefox => 3,
+        BrowserFamily::Edge => 4,
+        BrowserFamily::Other => 5,
+    };
+    let source = match s.src {
+        TrafficSource::Direct => 1,
+        TrafficSource::Search => 2,
+        TrafficSource::Social => 3,
+        TrafficSource::Referral => 4,
+        TrafficSource::Internal => 5,
+    };
+    (device, browser, source)
+}
+
+pub fn csv(summaries: &[Summary], stats: &HashMap<u32, (u64, PageStat)>) -> String {
+    let mut out = String::with_capacity(64 + summaries.len() * 96);
+    out.push_str(HEADER);
+    out.push('\n');
+    for s in summaries {
+        let (mut sum, mut n) = ([0.0f64; 3], 0.0);
+        for h in s.page_hashes() {
+            if let Some((_, p)) = stats.get(&h) {
+                sum[0] += f64::from(p.bounce_rate);
+                sum[1] += f64::from(p.exit_rate);
+                sum[2] += f64::from(p.page_value);
+                n += 1.0;
+            }
+        }
+        let avg = |x: f64| if n > 0.0 { x / n } else { 0.0 };
+        let (os, browser, traffic) = codes(s);
+        let bool_text = |b: bool| if b { "TRUE" } else { "FALSE" };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{:.6},{:.6},{:.4},{:.1},{},{os},{browser},0,{traffic},{},{},{}",
+            s.pv[0],
+            s.secs[0],
+            s.pv[1],
+            s.secs[1],
+            s.pv[2],
+            s.secs[2],
+            avg(sum[0]),
+            avg(sum[1]),
+            avg(sum[2]),
+            f32::from(s.sd) / 10.0,
+            MONTHS[usize::from(s.mo.min(11))],
+            if s.ret {
+                "Returning_Visitor"
+            } else {
+                "New_Visitor"
+            },
+            bool_text(matches!(s.wd, 0 | 6)),
+            bool_text(s.out.purchase),
+        );
+    }
+    out
+}
