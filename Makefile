@@ -48,8 +48,13 @@ test-e2e:
 
 test: build lint test-rust test-wasm test-e2e
 
+DEMO_ARGS := --addr 127.0.0.1:8080 --data-dir data --site demo=demo-public-key \
+	--site demo-spa=demo-public-key --site kiosk=demo-public-key --admin-token demo-admin
+
 demo: build
-	cargo run --release -p reshelf-server -- --addr 127.0.0.1:8080
+	cargo build --profile server -p reshelf-server
+	@echo "storefront: http://127.0.0.1:8080/   dashboard: http://127.0.0.1:8080/dashboard#token=demo-admin"
+	target/server/reshelf-server $(DEMO_ARGS)
 
 bench: build
 	cargo build --release -p reshelf-server -p reshelf-train

@@ -23,6 +23,39 @@ export interface Options {
   policy?: Record<string, Array<{ variant: string; when?: VariantConditions }>>;
   /** Where the .wasm is served from. Default: next to this module. */
   wasmUrl?: string | URL;
+  /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
+   *  consent('granted')), 'denied' (nothing is stored or sent). */
+  consent?: 'granted' | 'pending' | 'denied';
+  /** Treat Do-Not-Track / Global Privacy Control as consent denied. Default false. */
+  respectDnt?: boolean;
+  /** How often a changed summary is queued and sent while the page is open, in ms (≥ 1000).
+   *  Default 10000. Summaries are also sent when the page is hidden or left. */
+  syncInterval?: number;
+}
+
+/** The only data that leaves the device (see the README's privacy statement). */
+export interface Summary {
+  v: 1;
+  sid: string;
+  seq: number;
+  ctl: boolean;
+  model: string | null;
+  pv: [number, number, number];
+  secs: [number, number, number];
+  pages: string;
+  cats: Array<[string, number]>;
+  intent: string;
+  dec: string[];
+  out: { c: number; p: boolean; vb: number };
+  dev: 'd' | 'm' | 't' | 'o';
+  br: 'c' | 's' | 'f' | 'e' | 'o';
+  src: 'd' | 's' | 'so' | 'r' | 'i';
+  hr: number;
+  wd: number;
+  mo: number;
+  ts: number;
+  ret: boolean;
+  sd: number;
 }
 
 export interface VariantConditions {
@@ -121,6 +154,12 @@ export declare class Reshelf {
   /** Framework mode: the variant to render, or null for the default. */
   variant(section: string, offered: string[]): string | null;
   on<K extends keyof EventPayloads>(topic: K, callback: (payload: EventPayloads[K]) => void): () => void;
+  /** Consent for sending summaries; the state in effect, or null without an endpoint. */
+  consent(state: 'granted' | 'pending' | 'denied'): 'granted' | 'pending' | 'denied' | null;
+  /** Queues the current summary and sends what waits; resolves when done or failed. */
+  flush(): Promise<void>;
+  /** The session's summary as it would be sent. */
+  summary(): Summary | null;
   newSession(): void;
   shutdown(): void;
 }

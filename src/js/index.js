@@ -2,6 +2,7 @@
 // is that nothing reshelf does throws into the page: every call is guarded, a refused call
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
+import { startSync } from './sync.js';
 
 const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
 let booting = null;
@@ -28,6 +29,21 @@ export function init(options = {}) {
   return booting;
 }
 
+/** A warning per distinct message per page: an offline kiosk should not flood the console. */
+function warnEach() {
+  const seen = new Set();
+  return (message) => {
+    const kind = String(message).split(':')[0];
+    if (seen.has(kind)) return;
+    seen.add(kind);
+    try {
+      console.warn(`reshelf: ${message}`);
+    } catch (_) {
+      // no console: nothing to tell
+    }
+  };
+}
+
 /** User Timing marks let page owners see reshelf's start-up in their own performance tools. */
 function mark(name) {
   try {
@@ -50,7 +66,8 @@ async function boot(options) {
     });
     mark('reshelf:wasm-loaded');
     const session = start(rest);
-    const instance = new Reshelf(session, null);
+    const sync = startSync(session, rest, warnEach());
+    const instance = new Reshelf(session, null, sync);
     mark('reshelf:ready');
     if (rest.modelUrl) loadNewerModel(session, rest);
     return instance;
@@ -85,10 +102,12 @@ function isRefusal(err) {
 export class Reshelf {
   #session;
   #error;
+  #sync;
 
-  constructor(session, error) {
+  constructor(session, error, sync = null) {
     this.#session = session;
     this.#error = error;
+    this.#sync = sync;
   }
 
   /** Whether reshelf is capturing on this page. */
@@ -150,6 +169,27 @@ export class Reshelf {
     return id === null ? noop : () => this.#guard(() => this.#session.off(id), false);
   }
 
+  /**
+   * Consent for sending summaries: 'granted' starts delivery, 'denied' clears what is queued
+   * and sends nothing more, 'pending' stores and sends nothing. Returns the state in effect
+   * ('denied' under Do-Not-Track with `respectDnt`), or null when no endpoint is configured.
+   */
+  consent(state) {
+    if (!this.#sync) return null;
+    return this.#guard(() => this.#sync.consent(state), null);
+  }
+
+  /** Queues the current summary and sends what is waiting; resolves when done (or failed). */
+  flush() {
+    if (!this.#sync || !this.#session) return Promise.resolve();
+    return this.#sync.flush().catch(() => {});
+  }
+
+  /** The session's summary as it would be sent: the only data that leaves the device. */
+  summary() {
+    return this.#guard(() => this.#session.summary(), null);
+  }
+
   /** Ends the session now and starts a new one (e.g. after sign-out). */
   newSession() {
     this.#guard(() => this.#session.newSession(), undefined);
@@ -158,6 +198,15 @@ export class Reshelf {
   /** Saves the session and removes every listener, observer and timer reshelf installed. */
   shutdown() {
     const session = this.#session;
+    const sync = this.#sync;
+    this.#sync = null;
+    if (sync) {
+      try {
+        sync.stop();
+      } catch (_) {
+        // delivery is best effort at shutdown: the queue keeps what was not sent
+      }
+    }
     this.#session = null;
     if (booting) booting = null;
     if (!session) return;

@@ -11,10 +11,23 @@ import { before, after } from 'node:test';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.RESHELF_CHROMIUM || '/usr/bin/chromium';
 
-/** Starts target/<profile>/reshelf-server; resolves with its base URL and a stop function. */
-export async function startServer({ profile = 'debug', args = [] } = {}) {
+export const DEMO_KEY = 'demo-public-key';
+export const ADMIN_TOKEN = 'e2e-admin-token';
+
+/**
+ * Starts target/<profile>/reshelf-server over a fresh SQLite directory (or `dataDir`, to
+ * restart on the same data) with the demo sites' keys; resolves with its base URL, its
+ * data directory, the child process and a stop function.
+ */
+export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0' } = {}) {
   const bin = join(ROOT, 'target', profile, 'reshelf-server');
-  const child = spawn(bin, ['--addr', '127.0.0.1:0', '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), ...args], {
+  const data = dataDir ?? mkdtempSync(join(tmpdir(), 'reshelf-data-'));
+  const base = [
+    '--addr', addr, '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
+    '--site', `demo=${DEMO_KEY}`, '--site', `demo-spa=${DEMO_KEY}`, '--site', `kiosk=${DEMO_KEY}`,
+    '--admin-token', ADMIN_TOKEN,
+  ];
+  const child = spawn(bin, [...base, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: 'warn' },
   });
@@ -29,9 +42,14 @@ export async function startServer({ profile = 'debug', args = [] } = {}) {
         ok(m[1]);
       }
     });
-    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${stderr}`)));
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${stderr}`)));
   });
-  return { url, stop: () => new Promise((ok) => { child.once('exit', ok); child.kill('SIGTERM'); }) };
+  const stop = () => new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once('exit', ok);
+    child.kill('SIGTERM');
+  });
+  return { url, dataDir: data, child, stop };
 }
 
 /** Launches headless Chromium with a fresh profile. */

@@ -8,7 +8,7 @@ const view = document.querySelector('[data-view]');
 const nav = document.querySelector('[data-nav]');
 const catalogReady = fetch('/assets/catalog.json').then((r) => r.json());
 
-export const reshelf = init({ site: 'demo-spa' });
+export const reshelf = init({ site: 'demo-spa', endpoint: '/v1', key: 'demo-public-key' });
 window.reshelfSpa = reshelf;
 
 const tile = (p) => `<li class="tile" data-reshelf-item="${p.sku}" data-category="${p.category}" data-price="${p.price}">

@@ -1,0 +1,93 @@
+// Sync: turns the live session into summaries for the outbox, and brings the backend's page
+// statistics into the model. Summaries are built in the wasm (one Rust type, shared with the
+// server); this file only decides when, and never lets a failure reach the page.
+import { createOutbox } from './outbox.js';
+
+const DEFAULT_INTERVAL_MS = 10000;
+
+/**
+ * Starts syncing `session` to `options.endpoint` (with `options.site` and `options.key`).
+ * Returns a controller, or null when the page configured no endpoint (capture and
+ * personalisation still run; nothing leaves the device).
+ */
+export function startSync(session, options, warn) {
+  const { site, endpoint, key } = options;
+  if (typeof endpoint !== 'string' || !endpoint || typeof key !== 'string' || !key || typeof site !== 'string') {
+    return null;
+  }
+  const outbox = createOutbox({
+    site,
+    endpoint,
+    key,
+    consent: options.consent ?? 'granted',
+    respectDnt: options.respectDnt === true,
+    onError: (err) => warn(`summary delivery: ${err && err.message ? err.message : err}`),
+  });
+  let last = '';
+  let latest = null;
+  const capture = () => {
+    let summary;
+    try {
+      summary = session.summary();
+    } catch (_) {
+      return Promise.resolve(); // shut down or inert: nothing to send
+    }
+    const json = JSON.stringify(summary);
+    latest = json;
+    // The sequence number changes every tenth of a second; only the content counts.
+    const content = json.replace(/"seq":\d+,/, '');
+    if (content === last) return Promise.resolve();
+    last = content;
+    return outbox.put(summary.sid, summary.seq, json);
+  };
+  const tick = () => capture().then(() => outbox.flush());
+  const every = Number.isFinite(options.syncInterval) && options.syncInterval >= 1000 ? options.syncInterval : DEFAULT_INTERVAL_MS;
+  const timer = setInterval(tick, every);
+  // Hidden (another tab, minimised, backgrounded on a phone): the page still runs, so the
+  // latest summary is queued and what waits is sent with sendBeacon.
+  const hide = () => {
+    capture().then(() => outbox.flush({ beacon: true }));
+  };
+  // Leaving (navigation, close): no further task runs, so the current summary goes out
+  // synchronously by beacon; the queue keeps its copy for the next page if that fails.
+  const leave = () => {
+    capture();
+    if (latest) outbox.beaconNow(latest);
+  };
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') hide();
+  };
+  addEventListener('pagehide', leave);
+  document.addEventListener('visibilitychange', onVisibility);
+  loadPageStats(session, endpoint, site, warn);
+  // What earlier pages queued (or a crash left behind) goes out soon after start.
+  const first = setTimeout(tick, 1000);
+  return {
+    consent: (state) => outbox.consent(state),
+    flush: () => capture().then(() => outbox.flush()),
+    pending: () => outbox.pending(),
+    stop() {
+      clearInterval(timer);
+      clearTimeout(first);
+      removeEventListener('pagehide', leave);
+      document.removeEventListener('visibilitychange', onVisibility);
+      leave();
+      outbox.close();
+    },
+  };
+}
+
+/**
+ * Per-page statistics across all shoppers (bounce, exit, page value) feed the model. The
+ * feed is public and cacheable; without it the model uses the priors shipped in its weights.
+ */
+async function loadPageStats(session, endpoint, site, warn) {
+  try {
+    const url = `${endpoint.replace(/\/+$/, '')}/page-stats?site=${encodeURIComponent(site)}`;
+    const res = await fetch(url, { credentials: 'omit' });
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+    session.setPageStats(await res.json());
+  } catch (err) {
+    warn(`page statistics not loaded (${err && err.message ? err.message : err}); shipped priors are used`);
+  }
+}
