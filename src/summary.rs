@@ -8,9 +8,7 @@ use crate::runtime::Runtime;
 use crate::visitor::visitor_type;
 use reshelf_core::features::VisitorType;
 
-/// The summary of the current session as of now. Its sequence number is the session's age
-/// in tenths of a second: it grows with every later summary of the same session, across
-/// page loads and tabs, without a counter to keep.
+/// The summary of the current session as of now.
 pub fn current(rt: &mut Runtime, site: &str) -> Summary {
     let t = now();
     let state = rt.tracker.state();
@@ -18,7 +16,7 @@ pub fn current(rt: &mut Runtime, site: &str) -> Summary {
     let ua = user_agent();
     let ctx_day = rt.intent.special_day_at(state.started_at);
     let ctx = SummaryContext {
-        seq: ((t - state.started_at).max(0.0) / 100.0).min(f64::from(u32::MAX)) as u32,
+        seq: Summary::sequence(state, t),
         arm: rt.decider.arm,
         model_version: rt.intent.version().map(str::to_string),
         intent_checkpoints: state.intent_checkpoints.clone(),

@@ -171,3 +171,36 @@ fn what_the_sdk_produces_passes_the_servers_checks() {
     bad.sid = "has space".into();
     assert_eq!(bad.validate(1_795_003_600).unwrap_err().field, "sid");
 }
+
+#[test]
+fn sequence_grows_with_time_and_more_events_win() {
+    let mut tr = Tracker::new(5, 1_000.0);
+    tr.apply(&Event::new(
+        1_000.0,
+        EventKind::PageView {
+            page: PageType::Home,
+            path_hash: 1,
+        },
+    ));
+    let a = Summary::sequence(tr.state(), 2_000.0);
+    let b = Summary::sequence(tr.state(), 2_100.0);
+    assert!(b > a, "later summaries of one document rank higher");
+    let mut other = Tracker::new(5, 1_000.0);
+    other.apply(&Event::new(
+        1_000.0,
+        EventKind::PageView {
+            page: PageType::Home,
+            path_hash: 1,
+        },
+    ));
+    other.apply(&Event::new(
+        1_500.0,
+        EventKind::PageView {
+            page: PageType::Product,
+            path_hash: 2,
+        },
+    ));
+    // A tab that saw one more event outranks one that is merely later.
+    assert!(Summary::sequence(other.state(), 1_600.0) > Summary::sequence(tr.state(), 900_000.0));
+    assert!(Summary::sequence(other.state(), 1e15) <= reshelf_core::summary::MAX_SEQ);
+}

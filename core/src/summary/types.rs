@@ -131,7 +131,8 @@ impl TryFrom<String> for DecisionDigest {
 /// What the device knows beyond the session state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SummaryContext {
-    pub seq: u32,
+    /// See [`Summary::sequence`].
+    pub seq: u64,
     pub arm: Arm,
     pub model_version: Option<String>,
     /// Intent scores so far, oldest first.
@@ -155,8 +156,8 @@ pub struct Summary {
     pub v: u8,
     /// Session id.
     pub sid: String,
-    /// Sequence number: a later summary of the same session replaces an earlier one.
-    pub seq: u32,
+    /// Sequence number: a higher one of the same session replaces a lower one.
+    pub seq: u64,
     /// In the control arm (holdout).
     pub ctl: bool,
     pub model: Option<String>,
@@ -186,7 +187,22 @@ pub struct Summary {
     pub sd: u8,
 }
 
+/// Tenths of a second a sequence number can count (19 days: longer than any session).
+const SEQ_TIME_SPAN: u64 = 1 << 24;
+/// Largest sequence number: JSON numbers are exact up to 2^53.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
+
 impl Summary {
+    /// The sequence number of a summary of `state` at `now`: the session's event count, then
+    /// its age in tenths of a second. It grows with every later summary of a session in one
+    /// document and across page loads, with no counter to keep; when two tabs summarise one
+    /// session, the one that saw more of it wins.
+    pub fn sequence(state: &SessionState, now: f64) -> u64 {
+        let age = ((now - state.started_at).max(0.0) / 100.0) as u64;
+        let events = state.events.min(MAX_SEQ / SEQ_TIME_SPAN);
+        events * SEQ_TIME_SPAN + age.min(SEQ_TIME_SPAN - 1)
+    }
+
     pub fn from_session(state: &SessionState, ctx: &SummaryContext, now: f64) -> Self {
         let views = state.page_views;
         let time_ms = state.time_ms_at(now);

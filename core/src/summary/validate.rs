@@ -1,6 +1,7 @@
 //! What a well-formed summary looks like, checked by the server before anything is stored.
 //! The SDK only ever produces summaries that pass; anything else is a client bug or forged.
 
+use super::types::MAX_SEQ;
 use super::types::{
     Summary, CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES,
 };
@@ -60,6 +61,9 @@ impl Summary {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !sid_ok {
             return Err(invalid("sid", "1 to 64 characters of [A-Za-z0-9_-]"));
+        }
+        if self.seq > MAX_SEQ {
+            return Err(invalid("seq", "at most 2^53 - 1"));
         }
         if let Some(m) = &self.model {
             if m.len() > 32 || !printable(m) {

@@ -8,7 +8,7 @@ use super::{on_pool, Store, StoreError};
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewSummary {
     pub sid: String,
-    pub seq: u32,
+    pub seq: u64,
     pub started_at: u64,
     pub control: bool,
     pub purchase: bool,
@@ -60,7 +60,7 @@ impl Store {
                 q.push_values(&latest, |mut b, s| {
                     b.push_bind(site)
                         .push_bind(s.sid.as_str())
-                        .push_bind(i64::from(s.seq))
+                        .push_bind(i64::try_from(s.seq).unwrap_or(i64::MAX))
                         .push_bind(i64::try_from(s.started_at).unwrap_or(i64::MAX))
                         .push_bind(received_at_ms)
                         .push_bind(s.control)
