@@ -13,6 +13,6 @@ print(json.dumps([{'sid': s, 'seq': q, 'body': json.loads(b)} for s, q, b in row
 
 /** Every stored summary of `site`: [{ sid, seq, body }]. */
 export function storedSessions(dataDir, site) {
-  const out = execFileSync('python3', ['-c', READ, join(dataDir, 'reshelf.db'), site], { encoding: 'utf8' });
+  const out = execFileSync('python3', ['-c', READ, join(dataDir, 'reshelf.db'), site], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(out);
 }

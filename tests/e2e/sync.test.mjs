@@ -87,6 +87,8 @@ test('a browsed session with a purchase reaches the database, the insights and t
   mkdirSync(ARTIFACTS, { recursive: true });
   await dash.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   assert.deepEqual(log.errors, []);
+  const warnings = log.console.filter((m) => m.type === 'warning' && m.text.startsWith('reshelf'));
+  assert.deepEqual(warnings, [], 'page statistics loaded and summaries delivered without complaint');
   await context.close();
 });
 
