@@ -283,7 +283,11 @@ fn bad_cases() -> Vec<Case> {
             )
         }),
         // A replay is accepted (the client may resend after a lost answer) and changes nothing.
-        case("replayed batch", S::OK, post(batch(&[summary("existing", 5)]))),
+        case(
+            "replayed batch",
+            S::OK,
+            post(batch(&[summary("existing", 5)])),
+        ),
         case("origin not allowed", S::FORBIDDEN, || {
             let mut r = post_json(&ingest_uri(), batch(&[summary("o", 1)]));
             r.headers_mut()

@@ -76,7 +76,10 @@ impl Summary {
         if self.secs.iter().any(|&s| s > MAX_SECONDS) {
             return Err(invalid("secs", format!("seconds above {MAX_SECONDS}")));
         }
-        if self.pages.len() % 8 != 0 || self.pages.len() > 8 * MAX_PAGES || !is_hex(&self.pages) {
+        if !self.pages.len().is_multiple_of(8)
+            || self.pages.len() > 8 * MAX_PAGES
+            || !is_hex(&self.pages)
+        {
             return Err(invalid("pages", "up to 10 hashes of 8 hex digits"));
         }
         if self.cats.len() > MAX_CATEGORIES {
@@ -92,7 +95,7 @@ impl Summary {
                 format!("{name:?}: 1 to {CATEGORY_BYTES} printable bytes, engagement 0..=100"),
             ));
         }
-        if self.intent.len() % 2 != 0
+        if !self.intent.len().is_multiple_of(2)
             || self.intent.len() > 2 * MAX_CHECKPOINTS
             || !is_hex(&self.intent)
         {
