@@ -58,4 +58,6 @@ demo: build
 
 bench: build
 	cargo build --release -p reshelf-server -p reshelf-train
+	cargo build --profile server -p reshelf-server
+	cargo build --profile server -p reshelf-server --example raw_insert --example session_summary
 	node bench/run.mjs

@@ -135,5 +135,112 @@ Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any
 | scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
 
 Budget: zero long tasks caused by reshelf — ${budget(r.init.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
+${r.server ? serverSection(r.server) : ''}`;
+}
+
+const int = (n) => Math.round(n).toLocaleString('en');
+/** `a` next to `b` in words: "3.1× less than" / "1.4× more than". */
+const vs = (a, b) => (a <= b ? `${f(b / a, 1)}× less than` : `${f(a / b, 1)}× more than`);
+const met = (ok) => (ok ? 'met' : '**not met**');
+
+/** The server's ingest: throughput, latency, memory, and bytes per session. */
+function serverSection(s) {
+  const m = s.measured;
+  const st = s.setup;
+  const row = (r, name) => (r.skipped
+    ? `| ${name} | skipped: ${r.skipped} | | | | | | |`
+    : `| ${name} | **${int(r.best.per_sec)}/s** (${r.best.connections} conn.) | ${int(r.raw_insert.baseline_per_sec)}/s | ${f(r.best.ratio_to_raw_insert)} | ${int(r.open_loop.achieved_per_sec)}/s | ${f(r.open_loop.latency_ms.p50, 1)} ms | ${f(r.open_loop.latency_ms.p99, 1)} ms (${r.open_loop.runs.map((x) => f(x.latency_ms.p99, 1)).join(' / ')}) | ${f(r.memory.peak_rss_mb, 1)} MB |`);
+  const runs = (r, name) => (r.skipped ? [] : r.closed_loop.map((c) =>
+    `| ${name} | ${c.connections} | ${int(c.per_sec)}/s | ${f(c.latency_ms.p50, 1)} ms | ${f(c.latency_ms.p99, 1)} ms | ${f(c.server_cpu_us_per_summary, 0)} µs |`));
+  const rawRuns = (r, name) => (r.skipped ? [] : [`| ${name} | ${r.raw_insert.runs.map((x) => `${int(x.per_sec)}/s`).join(' | ')} |`]);
+  const check = (r, name) => (r.skipped ? [] : [
+    `| ${name} | ${int(r.verify.summaries_acked)} | ${int(r.verify.metrics.summaries_stored_total)} | ${r.verify.rows_in_database === null ? 'not counted' : int(r.verify.rows_in_database)} | ${r.verify.non_2xx_answers} | ${r.verify.ok ? 'yes' : '**no**'} |`]);
+  const b = s.budgets;
+  const ok = s.met.sqlite;
+  const bytesRows = Object.values(s.summary_bytes).map((x) =>
+    `| ${x.pages} pages | ${int(x.summary_bytes)} B | ${int(x.reshelf_bytes_sent)} B in ${x.reshelf_requests} | ${int(x.raw_bytes)} B in ${x.raw_requests} (${x.raw_events} events) | ${f(x.raw_bytes / x.reshelf_bytes_sent, 1)}× | ${int(x.reshelf_bytes_sent_gzip)} B | ${int(x.raw_bytes_gzip)} B |`).join('\n');
+  const [short, long] = Object.values(s.summary_bytes);
+  return `
+## Server ingest
+
+Measured ${m.date} at commit ${m.commit}${m.uncommitted_changes ? ' (with uncommitted changes in the tree)' : ''}
+by \`node bench/run.mjs --only server\` (also part of \`make bench\`), on ${m.cpu}, ${m.cores} cores
+(1-minute load average ${f(m.load_average_1m_at_start)} when it started).
+
+\`POST /v1/summaries\` on \`reshelf-server\` (cargo profile \`server\`: opt-level 3, thin LTO;
+default log level, one line per batch to a file) over loopback, with the load generator
+(\`bench/ingest.mjs\`, Node ${m.node}, keep-alive connections) on the same machine, so the two
+share its ${m.cores} cores. Requests are what the SDK's outbox sends: batches of ${st.batch} summaries
+(each a copy of the ${long.pages}-page session's summary below, ${st.summary_template_bytes} bytes, with its own
+\`sid\`), the key in the URL; the bench site's rate limit is lifted in its config.
+
+- **Throughput**: closed loop — each of N connections posts its next batch when the last is
+  answered — ${int(st.closed_loop_summaries)} summaries per run, after ${int(st.warmup_summaries)} to warm up; the best of
+  ${st.connections.join(' and ')} connections.
+- **Raw insert**: the store's insert, without HTTP/validation — \`Store::upsert\` of the same
+  ${int(st.closed_loop_summaries)} rows in batches of ${st.batch} (\`server/examples/raw_insert.rs\`, rows built before the clock
+  starts), into a fresh database in the same run; the fastest of ${st.raw_insert_concurrency.join(', ')} concurrent tasks.
+- **Latency**: open loop at half the best throughput, ${st.open_loop_runs} runs of ${st.open_loop_secs} s — requests leave
+  on a fixed schedule whether or not earlier ones were answered, and each latency runs from
+  the request's scheduled start to its answer, so queueing counts (and so does any lateness
+  of the load generator's timer). p50 and p99 are the median over the runs of each run's
+  figure; each run's p99 is in brackets.
+- **Memory**: the server's peak resident set (VmHWM) after all of the above.
+
+| store | max ingest | raw insert | ratio | open loop at half | p50 | p99 (runs) | peak RSS |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${row(s.sqlite, 'SQLite')}
+${row(s.postgres, 'PostgreSQL')}
+
+Budgets (SQLite): ingest ≥ ${int(b.ingest_per_sec)} summaries/s — ${ok ? met(ok.ingest_per_sec) : 'not measured'}; p99 ≤ ${b.p99_ms_at_half_rate} ms at half that
+rate — ${ok ? met(ok.p99_ms_at_half_rate) : 'not measured'}; server memory ≤ ${b.peak_rss_mb} MB under load — ${ok ? met(ok.peak_rss_mb) : 'not measured'}. PostgreSQL is measured
+the same way for reference (local server, same machine).
+
+Closed-loop runs (request latency under full load; server CPU time per stored summary):
+
+| store | connections | summaries/s | request p50 | request p99 | server CPU per summary |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${[...runs(s.sqlite, 'SQLite'), ...runs(s.postgres, 'PostgreSQL')].join('\n')}
+
+Raw insert by concurrent tasks (${st.raw_insert_concurrency.join(', ')}):
+
+| store | ${st.raw_insert_concurrency.map((c) => `${c} task${c > 1 ? 's' : ''}`).join(' | ')} |
+| --- | ${st.raw_insert_concurrency.map(() => '---:').join(' | ')} |
+${[...rawRuns(s.sqlite, 'SQLite'), ...rawRuns(s.postgres, 'PostgreSQL')].join('\n')}
+
+Nothing acknowledged is lost: summaries in 2xx answers, against the server's
+\`reshelf_summaries_stored_total\` and the rows in the database after it stopped.
+
+| store | acknowledged | stored (/metrics) | rows in the database | non-2xx answers | all there |
+| --- | ---: | ---: | ---: | ---: | --- |
+${[...check(s.sqlite, 'SQLite'), ...check(s.postgres, 'PostgreSQL')].join('\n')}
+
+### Bytes per session
+
+Two scripted sessions over the demo catalogue: the end-to-end tests' journey (${short.pages} pages: home,
+a category, a product added to the cart, the shipping page) and a ${long.pages}-page browse (six
+categories, two products each, two added to the cart, the cart), 11–15 s per page.
+\`server/examples/session_summary.rs\` folds each through the core tracker the SDK runs (plus an
+intent checkpoint per page and a slot decision per page with a slot) and prints the summary
+at each moment \`src/js/sync.js\` sends one: 1 s after each page load, every 10 s on the page
+(the seconds on the page are in the summary, so it changes), and a beacon on leaving — each
+alone in the outbox's envelope. The raw-event tracker is modelled on analytics.js-style
+trackers: one JSON event per page view, click, scroll-depth milestone (25/50/75/100 %) and add
+to cart, each with an event id, ISO timestamp, anonymous and session ids, the page's URL,
+path, title and referrer; page views add viewport, screen, locale and user agent; clicks the
+element's CSS selector, text, coordinates and the item; one batch per page, sent on leaving
+it. Bytes are request bodies without HTTP headers; the SDK sends them uncompressed
+(text/plain, by \`fetch\` or \`sendBeacon\`); gzip (level 9, per request) is shown for comparison.
+
+| session | one summary | reshelf sends (requests) | raw-event tracker (requests) | raw / reshelf | reshelf gzip | raw gzip |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${bytesRows}
+
+A summary stays small however long the session (${short.summary_bytes} B after ${short.pages} pages, ${long.summary_bytes} B after
+${long.pages}), but the SDK sends the whole summary again at every sync, so what goes over the wire
+grows with the time on the site: at ${f(long.reshelf_requests / long.pages, 1)} sends per page, the ${long.pages}-page session sends
+${vs(long.reshelf_bytes_sent, long.raw_bytes)} the raw-event tracker uncompressed and ${vs(long.reshelf_bytes_sent_gzip, long.raw_bytes_gzip)} it with both
+gzipped (the ${short.pages}-page journey: ${vs(short.reshelf_bytes_sent, short.raw_bytes)} and ${vs(short.reshelf_bytes_sent_gzip, short.raw_bytes_gzip)}). The server keeps one row
+per session (its latest summary) where a raw-event store keeps every event.
 `;
 }

@@ -1,13 +1,32 @@
 // `make bench`: measures reshelf in headless Chromium against the release build of the demo
-// and writes bench/results.json and BENCHMARKS.md. Figures are medians / p99 over repeated
-// runs on this machine; rerun to reproduce.
+// and the server's ingest over loopback, and writes bench/results.json and BENCHMARKS.md.
+// Figures are medians / p99 over repeated runs on this machine; rerun to reproduce.
+//
+// `node bench/run.mjs --only server` (or `--only browser`) measures one part and merges it
+// into the existing bench/results.json, keeping the other part's figures.
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.mjs';
 import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
+import { benchServer } from './ingest.mjs';
+
+const PARTS = ['browser', 'server'];
+const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const only = onlyAt < 0 ? null
+  : (process.argv[onlyAt].includes('=') ? process.argv[onlyAt].split('=')[1] : process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean);
+if (only && (!only.length || only.some((p) => !PARTS.includes(p)))) {
+  console.error(`usage: node bench/run.mjs [--only ${PARTS.join('|')}[,…]]`);
+  process.exit(2);
+}
+const want = (part) => !only || only.includes(part);
+const RESULTS = join(ROOT, 'bench/results.json');
+if (only && !existsSync(RESULTS)) {
+  console.error('--only merges into bench/results.json, which does not exist yet: run `make bench` once');
+  process.exit(2);
+}
 
 const EVENTS = 10_000;
 const BATCH = 500;
@@ -248,35 +267,62 @@ async function browsingSession(browser, url) {
   return { pages: 4, long_tasks: longTasks.length, long_task_ms: longTasks, page_views_seen: s.page_views };
 }
 
-await record();
-const replay = replayStream();
-const server = await startServer({ profile: 'release' });
-const chrome = await startBrowser();
-try {
-  const results = {
-    machine: {
-      date: new Date().toISOString(),
-      commit: execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim(),
-      cpu: os.cpus()[0].model,
-      cores: os.cpus().length,
-      memory_gib: Math.round(os.totalmem() / 2 ** 30),
-      browser: `Chromium ${chrome.browser.version()} (headless)`,
-      node: process.version,
-    },
-    sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
-    before_burn: JSON.parse(readFileSync(join(ROOT, 'bench/before-burn.json'), 'utf8')),
-    weights_bytes: readFileSync(join(ROOT, 'models/intent.bin')).length,
-    init: await initTimes(chrome.browser, server.url),
-    per_event: await perEvent(chrome.browser, server.url),
-    inference: await inference(chrome.browser, server.url),
-    rounds: await decisionRounds(chrome.browser, server.url),
-    replay,
-    browsing: await browsingSession(chrome.browser, server.url),
-  };
-  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(results));
+const git = (cmd) => execSync(`git ${cmd}`, { cwd: ROOT }).toString().trim();
+let results = only ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+
+if (want('browser')) {
+  await record();
+  const replay = replayStream();
+  const server = await startServer({ profile: 'release' });
+  const chrome = await startBrowser();
+  try {
+    results = {
+      ...results,
+      machine: {
+        date: new Date().toISOString(),
+        commit: git('rev-parse --short HEAD'),
+        cpu: os.cpus()[0].model,
+        cores: os.cpus().length,
+        memory_gib: Math.round(os.totalmem() / 2 ** 30),
+        browser: `Chromium ${chrome.browser.version()} (headless)`,
+        node: process.version,
+      },
+      sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
+      before_burn: JSON.parse(readFileSync(join(ROOT, 'bench/before-burn.json'), 'utf8')),
+      weights_bytes: readFileSync(join(ROOT, 'models/intent.bin')).length,
+      init: await initTimes(chrome.browser, server.url),
+      per_event: await perEvent(chrome.browser, server.url),
+      inference: await inference(chrome.browser, server.url),
+      rounds: await decisionRounds(chrome.browser, server.url),
+      replay,
+      browsing: await browsingSession(chrome.browser, server.url),
+    };
+  } finally {
+    await chrome.close();
+    await server.stop();
+  }
   console.log(JSON.stringify({ init: results.init, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
-} finally {
-  await chrome.close();
-  await server.stop();
 }
+
+// After the browser is gone: the load generator and the server share the machine's cores.
+if (want('server')) {
+  const measured = {
+    date: new Date().toISOString(),
+    commit: git('rev-parse --short HEAD'),
+    uncommitted_changes: git('status --porcelain') !== '',
+    cpu: os.cpus()[0].model,
+    cores: os.cpus().length,
+    load_average_1m_at_start: Number(os.loadavg()[0].toFixed(2)),
+    node: process.version,
+  };
+  results.server = { measured, ...(await benchServer(ROOT)) };
+  const s = results.server;
+  console.log(JSON.stringify({
+    sqlite: { per_sec: s.sqlite.best.per_sec, ratio: s.sqlite.best.ratio_to_raw_insert, p99_ms: s.sqlite.open_loop.latency_ms.p99, peak_rss_mb: s.sqlite.memory.peak_rss_mb, verified: s.sqlite.verify.ok },
+    postgres: s.postgres.skipped ? s.postgres.skipped : { per_sec: s.postgres.best.per_sec, ratio: s.postgres.best.ratio_to_raw_insert, p99_ms: s.postgres.open_loop.latency_ms.p99, peak_rss_mb: s.postgres.memory.peak_rss_mb, verified: s.postgres.verify.ok },
+    met: s.met,
+  }, null, 2));
+}
+
+writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(results));
