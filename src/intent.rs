@@ -21,13 +21,16 @@ pub struct Intent {
     scored: Option<(String, f32)>,
     /// New/returning, read from storage once per session rather than on every scoring.
     visitor: Option<(String, VisitorType)>,
+    /// A shared kiosk: every shopper is a new visitor.
+    kiosk: bool,
 }
 
 impl Intent {
     /// No model yet: [`Intent::load_embedded`] decodes it in a task of its own, so start-up
     /// and model decoding are two short tasks rather than one long one.
-    pub fn new(site: &str, calendar: Calendar) -> Self {
+    pub fn new(site: &str, calendar: Calendar, kiosk: bool) -> Self {
         Self {
+            kiosk,
             model: None,
             stats: PageStats::default(),
             calendar,
@@ -122,7 +125,11 @@ impl Intent {
         feed.apply_to(&mut self.stats)
     }
 
-    fn visitor_for(&mut self, session_id: &str) -> VisitorType {
+    /// New or returning, as the model and the summary see the visitor of `session_id`.
+    pub fn visitor_for(&mut self, session_id: &str) -> VisitorType {
+        if self.kiosk {
+            return VisitorType::New;
+        }
         match &self.visitor {
             Some((id, v)) if id == session_id => *v,
             _ => {

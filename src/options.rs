@@ -23,6 +23,9 @@ pub struct Options {
     /// Special days (`YYYY-MM-DD`) for the model's special-day feature; default: Valentine's
     /// Day and Mother's Day.
     pub special_days: Option<Vec<String>>,
+    /// Kiosk mode: a shared device. No visitor id or returning-visitor flag is kept, and the
+    /// holdout arm is drawn per session rather than per visitor.
+    pub kiosk: bool,
 }
 
 impl Default for Options {
@@ -34,6 +37,7 @@ impl Default for Options {
             holdout: 0.1,
             persist: true,
             special_days: None,
+            kiosk: false,
         }
     }
 }

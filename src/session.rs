@@ -27,6 +27,8 @@ pub struct Session {
     rt: Shared,
     capture: Option<Capture>,
     site: String,
+    /// Kiosk mode: each new session draws its own holdout arm with this fraction.
+    kiosk_holdout: Option<f64>,
 }
 
 /// Starts capturing on this document: resumes the stored session (or starts one) and counts
@@ -49,8 +51,14 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     let stored = store.as_ref().and_then(Store::load);
     let (mut tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
     tracker.note_source(|| crate::summary::source_of_this_page(&document));
-    let intent = Intent::new(&options.site, options.calendar());
-    let arm = assign_arm(&visitor_id(&options.site), &options.site, options.holdout);
+    let intent = Intent::new(&options.site, options.calendar(), options.kiosk);
+    // A kiosk's shoppers are not one visitor: each session draws its own arm.
+    let arm_key = if options.kiosk {
+        tracker.state().session_id.clone()
+    } else {
+        visitor_id(&options.site)
+    };
+    let arm = assign_arm(&arm_key, &options.site, options.holdout);
     let decider = Decider::new(arm, read_policy(&policy_value, &document));
     let rt = Runtime::new(tracker, store, intent, decider);
 
@@ -74,6 +82,7 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         rt,
         capture: Some(capture),
         site: options.site,
+        kiosk_holdout: options.kiosk.then_some(options.holdout),
     })
 }
 
@@ -105,7 +114,7 @@ impl Session {
     /// backend (see the README's privacy statement).
     pub fn summary(&self) -> Result<JsValue, JsValue> {
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
-        let summary = crate::summary::current(&mut rt, &self.site);
+        let summary = crate::summary::current(&mut rt);
         to_js(&summary).map_err(|e| JsValue::from(e.to_string()))
     }
 
@@ -234,8 +243,14 @@ impl Session {
                 return;
             };
             rt.tracker.restart(now());
+            let id = rt.tracker.state().session_id.clone();
+            if let Some(holdout) = self.kiosk_holdout {
+                rt.decider.arm = assign_arm(&id, &self.site, holdout);
+            }
+            // The new, empty session replaces the stored one: nothing of the last shopper
+            // (pages, interest, decisions) survives on the device.
             rt.persist_now();
-            rt.tracker.state().session_id.clone()
+            id
         };
         let targets = self
             .rt

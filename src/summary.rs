@@ -5,12 +5,13 @@ use reshelf_core::summary::{browser_family, device_class, Summary, SummaryContex
 
 use crate::clock::now;
 use crate::runtime::Runtime;
-use crate::visitor::visitor_type;
 use reshelf_core::features::VisitorType;
 
 /// The summary of the current session as of now.
-pub fn current(rt: &mut Runtime, site: &str) -> Summary {
+pub fn current(rt: &mut Runtime) -> Summary {
     let t = now();
+    let session_id = rt.tracker.state().session_id.clone();
+    let visitor = rt.intent.visitor_for(&session_id);
     let state = rt.tracker.state();
     let started = js_sys::Date::new(&state.started_at.into());
     let ua = user_agent();
@@ -26,7 +27,7 @@ pub fn current(rt: &mut Runtime, site: &str) -> Summary {
         hour: started.get_hours() as u8,
         weekday: started.get_day() as u8,
         month: started.get_month() as u8,
-        returning: visitor_type(site, &state.session_id) == VisitorType::Returning,
+        returning: visitor == VisitorType::Returning,
         special_day: ctx_day,
     };
     Summary::from_session(state, &ctx, t)

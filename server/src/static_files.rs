@@ -10,9 +10,18 @@ use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 /// `pkg/`: revalidated on every load so a rebuilt SDK is picked up at once; versioned,
 /// immutable URLs for production CDNs are the deployer's choice.
-pub fn sdk(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-        .layer(ServeDir::new(dir))
+/// `Service-Worker-Allowed: /` lets the kiosk worker served from `/reshelf/` control the
+/// kiosk's pages outside that directory.
+pub fn sdk(dir: &Path) -> SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, HeaderValue> {
+    let no_cache = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    let worker_scope = SetResponseHeaderLayer::overriding(
+        header::HeaderName::from_static("service-worker-allowed"),
+        HeaderValue::from_static("/"),
+    );
+    worker_scope.layer(no_cache.layer(ServeDir::new(dir)))
 }
 
 /// `www/`: directories serve their `index.html`; unknown paths get the site's 404 page.

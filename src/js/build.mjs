@@ -27,6 +27,8 @@ const common = {
 };
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
+// The kiosk service worker is a classic script of its own (workers cannot share the bundle).
+await build({ ...common, plugins: [], entryPoints: [join(root, 'src/js/sw.js')], format: 'iife', outfile: join(pkg, 'reshelf-sw.js') });
 copyFileSync(join(root, 'src/js/index.d.ts'), join(pkg, 'index.d.ts'));
 
 const workspace = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -42,9 +44,10 @@ const meta = {
   exports: {
     '.': { types: './index.d.ts', import: './index.js' },
     './script': './reshelf.js',
+    './sw': './reshelf-sw.js',
     './reshelf_wasm_bg.wasm': './reshelf_wasm_bg.wasm',
   },
-  files: ['index.js', 'index.d.ts', 'reshelf.js', 'reshelf_wasm_bg.wasm'],
+  files: ['index.js', 'index.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf_wasm_bg.wasm'],
   sideEffects: ['./reshelf.js'],
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');

@@ -31,6 +31,18 @@ export interface Options {
   /** How often a changed summary is queued and sent while the page is open, in ms (≥ 1000).
    *  Default 10000. Summaries are also sent when the page is hidden or left. */
   syncInterval?: number;
+  /** Kiosk mode: a shared device. No visitor id; the holdout arm is drawn per session; after
+   *  `kioskIdle` ms without input (once touched) the session ends and `kioskHome` loads. */
+  kiosk?: boolean;
+  /** Idle time before a kiosk shopper's session ends, ms (≥ 1000). Default 60000. */
+  kioskIdle?: number;
+  /** The page a kiosk returns to for the next shopper. Default: the page it started on. */
+  kioskHome?: string;
+  /** Register reshelf's service worker (`true`: the `reshelf-sw.js` next to the SDK, or its
+   *  URL), for kiosks that must boot offline. Add `?pages=/a/,/b/` to precache pages. */
+  serviceWorker?: boolean | string;
+  /** The worker's scope. Default "/". */
+  serviceWorkerScope?: string;
 }
 
 /** The only data that leaves the device (see the README's privacy statement). */
@@ -160,6 +172,8 @@ export declare class Reshelf {
   flush(): Promise<void>;
   /** The session's summary as it would be sent. */
   summary(): Summary | null;
+  /** Closes the session (summary queued), starts an empty one; kiosks reload their start page. */
+  endSession(): Promise<void>;
   newSession(): void;
   shutdown(): void;
 }

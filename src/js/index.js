@@ -3,6 +3,7 @@
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
 import { startSync } from './sync.js';
+import { startKiosk, registerWorker } from './kiosk.js';
 
 const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
 let booting = null;
@@ -27,6 +28,15 @@ function warnOnce(message, detail) {
 export function init(options = {}) {
   if (!booting) booting = boot(options);
   return booting;
+}
+
+/** Where a kiosk goes back to for the next shopper: `kioskHome`, or the page it started on. */
+function kioskHome(options) {
+  try {
+    return new URL(options.kioskHome ?? location.href, location.href).href;
+  } catch (_) {
+    return location.href;
+  }
 }
 
 /** A warning per distinct message per page: an offline kiosk should not flood the console. */
@@ -65,9 +75,16 @@ async function boot(options) {
       throw err;
     });
     mark('reshelf:wasm-loaded');
+    const warn = warnEach();
+    if (rest.serviceWorker) {
+      const url = typeof rest.serviceWorker === 'string' ? rest.serviceWorker : new URL('./reshelf-sw.js', import.meta.url).href;
+      registerWorker(url, rest.serviceWorkerScope ?? '/', warn);
+    }
     const session = start(rest);
-    const sync = startSync(session, rest, warnEach());
-    const instance = new Reshelf(session, null, sync);
+    let instance = null;
+    const kiosk = rest.kiosk ? startKiosk(session, rest, () => instance && instance.endSession()) : null;
+    const sync = startSync(session, rest, warn, () => !kiosk || kiosk.touched());
+    instance = new Reshelf(session, null, { sync, kiosk, kioskHome: kiosk ? kioskHome(rest) : null });
     mark('reshelf:ready');
     if (rest.modelUrl) loadNewerModel(session, rest);
     return instance;
@@ -103,11 +120,39 @@ export class Reshelf {
   #session;
   #error;
   #sync;
+  #kiosk;
+  #kioskHome;
+  #ending = null;
 
-  constructor(session, error, sync = null) {
+  constructor(session, error, { sync = null, kiosk = null, kioskHome = null } = {}) {
     this.#session = session;
     this.#error = error;
     this.#sync = sync;
+    this.#kiosk = kiosk;
+    this.#kioskHome = kioskHome;
+  }
+
+  /**
+   * Closes the shopper's session: its summary is queued (and sent when online), then a new,
+   * empty session starts. In kiosk mode the kiosk's start page then loads again, in its
+   * default arrangement, for the next shopper. Calling it again while it runs returns the
+   * same promise.
+   */
+  endSession() {
+    if (!this.#session) return Promise.resolve();
+    if (this.#ending) return this.#ending;
+    this.#ending = (async () => {
+      // Never inside a callback reshelf is running (a decision, an event): after it.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await this.flush();
+      this.#guard(() => this.#session.newSession(), undefined);
+      if (this.#kioskHome) location.replace(this.#kioskHome);
+    })()
+      .catch((err) => warnOnce('endSession failed', err))
+      .finally(() => {
+        this.#ending = null;
+      });
+    return this.#ending;
   }
 
   /** Whether reshelf is capturing on this page. */
@@ -200,6 +245,8 @@ export class Reshelf {
     const session = this.#session;
     const sync = this.#sync;
     this.#sync = null;
+    this.#kiosk?.stop();
+    this.#kiosk = null;
     if (sync) {
       try {
         sync.stop();

@@ -14,11 +14,18 @@ import { init } from './index.js';
   if (data.consent !== undefined) options.consent = data.consent;
   if (data.respectDnt !== undefined) options.respectDnt = data.respectDnt !== 'false';
   if (data.syncInterval !== undefined) options.syncInterval = Number(data.syncInterval);
+  if (data.kiosk !== undefined) options.kiosk = data.kiosk !== 'false';
+  if (data.kioskIdle !== undefined) options.kioskIdle = Number(data.kioskIdle);
+  if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;
+  if (data.serviceWorker !== undefined) options.serviceWorker = data.serviceWorker || true;
   if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
   if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
   if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;
   // Classic scripts have no import.meta: the wasm sits next to this file.
-  if (script && script.src) options.wasmUrl = new URL('reshelf_wasm_bg.wasm', script.src);
+  if (script && script.src) {
+    options.wasmUrl = new URL('reshelf_wasm_bg.wasm', script.src);
+    if (options.serviceWorker === true) options.serviceWorker = new URL('reshelf-sw.js', script.src).href;
+  }
   const api = window.reshelf && typeof window.reshelf === 'object' ? window.reshelf : {};
   api.init = init;
   api.ready = init(options);

@@ -10,8 +10,9 @@ const DEFAULT_INTERVAL_MS = 10000;
  * Returns a controller, or null when the page configured no endpoint (capture and
  * personalisation still run; nothing leaves the device).
  */
-export function startSync(session, options, warn) {
-  const { site, endpoint, key } = options;
+export function startSync(session, options, warn, shouldSend = () => true) {
+  const { endpoint, key } = options;
+  const site = options.site ?? 'default';
   if (typeof endpoint !== 'string' || !endpoint || typeof key !== 'string' || !key || typeof site !== 'string') {
     return null;
   }
@@ -25,7 +26,10 @@ export function startSync(session, options, warn) {
   });
   let last = '';
   let latest = null;
-  const capture = () => {
+  // Queues the current summary when it says something new. Time on page alone does not
+  // count while the page is open (`material`): the summary sent on leaving carries it.
+  const capture = (leaving = false) => {
+    if (!shouldSend()) return Promise.resolve();
     let summary;
     try {
       summary = session.summary();
@@ -34,10 +38,9 @@ export function startSync(session, options, warn) {
     }
     const json = JSON.stringify(summary);
     latest = json;
-    // The sequence number changes every tenth of a second; only the content counts.
-    const content = json.replace(/"seq":\d+,/, '');
-    if (content === last) return Promise.resolve();
-    last = content;
+    const material = leaving ? json : json.replace(/"seq":\d+,/, '').replace(/"secs":\[[^\]]*\],/, '');
+    if (material === last) return Promise.resolve();
+    last = material;
     return outbox.put(summary.sid, summary.seq, json);
   };
   const tick = () => capture().then(() => outbox.flush());
@@ -46,12 +49,13 @@ export function startSync(session, options, warn) {
   // Hidden (another tab, minimised, backgrounded on a phone): the page still runs, so the
   // latest summary is queued and what waits is sent with sendBeacon.
   const hide = () => {
-    capture().then(() => outbox.flush({ beacon: true }));
+    capture(true).then(() => outbox.flush({ beacon: true }));
   };
   // Leaving (navigation, close): no further task runs, so the current summary goes out
   // synchronously by beacon; the queue keeps its copy for the next page if that fails.
   const leave = () => {
-    capture();
+    if (!shouldSend()) return;
+    capture(true);
     if (latest) outbox.beaconNow(latest);
   };
   const onVisibility = () => {
@@ -61,10 +65,10 @@ export function startSync(session, options, warn) {
   document.addEventListener('visibilitychange', onVisibility);
   loadPageStats(session, endpoint, site, warn);
   // What earlier pages queued (or a crash left behind) goes out soon after start.
-  const first = setTimeout(tick, 1000);
+  const first = setTimeout(() => outbox.flush(), 1000);
   return {
     consent: (state) => outbox.consent(state),
-    flush: () => capture().then(() => outbox.flush()),
+    flush: () => capture(true).then(() => outbox.flush()),
     pending: () => outbox.pending(),
     stop() {
       clearInterval(timer);

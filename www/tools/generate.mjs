@@ -168,3 +168,49 @@ write('404.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <link rel="icon" href="/assets/favicon.svg"><link rel="stylesheet" href="/assets/shop.css"></head><body><main><h1>Not found</h1><p><a href="/">Back to the shop</a></p></main></body></html>
 `);
 console.log(`wrote ${PRODUCTS.length} products in ${CATEGORIES.length} categories`);
+
+// The kiosk: one full-screen, touch-friendly page in kiosk mode. Images are inline so the page
+// needs nothing beyond itself, its stylesheet and the SDK, all of which the service worker
+// caches: a kiosk that boots with no network still works.
+const kioskTile = (p, i) => `      <li class="k-tile" data-reshelf-item="${p.sku}" data-category="${p.category}" data-price="${p.price}">
+        <button class="k-look" type="button" aria-label="Look at ${esc(p.name)}">${productSvg(p, i)}<span class="k-name">${esc(p.name)}</span><span class="k-price">$${p.price}</span></button>
+        <button class="k-save" type="button" data-reshelf-event="add_to_cart" data-reshelf-item="${p.sku}">Save to my list</button>
+      </li>`;
+const featured = CATEGORIES.flatMap((c) => PRODUCTS.filter((p) => p.category === c.id).slice(0, 3));
+const kioskSections = CATEGORIES.map((c) => `    <section class="k-section" id="k-${c.id}">
+      <h2>${esc(c.name)}</h2>
+      <ul class="k-grid" data-reshelf-slot="kiosk-${c.id}">
+${PRODUCTS.filter((p) => p.category === c.id).map((p) => kioskTile(p, PRODUCTS.indexOf(p))).join('\n')}
+      </ul>
+    </section>`).join('\n');
+write('kiosk/index.html', `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1, user-scalable=no">
+  <title>Shelfside kiosk</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/kiosk/kiosk.css">
+  <link rel="preload" href="/reshelf/reshelf_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+  <script async src="/reshelf/reshelf.js" data-site="kiosk" data-endpoint="/v1"
+        data-key="demo-public-key" data-holdout="0.1" data-kiosk data-kiosk-idle="15000"
+        data-kiosk-home="/kiosk/" data-service-worker="/reshelf/reshelf-sw.js?pages=/kiosk/,/kiosk/kiosk.css"></script>
+</head>
+<body data-reshelf-page="category" class="kiosk">
+  <header class="k-top">
+    <span class="k-brand">Shelfside</span>
+    <nav>${CATEGORIES.map((c) => `<a href="#k-${c.id}">${esc(c.name)}</a>`).join('')}</nav>
+  </header>
+  <main>
+    <section class="k-section">
+      <h2>Picked for you</h2>
+      <ul class="k-grid" data-reshelf-slot="kiosk-featured">
+${featured.map((p) => kioskTile(p, PRODUCTS.indexOf(p))).join('\n')}
+      </ul>
+    </section>
+${kioskSections}
+  </main>
+  <footer class="k-foot">Step away for 15 seconds and the next shopper starts fresh. Nothing about you stays on this screen.</footer>
+</body>
+</html>
+`);
