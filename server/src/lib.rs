@@ -33,6 +33,9 @@ pub struct Config {
     pub pkg: PathBuf,
     pub access: Access,
     pub limits: Limits,
+    /// A Content-Security-Policy for the storefront's pages (HTML under `www/`), e.g.
+    /// `script-src 'self' 'wasm-unsafe-eval'`, the strictest policy the SDK runs under.
+    pub storefront_csp: Option<String>,
 }
 
 /// The whole HTTP surface over an open store, as a router tests drive without a socket.
@@ -45,13 +48,19 @@ pub fn app(config: &Config, store: Store) -> Router {
         limiter: rate_limit::RateLimiter::default(),
         page_stats: insight::cache::PageStatsCache::default(),
     }));
+    let storefront = Router::new()
+        .nest_service("/spa", static_files::spa(&config.www.join("spa")))
+        .fallback_service(static_files::site(&config.www));
+    let storefront = match &config.storefront_csp {
+        Some(policy) => static_files::with_csp(storefront, policy),
+        None => storefront,
+    };
     Router::new()
         .merge(health::routes())
         .merge(api::routes(&state))
         .merge(dashboard::routes())
         .with_state(state)
         .nest_service("/reshelf", static_files::sdk(&config.pkg))
-        .nest_service("/spa", static_files::spa(&config.www.join("spa")))
-        .fallback_service(static_files::site(&config.www))
+        .merge(storefront)
         .layer(TraceLayer::new_for_http())
 }

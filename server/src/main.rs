@@ -48,6 +48,10 @@ struct Args {
     /// Ingest request timeout in milliseconds (503 after it).
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
+    /// Content-Security-Policy header for the storefront's pages (demos and tests of the SDK
+    /// under a strict policy), e.g. "script-src 'self' 'wasm-unsafe-eval'".
+    #[arg(long)]
+    storefront_csp: Option<String>,
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long)]
     log_json: bool,
@@ -111,6 +115,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             pkg: args.pkg,
             access,
             limits,
+            storefront_csp: args.storefront_csp,
         },
         store.clone(),
     );

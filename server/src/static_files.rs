@@ -36,3 +36,29 @@ pub fn site(dir: &Path) -> ServeDir<tower_http::set_status::SetStatus<ServeFile>
 pub fn spa(dir: &Path) -> ServeDir<ServeFile> {
     ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
 }
+
+/// Adds a Content-Security-Policy header to the storefront's HTML pages (the policy a
+/// retailer's pages would carry; reshelf must work under it).
+pub fn with_csp(router: axum::Router, policy: &str) -> axum::Router {
+    let Ok(value) = HeaderValue::from_str(policy) else {
+        tracing::warn!("--storefront-csp is not a valid header value; not applied");
+        return router;
+    };
+    router.layer(axum::middleware::map_response(
+        move |mut res: axum::response::Response| {
+            let value = value.clone();
+            async move {
+                let html = res
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|t| t.starts_with("text/html"));
+                if html {
+                    res.headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, value);
+                }
+                res
+            }
+        },
+    ))
+}

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,3 +70,13 @@ console.log('artefact                          raw      gzip    brotli');
 for (const [name, s] of Object.entries(sizes)) {
   console.log(`${name.padEnd(30)} ${String(s.raw).padStart(8)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(9)}`);
 }
+
+// Subresource Integrity for the files a page references directly: the script tag's
+// `integrity` and the wasm's `data-wasm-integrity`.
+const sri = {};
+for (const file of ['reshelf.js', 'index.js', 'reshelf_wasm_bg.wasm', 'reshelf-sw.js']) {
+  sri[file] = `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
+}
+writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');
+console.log('\nSubresource Integrity (pkg/sri.json):');
+for (const [file, hash] of Object.entries(sri)) console.log(`  ${file.padEnd(22)} ${hash}`);

@@ -23,6 +23,8 @@ export interface Options {
   policy?: Record<string, Array<{ variant: string; when?: VariantConditions }>>;
   /** Where the .wasm is served from. Default: next to this module. */
   wasmUrl?: string | URL;
+  /** Subresource Integrity of the .wasm (`sha384-…`, from pkg/sri.json). */
+  wasmIntegrity?: string;
   /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
    *  consent('granted')), 'denied' (nothing is stored or sent). */
   consent?: 'granted' | 'pending' | 'denied';

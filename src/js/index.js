@@ -66,10 +66,13 @@ function mark(name) {
 async function boot(options) {
   mark('reshelf:init');
   try {
-    const { wasmUrl, ...rest } = options && typeof options === 'object' ? options : {};
+    const { wasmUrl, wasmIntegrity, ...rest } = options && typeof options === 'object' ? options : {};
+    const url = wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url);
+    // With Subresource Integrity the browser refuses a wasm whose hash differs.
+    const source = typeof wasmIntegrity === 'string' ? fetch(url, { integrity: wasmIntegrity, credentials: 'same-origin' }) : url;
     // The module is fetched and compiled once per page; an instance started again after
     // shutdown() reuses it.
-    wasmLoaded ??= initWasm({ module_or_path: wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url) });
+    wasmLoaded ??= initWasm({ module_or_path: source });
     await wasmLoaded.catch((err) => {
       wasmLoaded = null;
       throw err;

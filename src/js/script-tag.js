@@ -18,6 +18,7 @@ import { init } from './index.js';
   if (data.kioskIdle !== undefined) options.kioskIdle = Number(data.kioskIdle);
   if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;
   if (data.serviceWorker !== undefined) options.serviceWorker = data.serviceWorker || true;
+  if (data.wasmIntegrity !== undefined) options.wasmIntegrity = data.wasmIntegrity;
   if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
   if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
   if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;

@@ -93,6 +93,7 @@ pub fn config(www: PathBuf) -> Config {
         www,
         access,
         limits: Limits::default(),
+        storefront_csp: None,
     }
 }
 

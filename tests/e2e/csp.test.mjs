@@ -1,0 +1,95 @@
+// Security in the page: the storefront served with the strictest policy the SDK supports,
+// `script-src 'self' 'wasm-unsafe-eval'` (no 'unsafe-eval', no inline script), runs the SDK
+// with no violation; Subresource Integrity from pkg/sri.json is honoured, and a wrong hash
+// leaves the page working with an inert SDK.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, startBrowser, ROOT } from './harness.mjs';
+
+const POLICY = "script-src 'self' 'wasm-unsafe-eval'";
+const env = {};
+before(async () => {
+  env.server = await startServer({ args: ['--storefront-csp', POLICY] });
+  env.chrome = await startBrowser();
+});
+after(async () => {
+  await env.chrome?.close();
+  await env.server?.stop();
+});
+
+/** A page that records every CSP violation the document reports. */
+async function strictPage() {
+  const context = await env.chrome.browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const console = [];
+  page.on('console', (m) => console.push(`${m.type()} ${m.text()}`));
+  return { context, page, console };
+}
+
+test('the storefront under a strict CSP: the SDK runs, scores and rearranges with no violation', async () => {
+  const { context, page, console } = await strictPage();
+  const res = await page.goto(`${env.server.url}/`);
+  assert.equal(res.headers()['content-security-policy'], POLICY);
+  const state = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    for (let i = 0; i < 50 && r.intentNow() === null; i++) await new Promise((ok) => setTimeout(ok, 50));
+    return { active: r.active, intent: r.intentNow() };
+  });
+  assert.equal(state.active, true);
+  assert.equal(typeof state.intent, 'number', 'the wasm model runs under wasm-unsafe-eval');
+  await page.goto(`${env.server.url}/category/shoes/`);
+  await page.goto(`${env.server.url}/kiosk/`);
+  assert.equal(await page.evaluate(async () => (await window.reshelf.ready).active), true);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(console.filter((l) => /Content Security Policy|Refused to/i.test(l)), []);
+  await context.close();
+});
+
+test('Subresource Integrity: the published hashes load; a wrong wasm hash leaves the SDK inert and the page working', async () => {
+  const sri = JSON.parse(readFileSync(join(ROOT, 'pkg', 'sri.json'), 'utf8'));
+  const { context, page } = await strictPage();
+  await page.goto(`${env.server.url}/no-such-page`); // a storefront page without the SDK
+  const good = await page.evaluate(async (hash) => {
+    const m = await import('/reshelf/index.js');
+    const r = await m.init({ site: 'sri', wasmIntegrity: hash });
+    const out = { active: r.active };
+    r.shutdown();
+    return out;
+  }, sri['reshelf_wasm_bg.wasm']);
+  assert.equal(good.active, true);
+  const scriptOk = await page.evaluate(async (hash) => (await fetch('/reshelf/reshelf.js', { integrity: hash })).ok, sri['reshelf.js']);
+  assert.equal(scriptOk, true);
+  await context.close();
+
+  const second = await strictPage();
+  await second.page.goto(`${env.server.url}/no-such-page`);
+  const bad = await second.page.evaluate(async () => {
+    const m = await import('/reshelf/index.js');
+    const r = await m.init({ site: 'sri', wasmIntegrity: 'sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    return { active: r.active, error: r.error, pageStillWorks: document.title.length > 0 };
+  });
+  assert.equal(bad.active, false);
+  assert.ok(bad.error, 'the inert instance says why');
+  assert.equal(bad.pageStillWorks, true);
+  await second.context.close();
+});
+
+test('a refused service worker registration leaves the SDK working online', async () => {
+  const { context, page, console } = await strictPage();
+  await page.goto(`${env.server.url}/no-such-page`);
+  const r = await page.evaluate(async () => {
+    const m = await import('/reshelf/index.js');
+    const inst = await m.init({ site: 'sw-refused', kiosk: true, serviceWorker: '/reshelf/no-such-worker.js' });
+    await new Promise((ok) => setTimeout(ok, 500));
+    return { active: inst.active };
+  });
+  assert.equal(r.active, true);
+  assert.ok(console.some((l) => l.includes('service worker not registered')), console.join('\n'));
+  await context.close();
+});
