@@ -112,8 +112,9 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
  * One session as (a) JSON lines for `session_summary` (the core tracker the SDK runs: page
  * views, clicks, scrolls, add to cart, an intent checkpoint per page and a slot decision per
  * page with a slot), with the moments the SDK sends a summary as `src/js/sync.js` schedules
- * them — 1 s after each page load, every 10 s on the page (the content changes: seconds on
- * the page are in it), and a beacon on leaving — and (b) the batches a raw-event tracker would send: one JSON event per
+ * them — at every 10 s tick on a page when the summary says something new apart from the
+ * time (the first tick on a page always does: the page view is new), and a beacon with the
+ * final summary on leaving — and (b) the batches a raw-event tracker would send: one JSON event per
  * page view, click, scroll-depth milestone (25/50/75/100 %) and add to cart, each with an
  * event id, ISO timestamp, anonymous and session ids, the page's URL, path, title and
  * referrer (as analytics.js-style trackers put in every event); page views add viewport,
@@ -124,6 +125,7 @@ const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
 function scriptSession(name, { pages, item }, t0) {
   const lines = [];
   const batches = [];
+  const sendKinds = []; // per send line, in order: { page, leave }
   const anon = uuid(`${name}-anon`);
   const session = uuid(`${name}-session`);
   let t = t0;
@@ -168,17 +170,41 @@ function scriptSession(name, { pages, item }, t0) {
       }
     }
     t += 3000;
-    const sends = [start + 1000];
-    for (let at = start + 10_000; at < t; at += 10_000) sends.push(at);
-    sends.push(t);
-    for (const at of sends) line({ send: at }, at);
+    for (let at = start + 10_000; at < t; at += 10_000) {
+      line({ send: at }, at);
+      sendKinds.push({ page: i, leave: false });
+    }
+    line({ send: t }, t);
+    sendKinds.push({ page: i, leave: true });
     // Stable: at equal times, what happened first stays first (a send after the events).
     lines.push(...timed.map((x, k) => [...x, k]).sort((a, b) => a[0] - b[0] || a[2] - b[2]).map((x) => x[1]));
     batches.push(JSON.stringify({ write_key: 'wk_3f9a2c7d1e5b8a40', sent_at: new Date(t).toISOString(), batch: events }));
     referrer = url;
     t += 500;
   });
-  return { lines, batches, events: n };
+  return { lines, batches, events: n, sendKinds };
+}
+
+/**
+ * The summaries sync.js actually sends among those computed at each possible moment: a tick
+ * only when the summary changed apart from `seq` and `secs` since the last one sent from
+ * that page; the leaving beacon always.
+ */
+function sentBySync(sent, kinds) {
+  const material = (json) => json.replace(/"seq":\d+,/, '').replace(/"secs":\[[^\]]*\],/, '');
+  let last = '';
+  let page = -1;
+  return sent.filter((json, k) => {
+    const { page: p, leave } = kinds[k];
+    if (p !== page) {
+      page = p;
+      last = '';
+    }
+    if (leave) return true;
+    if (material(json) === last) return false;
+    last = material(json);
+    return true;
+  });
 }
 
 /** Summary bytes per session next to a raw-event tracker's, for the scripted sessions. */
@@ -189,12 +215,12 @@ export function sessionBytes(root) {
   const t0 = Date.now() - 20 * 60 * 1000;
   const out = {};
   for (const [name, s] of Object.entries(sessions)) {
-    const { lines, batches, events } = scriptSession(name, s, t0);
+    const { lines, batches, events, sendKinds } = scriptSession(name, s, t0);
     const res = JSON.parse(execFileSync(binaries(root).sessionSummary, {
       input: lines.map((l) => JSON.stringify(l)).join('\n'),
     }).toString());
     // What the SDK sends: each of those summaries alone in its outbox's envelope.
-    const sends = res.sent.map((json) => `{"site":"demo","dropped":0,"summaries":[${json}]}`);
+    const sends = sentBySync(res.sent, sendKinds).map((json) => `{"site":"demo","dropped":0,"summaries":[${json}]}`);
     const bytes = (xs) => xs.reduce((a, x) => a + Buffer.byteLength(x), 0);
     const gz = (xs) => xs.reduce((a, x) => a + gzipSync(x, { level: 9 }).length, 0);
     out[name] = {
