@@ -1,9 +1,25 @@
 //! Time and randomness from the browser.
 
-/// Wall-clock epoch milliseconds: sessions span page loads, so `performance.now()` (which
-/// restarts with each document) cannot be used.
+thread_local! {
+    /// The last wall-clock reading and how far the clock has stepped back in total.
+    static WALL: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((0.0, 0.0)) };
+}
+
+/// Epoch milliseconds that never step back within a document. When the wall clock steps back
+/// (a kiosk's clock corrected by NTP), the step is absorbed into an offset and time goes on
+/// from where it was at the real pace; steps forward pass through, as they are
+/// indistinguishable from the device having slept. Across page loads the session state clamps
+/// times that went back.
 pub fn now() -> f64 {
-    js_sys::Date::now()
+    let wall = js_sys::Date::now();
+    WALL.with(|cell| {
+        let (last, mut offset) = cell.get();
+        if wall.is_finite() && wall < last {
+            offset += last - wall;
+        }
+        cell.set((wall.max(0.0), offset));
+        wall + offset
+    })
 }
 
 /// 64 random bits for session ids, from `crypto.getRandomValues`; `Math.random` only when the

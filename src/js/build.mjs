@@ -30,7 +30,17 @@ await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: '
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
 // The kiosk service worker is a classic script of its own (workers cannot share the bundle).
 await build({ ...common, plugins: [], entryPoints: [join(root, 'src/js/sw.js')], format: 'iife', outfile: join(pkg, 'reshelf-sw.js') });
+// The React hooks: `react` stays the app's (a peer dependency) and the SDK is imported from
+// ./index.js, so the page has one reshelf however it is imported.
+const shared = {
+  name: 'shared-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './index.js', external: true }));
+  },
+};
+await build({ ...common, plugins: [shared], external: ['react'], entryPoints: [join(root, 'src/js/react.js')], format: 'esm', outfile: join(pkg, 'react.js') });
 copyFileSync(join(root, 'src/js/index.d.ts'), join(pkg, 'index.d.ts'));
+copyFileSync(join(root, 'src/js/react.d.ts'), join(pkg, 'react.d.ts'));
 
 const workspace = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const meta = {
@@ -46,10 +56,16 @@ const meta = {
     '.': { types: './index.d.ts', import: './index.js' },
     './script': './reshelf.js',
     './sw': './reshelf-sw.js',
+    './react': { types: './react.d.ts', import: './react.js' },
     './reshelf_wasm_bg.wasm': './reshelf_wasm_bg.wasm',
+    './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf_wasm_bg.wasm'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf_wasm_bg.wasm', 'sri.json', 'README.md'],
+  // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
+  peerDependencies: { react: '>=18' },
+  peerDependenciesMeta: { react: { optional: true } },
+  keywords: ['personalization', 'recommendations', 'webassembly', 'ecommerce', 'react'],
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 

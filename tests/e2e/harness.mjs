@@ -17,13 +17,14 @@ export const ADMIN_TOKEN = 'e2e-admin-token';
 /**
  * Starts target/<profile>/reshelf-server over a fresh SQLite directory (or `dataDir`, to
  * restart on the same data) with the demo sites' keys; resolves with its base URL, its
- * data directory, the child process and a stop function.
+ * data directory, the child process and a stop function. `www` serves another site root
+ * (e.g. a bundler's output) instead of www/.
  */
-export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0' } = {}) {
+export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0', www = join(ROOT, 'www') } = {}) {
   const bin = join(ROOT, 'target', profile, 'reshelf-server');
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'reshelf-data-'));
   const base = [
-    '--addr', addr, '--www', join(ROOT, 'www'), '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
+    '--addr', addr, '--www', www, '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
     '--site', `demo=${DEMO_KEY}`, '--site', `demo-spa=${DEMO_KEY}`, '--site', `kiosk=${DEMO_KEY}`,
     '--admin-token', ADMIN_TOKEN,
   ];

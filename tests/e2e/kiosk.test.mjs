@@ -121,3 +121,54 @@ test('a kiosk nobody touches sends nothing, and endSession() twice ends one sess
   assert.equal(storedSessions(env.server.dataDir, 'kiosk').filter((r) => r.sid === s0.session_id).length, 1);
   await context.close();
 });
+
+test('a kiosk clock that jumps back and forth keeps the session monotonic', async () => {
+  const context = await env.chrome.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/kiosk/`);
+  await page.click('[data-reshelf-slot="kiosk-jackets"] [data-reshelf-item="jac-01"] .k-look');
+  const before = (await instance(page)).state;
+  const seqBefore = await page.evaluate(async () => (await window.reshelf.ready).summary().seq);
+  // The kiosk's clock is corrected an hour back (NTP after a cold boot), then ten minutes
+  // ahead (a jump forward longer than the 30-minute idle limit would rightly start a new
+  // session: it cannot be told apart from the kiosk standing unused).
+  await page.evaluate(() => {
+    const real = Date.now.bind(Date);
+    window.__skew = -3600e3;
+    Date.now = () => real() + window.__skew;
+  });
+  await page.click('[data-reshelf-slot="kiosk-jackets"] [data-reshelf-item="jac-02"] .k-look');
+  const back = (await instance(page)).state;
+  const seqBack = await page.evaluate(async () => (await window.reshelf.ready).summary().seq);
+  await page.evaluate(() => { window.__skew = -3600e3 + 600e3; });
+  await page.click('[data-reshelf-slot="kiosk-jackets"] [data-reshelf-item="jac-03"] .k-look');
+  const ahead = (await instance(page)).state;
+  assert.equal(back.session_id, before.session_id, 'a clock step back does not split the session');
+  assert.equal(ahead.session_id, before.session_id);
+  assert.ok(back.clicks > before.clicks, 'events after the step back still count');
+  for (const [x, y] of [[before, back], [back, ahead]]) {
+    assert.ok(y.last_activity >= x.last_activity, `time went back: ${x.last_activity} → ${y.last_activity}`);
+    for (const kind of Object.keys(x.time_ms)) assert.ok(y.time_ms[kind] >= x.time_ms[kind], `${kind}: ${JSON.stringify([x.time_ms, y.time_ms, x.last_activity, y.last_activity])}`);
+  }
+  assert.ok(seqBack >= seqBefore, 'summary sequence numbers never go down');
+  await context.close();
+});
+
+test('endSession() from inside a decision callback ends the session after the round', async () => {
+  const context = await env.chrome.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/kiosk/`);
+  await page.click('[data-reshelf-slot="kiosk-bags"] [data-reshelf-item="bag-04"] .k-look');
+  const s0 = (await instance(page)).state;
+  const nav = page.waitForNavigation();
+  await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    r.on('decision', () => { r.endSession(); });
+    r.decide();
+  });
+  await nav;
+  const s1 = (await instance(page)).state;
+  assert.notEqual(s1.session_id, s0.session_id);
+  await eventually(() => storedSessions(env.server.dataDir, 'kiosk').some((r) => r.sid === s0.session_id), 15000, 'the ended session delivered');
+  await context.close();
+});
