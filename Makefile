@@ -11,7 +11,7 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export RESHELF_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup build test test-rust test-wasm test-e2e lint demo bench clean-pkg
+.PHONY: setup build size-guard test test-rust test-wasm test-e2e lint demo bench clean-pkg
 
 setup:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -46,7 +46,11 @@ test-e2e:
 	cargo build -p reshelf-server
 	node --test --test-concurrency=1 tests/e2e/
 
-test: build lint test-rust test-wasm test-e2e
+# Each artefact's gzip size against bench/size-record.json (+5% at most).
+size-guard: build
+	node bench/size-guard.mjs
+
+test: build size-guard lint test-rust test-wasm test-e2e
 
 DEMO_ARGS := --addr 127.0.0.1:8080 --data-dir data --site demo=demo-public-key \
 	--site demo-spa=demo-public-key --site kiosk=demo-public-key --admin-token demo-admin
