@@ -135,7 +135,7 @@ Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any
 | scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
 
 Budget: zero long tasks caused by reshelf — ${budget(r.init.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
-${r.server ? serverSection(r.server) : ''}`;
+${r.heap ? heapSection(r.heap) : ''}${r.server ? serverSection(r.server) : ''}`;
 }
 
 const int = (n) => Math.round(n).toLocaleString('en');
@@ -243,5 +243,27 @@ grows with the pages viewed: at ${f(long.reshelf_requests / long.pages, 1)} send
 ${vs(long.reshelf_bytes_sent, long.raw_bytes)} the raw-event tracker uncompressed and ${vs(long.reshelf_bytes_sent_gzip, long.raw_bytes_gzip)} it with both
 gzipped (the ${short.pages}-page journey: ${vs(short.reshelf_bytes_sent, short.raw_bytes)} and ${vs(short.reshelf_bytes_sent_gzip, short.raw_bytes_gzip)}). The server keeps one row
 per session (its latest summary) where a raw-event store keeps every event.
+`;
+}
+
+function heapSection(h) {
+  const rows = h.samples
+    .map((x) => `| ${x.events.toLocaleString('en')} | ${x.recorded.toLocaleString('en')} | ${(x.heap_bytes / 2 ** 20).toFixed(2)} MiB | ${x.state_bytes.toLocaleString('en')} B |`)
+    .join('\n');
+  return `## WebAssembly heap over a long session
+
+Measured ${h.measured.date} at commit ${h.measured.commit} by \`node bench/run.mjs --only heap\`
+(also part of \`make bench\`). A 30-minute visit compressed in time on the demo's shoes
+category: 60 route changes (page views) and ${h.events.toLocaleString('en')} dispatched events — clicks on
+tiles, scrolls, tracked events — with the wasm linear memory (\`heapBytes()\`) and the size of
+the session's snapshot (\`state()\` as JSON) read every 10 pages. Scrolls are coalesced per animation frame, so fewer events
+are recorded than dispatched.
+
+| dispatched events | recorded | wasm heap | session snapshot |
+| ---: | ---: | ---: | ---: |
+${rows}
+
+Growth over the second half: ${h.heap_growth_second_half_bytes} bytes — ${h.bounded ? 'bounded: no growth per event beyond the session state, whose tables are capped' : '**still growing**'}.
+
 `;
 }

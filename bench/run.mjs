@@ -13,7 +13,7 @@ import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
 import { benchServer } from './ingest.mjs';
 
-const PARTS = ['browser', 'server'];
+const PARTS = ['browser', 'heap', 'server'];
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
 const only = onlyAt < 0 ? null
   : (process.argv[onlyAt].includes('=') ? process.argv[onlyAt].split('=')[1] : process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean);
@@ -267,6 +267,53 @@ async function browsingSession(browser, url) {
   return { pages: 4, long_tasks: longTasks.length, long_task_ms: longTasks, page_views_seen: s.page_views };
 }
 
+/**
+ * The wasm heap over a long session: a simulated 30-minute visit compressed in time — 60
+ * route changes (page views), and clicks on tiles, scrolls and tracked events, 120,000 events
+ * in all — with the heap (the wasm linear memory) and the stored session's size read as it
+ * goes. Bounded means the heap stops growing once the session's tables reach their caps.
+ */
+async function heapOverSession(browser, url) {
+  const { page, context } = await openPage(browser);
+  await page.goto(`${url}/category/shoes/`);
+  await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
+  const out = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    const tiles = [...document.querySelectorAll('[data-reshelf-slot] [data-reshelf-item]')];
+    const samples = [];
+    const sample = (events) => {
+      const state = r.state();
+      samples.push({ events, heap_bytes: r.heapBytes(), state_bytes: JSON.stringify(state).length, recorded: state.events });
+    };
+    sample(0);
+    let n = 0;
+    for (let pageNo = 0; pageNo < 60; pageNo += 1) {
+      history.pushState({}, '', `/category/shoes/?p=${pageNo}`);
+      for (let i = 0; i < 2000; i += 1, n += 1) {
+        if (i % 10 === 9) r.track('bench_event', { item: `sku-${n % 5000}` });
+        else if (i % 3 === 0) window.dispatchEvent(new Event('scroll'));
+        else tiles[n % tiles.length].dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: (n * 37) % 1000, clientY: (n * 53) % 700 }));
+      }
+      if (pageNo % 10 === 9) {
+        await new Promise((ok) => setTimeout(ok, 50)); // let timers (persist, scoring) run
+        sample(n + 60);
+      }
+    }
+    history.pushState({}, '', '/category/shoes/');
+    return samples;
+  });
+  await context.close();
+  const last = out[out.length - 1];
+  const mid = out[Math.floor(out.length / 2)];
+  return {
+    events: last.events,
+    samples: out,
+    heap_bytes_final: last.heap_bytes,
+    heap_growth_second_half_bytes: last.heap_bytes - mid.heap_bytes,
+    bounded: last.heap_bytes - mid.heap_bytes === 0,
+  };
+}
+
 const git = (cmd) => execSync(`git ${cmd}`, { cwd: ROOT }).toString().trim();
 let results = only ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
 
@@ -302,6 +349,19 @@ if (want('browser')) {
     await server.stop();
   }
   console.log(JSON.stringify({ init: results.init, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
+}
+
+if (want('heap')) {
+  // The server only serves files here; its build profile does not matter.
+  const server = await startServer({ profile: existsSync(join(ROOT, 'target/release/reshelf-server')) ? 'release' : 'debug' });
+  const chrome = await startBrowser();
+  try {
+    results.heap = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await heapOverSession(chrome.browser, server.url)) };
+  } finally {
+    await chrome.close();
+    await server.stop();
+  }
+  console.log(JSON.stringify(results.heap.samples));
 }
 
 // After the browser is gone: the load generator and the server share the machine's cores.

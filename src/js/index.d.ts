@@ -172,6 +172,8 @@ export declare class Reshelf {
   consent(state: 'granted' | 'pending' | 'denied'): 'granted' | 'pending' | 'denied' | null;
   /** Queues the current summary and sends what waits; resolves when done or failed. */
   flush(): Promise<void>;
+  /** Diagnostics: reshelf's WebAssembly memory in bytes. */
+  heapBytes(): number | null;
   /** The session's summary as it would be sent. */
   summary(): Summary | null;
   /** Closes the session (summary queued), starts an empty one; kiosks reload their start page. */

@@ -8,6 +8,7 @@ import { startKiosk, registerWorker } from './kiosk.js';
 const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
 let booting = null;
 let wasmLoaded = null;
+let wasmMemory = null;
 let warned = false;
 
 function warnOnce(message, detail) {
@@ -73,10 +74,11 @@ async function boot(options) {
     // The module is fetched and compiled once per page; an instance started again after
     // shutdown() reuses it.
     wasmLoaded ??= initWasm({ module_or_path: source });
-    await wasmLoaded.catch((err) => {
+    const exports = await wasmLoaded.catch((err) => {
       wasmLoaded = null;
       throw err;
     });
+    wasmMemory = exports && exports.memory;
     mark('reshelf:wasm-loaded');
     const warn = warnEach();
     if (rest.serviceWorker) {
@@ -231,6 +233,11 @@ export class Reshelf {
   flush() {
     if (!this.#sync || !this.#session) return Promise.resolve();
     return this.#sync.flush().catch(() => {});
+  }
+
+  /** Diagnostics: the size of reshelf's WebAssembly memory in bytes (it never shrinks). */
+  heapBytes() {
+    return this.#guard(() => (wasmMemory ? wasmMemory.buffer.byteLength : null), null);
   }
 
   /** The session's summary as it would be sent: the only data that leaves the device. */
