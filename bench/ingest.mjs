@@ -10,6 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { materialOf } from '../src/js/sync.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -191,7 +192,6 @@ function scriptSession(name, { pages, item }, t0) {
  * that page; the leaving beacon always.
  */
 function sentBySync(sent, kinds) {
-  const material = (json) => json.replace(/"seq":\d+,/, '').replace(/"secs":\[[^\]]*\],/, '');
   let last = '';
   let page = -1;
   return sent.filter((json, k) => {
@@ -201,8 +201,8 @@ function sentBySync(sent, kinds) {
       last = '';
     }
     if (leave) return true;
-    if (material(json) === last) return false;
-    last = material(json);
+    if (materialOf(json) === last) return false;
+    last = materialOf(json);
     return true;
   });
 }

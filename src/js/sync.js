@@ -5,6 +5,11 @@ import { createOutbox } from './outbox.js';
 
 const DEFAULT_INTERVAL_MS = 10000;
 
+/** A summary without its sequence number and time on page: what makes it worth sending. */
+export function materialOf(json) {
+  return json.replace(/"seq":\d+,/, '').replace(/"secs":\[[^\]]*\],/, '');
+}
+
 /**
  * Starts syncing `session` to `options.endpoint` (with `options.site` and `options.key`).
  * Returns a controller, or null when the page configured no endpoint (capture and
@@ -38,7 +43,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
     }
     const json = JSON.stringify(summary);
     latest = json;
-    const material = leaving ? json : json.replace(/"seq":\d+,/, '').replace(/"secs":\[[^\]]*\],/, '');
+    const material = leaving ? json : materialOf(json);
     if (material === last) return Promise.resolve();
     last = material;
     return outbox.put(summary.sid, summary.seq, json);

@@ -108,3 +108,14 @@ export function useServerAndBrowser() {
   });
   return env;
 }
+
+/** Polls `check` until it returns a truthy value (resolved with it), or fails after `ms`. */
+export async function eventually(check, ms = 15000, what = 'condition') {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -3,7 +3,7 @@
 // from a clean slate, and delivers both sessions once each when the network returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser } from './harness.mjs';
+import { useServerAndBrowser, eventually } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
@@ -13,16 +13,6 @@ const instance = (page) => page.evaluate(async () => {
   const r = await window.reshelf.ready;
   return { active: r.active, state: r.state() };
 });
-
-async function eventually(check, ms, what) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const slotOrder = (page, slot) => page.$$eval(`[data-reshelf-slot="${slot}"] > [data-reshelf-item]`, (els) => els.map((e) => e.dataset.reshelfItem));
 

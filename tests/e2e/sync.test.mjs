@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, ready, ROOT, ADMIN_TOKEN } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, eventually, ROOT, ADMIN_TOKEN } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
@@ -24,17 +24,6 @@ async function metric(name) {
   const text = await (await fetch(`${env.server.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return Number(line.split(' ')[1]);
-}
-
-/** Polls until `check` returns a truthy value (or fails after `ms`). */
-async function eventually(check, ms = 15000, what = 'condition') {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('a browsed session with a purchase reaches the database, the insights and the dashboard', async () => {
