@@ -62,6 +62,12 @@ impl Intent {
         self.model.as_ref().map(|m| m.version.as_str())
     }
 
+    /// Calibrated scores for rows already laid out as the network's input (diagnostics and
+    /// benchmarks: the same rows can be fed to the network rebuilt in another runtime).
+    pub fn score_rows(&self, rows: &[f32]) -> Option<Vec<f32>> {
+        self.model.as_ref()?.score_rows(rows)
+    }
+
     /// Replaces the model with downloaded weights after checking them against the sha256 and
     /// version the page expects. On any mismatch the current model stays.
     pub fn replace(&mut self, bytes: &[u8], sha256: &str, version: &str) -> Result<(), String> {

@@ -174,6 +174,13 @@ impl Session {
         rt.intent.current(&rt.tracker.state().session_id)
     }
 
+    /// Diagnostics: calibrated scores of the model on rows already laid out as its input
+    /// (`INPUT_WIDTH` floats per row); `null` without a model or unless the rows are whole.
+    #[wasm_bindgen(js_name = scoreInputs)]
+    pub fn score_inputs(&self, rows: &[f32]) -> Option<Vec<f32>> {
+        self.rt.try_borrow().ok()?.intent.score_rows(rows)
+    }
+
     /// Runs a decision round now (score, rank every slot, choose every variant, apply in the
     /// treatment arm), e.g. after the app rendered new content into a slot.
     pub fn decide(&self) {

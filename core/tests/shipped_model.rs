@@ -1,7 +1,10 @@
 //! Guards on the shipped weights: they decode into the architecture, stay within the size
 //! budgets, score like the recorded parity scores, and damaged copies are refused.
 
-use reshelf_core::model::{parity_inputs, IntentModel, ModelError, ModelFile};
+use burn::prelude::Device;
+use reshelf_core::model::{
+    input_rows, logits, parity_inputs, IntentModel, ModelError, ModelFile, INPUT_WIDTH,
+};
 
 static SHIPPED: &[u8] = include_bytes!("../../models/intent.bin");
 static PARITY: &str = include_str!("../../models/parity.json");
@@ -82,4 +85,22 @@ fn a_file_whose_shape_disagrees_with_its_payload_is_refused() {
     file.config.hidden1 += 1;
     let err = IntentModel::from_bytes(&file.encode()).unwrap_err();
     assert!(matches!(err, ModelError::Decode(_)), "{err:?}");
+}
+
+#[test]
+fn the_folded_network_computes_the_layered_network() {
+    let model = IntentModel::from_bytes(SHIPPED).unwrap();
+    let inputs: Vec<_> = parity_inputs().iter().map(|f| f.to_input()).collect();
+    let layered = logits(model.net(), &Device::flex(), &inputs);
+    let folded = model.logits(&inputs);
+    assert_eq!(layered.len(), folded.len());
+    for (i, (a, b)) in layered.iter().zip(&folded).enumerate() {
+        assert!((a - b).abs() < 1e-5, "input {i}: layered {a}, folded {b}");
+    }
+    // Raw rows score like sessions; partial rows are refused.
+    let rows = input_rows(&inputs);
+    let by_rows = model.score_rows(&rows).unwrap();
+    assert_eq!(by_rows, model.score_batch(&inputs));
+    assert_eq!(model.score_rows(&rows[..INPUT_WIDTH + 3]), None);
+    assert_eq!(model.score_rows(&[]), None);
 }

@@ -240,6 +240,14 @@ export class Reshelf {
     return this.#guard(() => (wasmMemory ? wasmMemory.buffer.byteLength : null), null);
   }
 
+  /**
+   * Diagnostics: the model's calibrated scores for rows laid out as its input (a flat
+   * Float32Array, `reshelf-train export` documents the layout); null without a model.
+   */
+  scoreInputs(rows) {
+    return this.#guard(() => this.#session.scoreInputs(rows) ?? null, null);
+  }
+
   /** The session's summary as it would be sent: the only data that leaves the device. */
   summary() {
     return this.#guard(() => this.#session.summary(), null);

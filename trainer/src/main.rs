@@ -1,10 +1,11 @@
-//! `reshelf-train`: trains the intent model (`fit`) and scores weights on labelled sessions
-//! (`eval`).
+//! `reshelf-train`: trains the intent model (`fit`), scores weights on labelled sessions
+//! (`eval`) and exports the network for other runtimes (`export`).
 #![forbid(unsafe_code)]
 
 mod calibrate;
 mod card;
 mod cv;
+mod export;
 mod fit;
 mod metrics;
 mod net;
@@ -84,6 +85,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a weights file's network as JSON (layers, calibration, and the parity rows with
+    /// reshelf's outputs), to rebuild the identical model in another runtime.
+    Export {
+        #[arg(long, default_value = "models/intent.bin")]
+        weights: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -116,6 +125,7 @@ fn main() -> ExitCode {
             seed,
             json,
         } => fit::eval(&data, &model, matches!(split, Rows::Test), seed, json),
+        Command::Export { weights, out } => export::run(&weights, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! that layer, and need no embedding lookup or concatenation in the forward pass: in the page
 //! every tensor op has a fixed dispatch cost, so fewer ops is faster inference.
 
+use burn::module::Param;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
@@ -39,6 +40,23 @@ impl IntentNetConfig {
         }
     }
 
+    /// The network's shape with zeros for weights, to load a record into. Inference never
+    /// calls [`IntentNetConfig::init`]: its random initialisers (every distribution Burn
+    /// offers, and the tensor ops they use) would otherwise be linked into the SDK's wasm,
+    /// where they were about 300 KB of code.
+    pub fn init_for_load(&self, device: &Device) -> IntentNet {
+        let linear = |input: usize, output: usize| Linear {
+            weight: Param::from_tensor(Tensor::zeros([input, output], device)),
+            bias: Some(Param::from_tensor(Tensor::zeros([output], device))),
+        };
+        IntentNet {
+            hidden1: linear(INPUT_WIDTH, self.hidden1),
+            hidden2: linear(self.hidden1, self.hidden2),
+            out: linear(self.hidden2, 1),
+            act: Relu::new(),
+        }
+    }
+
     /// Number of trainable parameters.
     pub fn parameters(&self) -> usize {
         (INPUT_WIDTH + 1) * self.hidden1 + (self.hidden1 + 1) * self.hidden2 + self.hidden2 + 1
@@ -53,7 +71,44 @@ pub struct IntentNet {
     act: Relu,
 }
 
+/// One dense layer's parameters as plain numbers, for exporting the network to other
+/// runtimes: `y = x · weight + bias`, `weight` row-major `[input][output]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DenseLayer {
+    pub input: usize,
+    pub output: usize,
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+    /// Whether a ReLU follows the layer.
+    pub relu: bool,
+}
+
+fn dense(layer: &Linear, relu: bool) -> DenseLayer {
+    let [input, output] = layer.weight.val().dims();
+    let values = |t: Tensor<1>| t.into_data().try_into_vec::<f32>().unwrap_or_default();
+    DenseLayer {
+        input,
+        output,
+        weight: values(layer.weight.val().reshape([input * output])),
+        bias: layer
+            .bias
+            .as_ref()
+            .map(|b| values(b.val()))
+            .unwrap_or_else(|| vec![0.0; output]),
+        relu,
+    }
+}
+
 impl IntentNet {
+    /// The layers in order, for export (`reshelf-train export`).
+    pub fn layers(&self) -> Vec<DenseLayer> {
+        vec![
+            dense(&self.hidden1, true),
+            dense(&self.hidden2, true),
+            dense(&self.out, false),
+        ]
+    }
+
     /// `x` is `[batch, INPUT_WIDTH]` (see [`crate::model::tensors`]). Returns logits `[batch, 1]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let x = self.act.forward(self.hidden1.forward(x));

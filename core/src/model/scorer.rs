@@ -5,6 +5,7 @@ use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 
 use super::file::{sha256_hex, Calibration, ModelError, ModelFile};
+use super::folded::FoldedNet;
 use super::net::{IntentNet, INPUT_WIDTH};
 use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
 
@@ -12,6 +13,7 @@ use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
 #[derive(Debug)]
 pub struct IntentModel {
     net: IntentNet,
+    folded: FoldedNet,
     device: Device,
     pub version: String,
     pub sha256: String,
@@ -29,10 +31,11 @@ impl IntentModel {
             .map_err(|e| ModelError::Decode(format!("{e:?}")))?;
         let net = file
             .config
-            .init(&device)
+            .init_for_load(&device)
             .try_load_record(record)
             .map_err(|e| ModelError::Decode(format!("{e:?}")))?;
         Ok(Self {
+            folded: FoldedNet::new(&net.layers(), &device),
             net,
             device,
             version: file.version,
@@ -45,9 +48,11 @@ impl IntentModel {
 
     /// Wraps a network fresh from training (no file round trip).
     pub fn from_parts(net: IntentNet, file: &ModelFile) -> Self {
+        let device = Device::flex();
         Self {
+            folded: FoldedNet::new(&net.layers(), &device),
             net,
-            device: Device::flex(),
+            device,
             version: file.version.clone(),
             sha256: String::new(),
             calibration: file.calibration,
@@ -58,7 +63,7 @@ impl IntentModel {
 
     /// Raw logits for a batch.
     pub fn logits(&self, inputs: &[ModelInput]) -> Vec<f32> {
-        logits(&self.net, &self.device, inputs)
+        self.folded.logits(&input_rows(inputs), &self.device)
     }
 
     /// Calibrated purchase probabilities for a batch.
@@ -67,6 +72,26 @@ impl IntentModel {
             .into_iter()
             .map(|z| self.calibration.probability(z))
             .collect()
+    }
+
+    /// Calibrated probabilities for rows already laid out as the network's input
+    /// (`INPUT_WIDTH` floats each, see [`input_rows`]); `None` unless `x` holds whole rows.
+    pub fn score_rows(&self, x: &[f32]) -> Option<Vec<f32>> {
+        if x.is_empty() || x.len() % INPUT_WIDTH != 0 {
+            return None;
+        }
+        let logits = self.folded.logits(x, &self.device);
+        Some(
+            logits
+                .into_iter()
+                .map(|z| self.calibration.probability(z))
+                .collect(),
+        )
+    }
+
+    /// The network itself (e.g. to export its layers).
+    pub fn net(&self) -> &IntentNet {
+        &self.net
     }
 
     /// The calibrated purchase probability of one session.
@@ -92,11 +117,19 @@ pub fn logits(net: &IntentNet, device: &Device, inputs: &[ModelInput]) -> Vec<f3
 /// The batch as one `[n, INPUT_WIDTH]` tensor: numeric columns, one-hot month, one-hot
 /// visitor type.
 pub fn tensors(inputs: &[ModelInput], device: &Device) -> Tensor<2> {
+    Tensor::from_data(
+        TensorData::new(input_rows(inputs), [inputs.len(), INPUT_WIDTH]),
+        device,
+    )
+}
+
+/// The batch laid out as the network's input, row-major `[n, INPUT_WIDTH]`.
+pub fn input_rows(inputs: &[ModelInput]) -> Vec<f32> {
     let mut x = vec![0.0f32; inputs.len() * INPUT_WIDTH];
     for (row, input) in x.chunks_exact_mut(INPUT_WIDTH).zip(inputs) {
         row[..NUMERIC].copy_from_slice(&input.numeric);
         row[NUMERIC + input.month.min(Month::COUNT - 1)] = 1.0;
         row[NUMERIC + Month::COUNT + input.visitor.min(VisitorType::COUNT - 1)] = 1.0;
     }
-    Tensor::from_data(TensorData::new(x, [inputs.len(), INPUT_WIDTH]), device)
+    x
 }
