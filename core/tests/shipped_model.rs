@@ -3,7 +3,7 @@
 
 use burn::prelude::Device;
 use reshelf_core::model::{
-    input_rows, logits, parity_inputs, IntentModel, ModelError, ModelFile, INPUT_WIDTH,
+    input_rows, logits, parity_inputs, IntentModel, IntentNet, ModelError, ModelFile, INPUT_WIDTH,
 };
 
 static SHIPPED: &[u8] = include_bytes!("../../models/intent.bin");
@@ -85,13 +85,36 @@ fn a_file_whose_shape_disagrees_with_its_payload_is_refused() {
     file.config.hidden1 += 1;
     let err = IntentModel::from_bytes(&file.encode()).unwrap_err();
     assert!(matches!(err, ModelError::Decode(_)), "{err:?}");
+
+    let mut file = ModelFile::decode(SHIPPED).unwrap();
+    file.config.hidden2 = 0;
+    let err = IntentModel::from_bytes(&file.encode()).unwrap_err();
+    assert!(matches!(err, ModelError::Decode(_)), "{err:?}");
+}
+
+#[test]
+fn a_file_holding_a_non_finite_weight_is_refused() {
+    let mut file = ModelFile::decode(SHIPPED).unwrap();
+    file.payload[40..44].copy_from_slice(&f32::NAN.to_le_bytes());
+    let err = IntentModel::from_bytes(&file.encode()).unwrap_err();
+    assert_eq!(
+        err,
+        ModelError::Decode("a weight is not a finite number".into())
+    );
+}
+
+#[test]
+fn the_payload_round_trips_through_the_layers() {
+    let file = ModelFile::decode(SHIPPED).unwrap();
+    assert_eq!(ModelFile::payload_of(&file.layers().unwrap()), file.payload);
 }
 
 #[test]
 fn the_folded_network_computes_the_layered_network() {
     let model = IntentModel::from_bytes(SHIPPED).unwrap();
     let inputs: Vec<_> = parity_inputs().iter().map(|f| f.to_input()).collect();
-    let layered = logits(model.net(), &Device::flex(), &inputs);
+    let net = IntentNet::from_layers(model.layers(), &Device::flex());
+    let layered = logits(&net, &Device::flex(), &inputs);
     let folded = model.logits(&inputs);
     assert_eq!(layered.len(), folded.len());
     for (i, (a, b)) in layered.iter().zip(&folded).enumerate() {

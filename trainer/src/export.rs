@@ -12,9 +12,8 @@ pub fn run(model: &Path, out: &Path) -> Result<(), String> {
     let bytes = fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
     let model = IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
     let layers: Vec<_> = model
-        .net()
         .layers()
-        .into_iter()
+        .iter()
         .map(|l| {
             json!({
                 "in": l.input,

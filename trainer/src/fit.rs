@@ -89,13 +89,7 @@ pub fn run(
     let calibration = platt(&batch_logits(&intent.net, &valid_x, &plain), &valid_y);
     let lr_cal = platt(&batch_logits(&logreg.net, &valid_x, &plain), &valid_y);
 
-    let payload = intent
-        .net
-        .clone()
-        .into_record()
-        .into_bytes()
-        .map_err(|e| format!("encoding weights: {e:?}"))?
-        .to_vec();
+    let payload = ModelFile::payload_of(&intent.net.layers());
     let file = ModelFile {
         version: MODEL_VERSION.into(),
         config: net_cfg,

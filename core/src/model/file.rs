@@ -1,4 +1,4 @@
-//! The weights file: a small header reshelf reads itself, then Burn's burnpack bytes.
+//! The weights file: a small header, then the network's parameters as plain floats.
 //!
 //! ```text
 //! "RSHFINT\0"  magic
@@ -7,21 +7,24 @@
 //! 2 x u16      layer sizes (hidden1, hidden2)
 //! 2 x f32      calibration (a, b): p = sigmoid(a * logit + b)
 //! 9 x f32      page-statistic priors (bounce, exit, value) x (admin, info, product)
-//! 32 bytes     sha256 of the burnpack payload
-//! rest         burnpack payload
+//! 32 bytes     sha256 of the payload
+//! rest         payload: per layer (hidden1, hidden2, out) its weight `[input][output]`, then
+//!              its bias `[output]`, all f32 little-endian
 //! ```
 //!
-//! The checksum is verified before Burn sees a byte, so a truncated or corrupted file is
-//! refused with an error instead of reaching the decoder.
+//! The checksum is verified before any weight is read, so a truncated or corrupted file is
+//! refused with an error. The payload is plain floats rather than a Burn record because
+//! decoding a record links Burn's record machinery and every dtype conversion into the SDK's
+//! wasm (about 60 KB gzip); the layers are Burn tensors again as soon as they are read.
 
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::net::IntentNetConfig;
+use super::net::{DenseLayer, IntentNetConfig, INPUT_WIDTH};
 use crate::features::{PagePriors, PageStat};
 
-pub const FORMAT: u16 = 2;
+pub const FORMAT: u16 = 3;
 const MAGIC: &[u8; 8] = b"RSHFINT\0";
 
 /// Maps the network's logit to a calibrated probability (Platt scaling fitted on validation
@@ -114,6 +117,61 @@ impl ModelFile {
         out.extend_from_slice(&Sha256::digest(&self.payload));
         out.extend_from_slice(&self.payload);
         out
+    }
+
+    /// The payload for `layers` (in order; see the module docs).
+    pub fn payload_of(layers: &[DenseLayer]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for l in layers {
+            for x in l.weight.iter().chain(&l.bias) {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// The layers the payload holds, shaped by the header's layer sizes. A payload of any
+    /// other length, or holding a non-finite number, is refused.
+    pub fn layers(&self) -> Result<[DenseLayer; 3], ModelError> {
+        let c = self.config;
+        if c.hidden1 == 0 || c.hidden2 == 0 {
+            return Err(ModelError::Decode(format!(
+                "layer sizes {}x{}",
+                c.hidden1, c.hidden2
+            )));
+        }
+        let shapes = [
+            (INPUT_WIDTH, c.hidden1, true),
+            (c.hidden1, c.hidden2, true),
+            (c.hidden2, 1, false),
+        ];
+        let need: usize = shapes.iter().map(|(i, o, _)| (i + 1) * o * 4).sum();
+        if self.payload.len() != need {
+            return Err(ModelError::Decode(format!(
+                "the payload holds {} bytes, layers {}x{} need {need}",
+                self.payload.len(),
+                c.hidden1,
+                c.hidden2
+            )));
+        }
+        let mut floats = self
+            .payload
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        if self
+            .payload
+            .chunks_exact(4)
+            .any(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite())
+        {
+            return Err(ModelError::Decode("a weight is not a finite number".into()));
+        }
+        Ok(shapes.map(|(input, output, relu)| DenseLayer {
+            input,
+            output,
+            weight: floats.by_ref().take(input * output).collect(),
+            bias: floats.by_ref().take(output).collect(),
+            relu,
+        }))
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, ModelError> {

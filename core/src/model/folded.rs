@@ -10,6 +10,7 @@
 
 use burn::prelude::*;
 use burn::tensor::activation::relu;
+use burn_flex::{Flex, FlexTensor};
 
 use super::net::DenseLayer;
 
@@ -22,7 +23,7 @@ pub struct FoldedNet {
 }
 
 impl FoldedNet {
-    pub fn new(layers: &[DenseLayer], device: &Device) -> Self {
+    pub fn new(layers: &[DenseLayer]) -> Self {
         let last = layers.len().saturating_sub(1);
         let input_width = layers.first().map_or(0, |l| l.input);
         let layers = layers
@@ -40,7 +41,7 @@ impl FoldedNet {
                 if carry == 1 {
                     w[unit + l.output] = 1.0;
                 }
-                Tensor::from_data(TensorData::new(w, [l.input + 1, cols]), device)
+                flex_tensor(w, [l.input + 1, cols])
             })
             .collect();
         Self {
@@ -50,7 +51,7 @@ impl FoldedNet {
     }
 
     /// Logits for `rows` (row-major, `input_width` floats each, a whole number of rows).
-    pub fn logits(&self, rows: &[f32], device: &Device) -> Vec<f32> {
+    pub fn logits(&self, rows: &[f32]) -> Vec<f32> {
         let n = rows.len() / self.input_width.max(1);
         if n == 0 {
             return Vec::new();
@@ -63,7 +64,7 @@ impl FoldedNet {
         {
             dst[..self.input_width].copy_from_slice(src);
         }
-        let mut x = Tensor::<2>::from_data(TensorData::new(x, [n, width]), device);
+        let mut x = flex_tensor(x, [n, width]);
         let last = self.layers.len().saturating_sub(1);
         for (i, w) in self.layers.iter().enumerate() {
             x = x.matmul(w.clone());
@@ -73,4 +74,11 @@ impl FoldedNet {
         }
         x.into_data().try_into_vec::<f32>().unwrap_or_default()
     }
+}
+
+/// An f32 tensor on Burn's flex backend, made from the backend's own tensor type. Burn's
+/// `Tensor::from_data` converts between every pair of dtypes at run time, all of which would
+/// be linked into the wasm (about 40 KB gzip); the data here is f32 already.
+fn flex_tensor(values: Vec<f32>, shape: [usize; 2]) -> Tensor<2> {
+    Tensor::from_primitive::<Flex>(FlexTensor::from_data(TensorData::new(values, shape)))
 }

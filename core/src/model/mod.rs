@@ -8,6 +8,7 @@ mod parity;
 mod scorer;
 
 pub use file::{sha256_hex, Calibration, ModelError, ModelFile, FORMAT};
+pub use folded::FoldedNet;
 pub use net::{DenseLayer, IntentNet, IntentNetConfig, INPUT_WIDTH};
 pub use parity::parity_inputs;
 pub use scorer::{input_rows, logits, tensors, IntentModel};

@@ -40,23 +40,6 @@ impl IntentNetConfig {
         }
     }
 
-    /// The network's shape with zeros for weights, to load a record into. Inference never
-    /// calls [`IntentNetConfig::init`]: its random initialisers (every distribution Burn
-    /// offers, and the tensor ops they use) would otherwise be linked into the SDK's wasm,
-    /// where they were about 300 KB of code.
-    pub fn init_for_load(&self, device: &Device) -> IntentNet {
-        let linear = |input: usize, output: usize| Linear {
-            weight: Param::from_tensor(Tensor::zeros([input, output], device)),
-            bias: Some(Param::from_tensor(Tensor::zeros([output], device))),
-        };
-        IntentNet {
-            hidden1: linear(INPUT_WIDTH, self.hidden1),
-            hidden2: linear(self.hidden1, self.hidden2),
-            out: linear(self.hidden2, 1),
-            act: Relu::new(),
-        }
-    }
-
     /// Number of trainable parameters.
     pub fn parameters(&self) -> usize {
         (INPUT_WIDTH + 1) * self.hidden1 + (self.hidden1 + 1) * self.hidden2 + self.hidden2 + 1
@@ -100,9 +83,30 @@ fn dense(layer: &Linear, relu: bool) -> DenseLayer {
 }
 
 impl IntentNet {
-    /// The layers in order, for export (`reshelf-train export`).
-    pub fn layers(&self) -> Vec<DenseLayer> {
-        vec![
+    /// The network holding `layers` (as read from a weights file), for training-side code
+    /// and tests; inference in the SDK runs [`super::FoldedNet`] instead.
+    pub fn from_layers(layers: &[DenseLayer; 3], device: &Device) -> Self {
+        let linear = |l: &DenseLayer| Linear {
+            weight: Param::from_tensor(Tensor::from_data(
+                TensorData::new(l.weight.clone(), [l.input, l.output]),
+                device,
+            )),
+            bias: Some(Param::from_tensor(Tensor::from_data(
+                TensorData::new(l.bias.clone(), [l.output]),
+                device,
+            ))),
+        };
+        IntentNet {
+            hidden1: linear(&layers[0]),
+            hidden2: linear(&layers[1]),
+            out: linear(&layers[2]),
+            act: Relu::new(),
+        }
+    }
+
+    /// The layers in order (for the weights file and `reshelf-train export`).
+    pub fn layers(&self) -> [DenseLayer; 3] {
+        [
             dense(&self.hidden1, true),
             dense(&self.hidden2, true),
             dense(&self.out, false),

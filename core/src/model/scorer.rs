@@ -1,20 +1,17 @@
 //! Inference: a decoded model that scores sessions.
 
 use burn::prelude::*;
-use burn::store::ModuleRecord;
-use burn::tensor::Bytes;
 
 use super::file::{sha256_hex, Calibration, ModelError, ModelFile};
 use super::folded::FoldedNet;
-use super::net::{IntentNet, INPUT_WIDTH};
+use super::net::{DenseLayer, IntentNet, INPUT_WIDTH};
 use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
 
 /// A ready-to-score intent model on Burn's pure-Rust CPU backend (which also runs in wasm).
 #[derive(Debug)]
 pub struct IntentModel {
-    net: IntentNet,
+    layers: [DenseLayer; 3],
     folded: FoldedNet,
-    device: Device,
     pub version: String,
     pub sha256: String,
     pub calibration: Calibration,
@@ -26,44 +23,35 @@ impl IntentModel {
     /// Decodes a weights file; any damage is an error, never a panic.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
         let file = ModelFile::decode(bytes)?;
-        let device = Device::flex();
-        let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(file.payload.clone()))
-            .map_err(|e| ModelError::Decode(format!("{e:?}")))?;
-        let net = file
-            .config
-            .init_for_load(&device)
-            .try_load_record(record)
-            .map_err(|e| ModelError::Decode(format!("{e:?}")))?;
-        Ok(Self {
-            folded: FoldedNet::new(&net.layers(), &device),
-            net,
-            device,
-            version: file.version,
-            sha256: sha256_hex(bytes),
-            calibration: file.calibration,
-            priors: file.priors,
-            parameters: file.config.parameters(),
-        })
+        let layers = file.layers()?;
+        Ok(Self::new(layers, &file, sha256_hex(bytes)))
     }
 
     /// Wraps a network fresh from training (no file round trip).
     pub fn from_parts(net: IntentNet, file: &ModelFile) -> Self {
-        let device = Device::flex();
+        Self::new(net.layers(), file, String::new())
+    }
+
+    fn new(layers: [DenseLayer; 3], file: &ModelFile, sha256: String) -> Self {
         Self {
-            folded: FoldedNet::new(&net.layers(), &device),
-            net,
-            device,
+            folded: FoldedNet::new(&layers),
+            layers,
             version: file.version.clone(),
-            sha256: String::new(),
+            sha256,
             calibration: file.calibration,
             priors: file.priors,
             parameters: file.config.parameters(),
         }
     }
 
+    /// The network's layers as plain numbers (export, and rebuilding an [`IntentNet`]).
+    pub fn layers(&self) -> &[DenseLayer; 3] {
+        &self.layers
+    }
+
     /// Raw logits for a batch.
     pub fn logits(&self, inputs: &[ModelInput]) -> Vec<f32> {
-        self.folded.logits(&input_rows(inputs), &self.device)
+        self.folded.logits(&input_rows(inputs))
     }
 
     /// Calibrated purchase probabilities for a batch.
@@ -80,18 +68,13 @@ impl IntentModel {
         if x.is_empty() || x.len() % INPUT_WIDTH != 0 {
             return None;
         }
-        let logits = self.folded.logits(x, &self.device);
+        let logits = self.folded.logits(x);
         Some(
             logits
                 .into_iter()
                 .map(|z| self.calibration.probability(z))
                 .collect(),
         )
-    }
-
-    /// The network itself (e.g. to export its layers).
-    pub fn net(&self) -> &IntentNet {
-        &self.net
     }
 
     /// The calibrated purchase probability of one session.
