@@ -3,7 +3,6 @@
 use std::fs;
 use std::path::Path;
 
-use burn::module::Module;
 use burn::prelude::*;
 use reshelf_core::features::{parse_csv, LabelledRow, ModelInput, SessionFeatures};
 use reshelf_core::model::{parity_inputs, sha256_hex, IntentModel, IntentNetConfig, ModelFile};

@@ -65,7 +65,7 @@ impl IntentModel {
     /// Calibrated probabilities for rows already laid out as the network's input
     /// (`INPUT_WIDTH` floats each, see [`input_rows`]); `None` unless `x` holds whole rows.
     pub fn score_rows(&self, x: &[f32]) -> Option<Vec<f32>> {
-        if x.is_empty() || x.len() % INPUT_WIDTH != 0 {
+        if x.is_empty() || !x.len().is_multiple_of(INPUT_WIDTH) {
             return None;
         }
         let logits = self.folded.logits(x);
