@@ -1,0 +1,35 @@
+// The performance budgets of BENCHMARKS.md, checked against one run's results. A budget whose
+// figures were not measured in this results file is reported as not measured, never as met.
+const KB = 1024;
+
+const budget = (name, limit, measured, met) =>
+  measured === undefined || measured === null || Number.isNaN(measured)
+    ? { name, limit, measured: null, met: null }
+    : { name, limit, measured, met: Boolean(met) };
+
+export function checkBudgets(r) {
+  const script = r.sizes?.['script tag (reshelf.js + wasm)'];
+  const peers = r.peers?.runtimes;
+  const inferP50 = (k) => peers?.[k]?.single?.block_mean_us?.p50;
+  const payload = (k) => peers?.[k]?.payload?.gzip;
+  const fastestPeer = peers ? Math.min(inferP50('tfjs-wasm'), inferP50('ort-wasm')) : undefined;
+  const smallestPeer = peers ? Math.min(payload('tfjs-wasm'), payload('ort-wasm')) : undefined;
+  const t = r.tracker;
+  const longTasks = [r.init?.long_tasks_during_load, r.browsing?.long_tasks, t?.reshelf?.long_tasks?.count]
+    .filter((n) => n !== undefined);
+  return [
+    budget('SDK, script tag all-in, gzip', '≤ 200 KB', script?.gzip, script?.gzip <= 200 * KB),
+    budget('reshelf inference (1 row, µs, p50 of block means) vs the faster of TF.js-wasm and ONNX Runtime Web',
+      '≤ fastest peer', inferP50('reshelf'), inferP50('reshelf') <= fastestPeer),
+    budget('reshelf payload (gzip) vs the smaller of TF.js-wasm and ONNX Runtime Web', '< smallest peer',
+      payload('reshelf'), payload('reshelf') < smallestPeer),
+    budget('main-thread time in the SDK over the scripted session, reshelf vs posthog-js (ms)', '< posthog-js',
+      t?.reshelf?.main_thread_ms?.p50, t?.reshelf?.main_thread_ms?.p50 < t?.posthog?.main_thread_ms?.p50),
+    budget('bytes sent per session, posthog-js ÷ reshelf', '≥ 20×', t?.bytes_ratio, t?.bytes_ratio >= 20),
+    budget('init: ready after DOMContentLoaded (ms, p50)', '≤ 50 ms', r.init?.ready_after_dcl_ms?.p50, r.init?.ready_after_dcl_ms?.p50 <= 50),
+    budget('decision round incl. applying (µs, p50)', '≤ 1000 µs', r.rounds?.decision_and_apply_us?.p50,
+      r.rounds?.decision_and_apply_us?.p50 <= 1000),
+    budget('long tasks (page loads, scripted sessions)', '0', longTasks.length ? longTasks.reduce((a, b) => a + b, 0) : undefined,
+      longTasks.every((n) => n === 0)),
+  ];
+}

@@ -1,0 +1,60 @@
+// What each size setting buys: rebuilds the SDK's wasm with one setting of the shipped release
+// profile undone at a time (in target/size-steps, leaving the main build alone) and measures
+// it after wasm-bindgen and wasm-opt, as the shipped build is. Also the shipped build without
+// wasm-opt. Code changes made for size (see BENCHMARKS.md) are recorded in
+// bench/size-history.json with the commit that measured them.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const TARGET = 'wasm32-unknown-unknown';
+// The flags `make build` passes (see WASM_OPT_FLAGS in the Makefile).
+const WASM_OPT_FLAGS = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-reference-types', '--enable-multivalue', '--enable-mutable-globals', '--strip-debug', '--strip-producers'];
+
+/** Each variant undoes one setting of `[profile.release]` in Cargo.toml. */
+const VARIANTS = [
+  { name: 'opt-level = 3 instead of "z"', env: { CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' } },
+  { name: 'opt-level = "s" instead of "z"', env: { CARGO_PROFILE_RELEASE_OPT_LEVEL: 's' } },
+  { name: 'no LTO', env: { CARGO_PROFILE_RELEASE_LTO: 'false' } },
+  { name: '16 codegen units instead of 1', env: { CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '16' } },
+];
+
+const measure = (bytes) => ({
+  raw: bytes.length,
+  gzip: gzipSync(bytes, { level: 9 }).length,
+  brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+});
+
+function buildVariant(root, env) {
+  const targetDir = join(root, 'target/size-steps');
+  execFileSync('cargo', ['build', '--release', '--target', TARGET, '-p', 'reshelf'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CARGO_TARGET_DIR: targetDir, ...env },
+  });
+  const out = mkdtempSync(join(tmpdir(), 'reshelf-size-'));
+  try {
+    execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', out, '--out-name', 'reshelf_wasm',
+      join(targetDir, TARGET, 'release/reshelf.wasm')], { cwd: root });
+    const bindgen = join(out, 'reshelf_wasm_bg.wasm');
+    execFileSync(join(root, 'node_modules/.bin/wasm-opt'), [...WASM_OPT_FLAGS, bindgen, '-o', join(out, 'opt.wasm')]);
+    return measure(readFileSync(join(out, 'opt.wasm')));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export function sizeSteps(root) {
+  const shipped = JSON.parse(readFileSync(join(root, 'pkg/sizes.json'), 'utf8'))['reshelf_wasm_bg.wasm'];
+  const rows = [{ name: 'shipped: opt-level "z", fat LTO, 1 codegen unit, panic = "abort", wasm-opt -Oz', wasm: shipped }];
+  rows.push({ name: 'without wasm-opt (its output also drops the function-name section)', wasm: measure(readFileSync(join(root, 'target/wasm-bindgen/reshelf_wasm_bg.wasm'))) });
+  for (const v of VARIANTS) {
+    console.error(`size steps: building the wasm with ${v.name}`);
+    rows.push({ name: v.name, wasm: buildVariant(root, v.env) });
+  }
+  return {
+    rows: rows.map((r) => ({ ...r, gzip_vs_shipped: r.wasm.gzip - shipped.gzip })),
+    history: JSON.parse(readFileSync(join(root, 'bench/size-history.json'), 'utf8')),
+  };
+}
