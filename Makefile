@@ -60,7 +60,11 @@ demo: build
 	@echo "storefront: http://127.0.0.1:8080/   dashboard: http://127.0.0.1:8080/dashboard#token=demo-admin"
 	target/server/reshelf-server $(DEMO_ARGS)
 
+# The peers measured against (TF.js, ONNX Runtime Web, posthog-js) are bench/package.json's,
+# installed here only: `make test` does not need them.
 bench: build
+	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+		npm ci --prefix bench --no-audit --no-fund; fi
 	cargo build --release -p reshelf-server -p reshelf-train
 	cargo build --profile server -p reshelf-server
 	cargo build --profile server -p reshelf-server --example raw_insert --example session_summary

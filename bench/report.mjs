@@ -1,4 +1,6 @@
 // Renders bench/results.json as BENCHMARKS.md.
+import { renderPeers } from './peers.mjs';
+import { renderTracker } from './tracker.mjs';
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const f = (n, d = 2) => Number(n).toFixed(d);
 
@@ -23,6 +25,7 @@ run described here; rerun \`make bench\` to reproduce on your machine.
 | browser | ${m.browser} |
 | node | ${m.node} |
 
+${r.budgets ? budgetsSection(r.budgets) : ''}
 ## Payload
 
 wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
@@ -42,10 +45,10 @@ ${sizeRows}
 | of which the weights file (\`models/intent.bin\`) | ${kb(r.weights_bytes)} | | |
 
 Burn is built with \`default-features = false, features = ["flex"]\` (no std, no SIMD, no
-rayon), the crate with \`opt-level = "z"\`, LTO, one codegen unit and \`panic = "abort"\`, then
-\`wasm-opt -Oz\`. Most of the added size is Burn's tensor-op dispatch for the flex backend,
-which is linked whole; the whole-SDK gzip budget (200 KB) is not met with Burn in the bundle.
+rayon), the crate with \`opt-level = "z"\`, fat LTO, one codegen unit and \`panic = "abort"\`,
+then \`wasm-opt -Oz\`.
 
+${r.size_steps ? sizeStepsSection(r.size_steps) : ''}
 ## Per-event cost in the page
 
 ${pe.events.toLocaleString('en')} synthetic events (clicks on product tiles, scroll events,
@@ -135,7 +138,47 @@ Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any
 | scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
 
 Budget: zero long tasks caused by reshelf — ${budget(r.init.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
-${r.heap ? heapSection(r.heap) : ''}${r.server ? serverSection(r.server) : ''}`;
+${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : ''}${r.tracker ? `\n${renderTracker(r.tracker)}\n` : ''}${r.server ? serverSection(r.server) : ''}`;
+}
+
+/** Every budget of the performance issue, as checked by bench/budgets.mjs on this run. */
+function budgetsSection(budgets) {
+  const show = (x) => (typeof x === 'number' ? (Number.isInteger(x) ? x.toLocaleString('en') : f(x, 2)) : '—');
+  const rows = budgets.map((b) => `| ${b.name} | ${b.limit} | ${show(b.measured)} | ${b.met === null ? 'not measured' : b.met ? 'met' : '**not met**'} |`).join('\n');
+  return `## Budgets
+
+| budget | limit | measured | |
+| --- | --- | ---: | --- |
+${rows}
+
+Each figure is explained in its section below.
+`;
+}
+
+/** What the code changes and each build setting bought, in gzip bytes of the wasm. */
+function sizeStepsSection(s) {
+  const hist = s.history.steps.map((x) => `| ${x.commit} | ${x.change} | ${kb(x.wasm_gzip)} | ${x.script_tag_gzip ? kb(x.script_tag_gzip) : '—'} |`).join('\n');
+  const rows = s.rows.map((x, i) => `| ${x.name} | ${kb(x.wasm.raw)} | ${kb(x.wasm.gzip)} | ${kb(x.wasm.brotli)} | ${i === 0 ? '' : `${x.gzip_vs_shipped >= 0 ? '+' : ''}${kb(x.gzip_vs_shipped)}`} |`).join('\n');
+  return `### What each size step bought
+
+Code changes, measured by \`make build\` at the commit named (${s.history.note.replace(/^Gzip \(level 9\) sizes from /, 'from ')}):
+
+| commit | change | wasm gzip | script tag gzip |
+| --- | --- | ---: | ---: |
+${hist}
+
+Build settings, measured in this run (commit ${s.measured.commit}) by rebuilding the wasm with one
+setting of \`[profile.release]\` undone at a time (\`bench/size-steps.mjs\`; \`panic = "unwind"\`
+cannot be built for wasm32 on stable Rust, so it has no row):
+
+| build | raw | gzip | brotli | gzip vs shipped |
+| --- | ---: | ---: | ---: | ---: |
+${rows}
+
+What remains of Burn in the wasm is its flex backend's matmul and ReLU with their dtype dispatch
+(the matmul links the f16, f32 and f64 GEMM kernels because the dtype is chosen at run time),
+the tensor plumbing, and the 15 KB of weights, which do not compress.
+`;
 }
 
 const int = (n) => Math.round(n).toLocaleString('en');

@@ -2,8 +2,8 @@
 // and the server's ingest over loopback, and writes bench/results.json and BENCHMARKS.md.
 // Figures are medians / p99 over repeated runs on this machine; rerun to reproduce.
 //
-// `node bench/run.mjs --only server` (or `--only browser`) measures one part and merges it
-// into the existing bench/results.json, keeping the other part's figures.
+// `node bench/run.mjs --only server` (or any of the parts below, comma-separated) measures
+// those parts and merges them into the existing bench/results.json, keeping the others.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,8 +12,12 @@ import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.
 import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
 import { benchServer } from './ingest.mjs';
+import { benchPeers } from './peers.mjs';
+import { benchTracker } from './tracker.mjs';
+import { sizeSteps } from './size-steps.mjs';
+import { checkBudgets } from './budgets.mjs';
 
-const PARTS = ['browser', 'heap', 'server'];
+const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'sizes'];
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
 const only = onlyAt < 0 ? null
   : (process.argv[onlyAt].includes('=') ? process.argv[onlyAt].split('=')[1] : process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean);
@@ -146,8 +150,9 @@ async function perEvent(browser, url) {
 
 /**
  * Intent inference in the page: `intentNow()` computes the session's features and runs the
- * Burn model (wasm, flex backend) synchronously. 2,000 calls after 200 warm-up calls; each is
- * timed individually, so resolution is that of `performance.now()` in this context.
+ * Burn model (wasm, flex backend) synchronously. 2,000 calls after 2,000 warm-up calls (so the
+ * engine's optimising tier has compiled the wasm); each is timed individually, so resolution is
+ * that of `performance.now()` in this context, and in blocks of 100.
  */
 async function inference(browser, url) {
   const { page, context } = await openPage(browser);
@@ -155,7 +160,7 @@ async function inference(browser, url) {
   await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
   const out = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
-    for (let i = 0; i < 200; i += 1) r.intentNow();
+    for (let i = 0; i < 2000; i += 1) r.intentNow();
     const each = [];
     const rounds = [];
     for (let k = 0; k < 20; k += 1) {
@@ -364,6 +369,30 @@ if (want('heap')) {
   console.log(JSON.stringify(results.heap.samples));
 }
 
+if (want('peers')) {
+  // The identical network for TF.js and ONNX Runtime Web, exported from the shipped weights.
+  execSync(`${join(ROOT, 'target/release/reshelf-train')} export --out bench/out/intent-weights.json`, { cwd: ROOT });
+  const server = await startServer({ profile: 'release' });
+  const chrome = await startBrowser();
+  try {
+    results.peers = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await benchPeers(chrome.browser, server.url)) };
+  } finally {
+    await chrome.close();
+    await server.stop();
+  }
+}
+
+if (want('tracker')) {
+  const server = await startServer({ profile: 'release' });
+  const chrome = await startBrowser();
+  try {
+    results.tracker = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await benchTracker(chrome.browser, server.url)) };
+  } finally {
+    await chrome.close();
+    await server.stop();
+  }
+}
+
 // After the browser is gone: the load generator and the server share the machine's cores.
 if (want('server')) {
   const measured = {
@@ -384,5 +413,12 @@ if (want('server')) {
   }, null, 2));
 }
 
+// Last: rebuilds the wasm with other profile settings, which keeps both cores busy.
+if (want('sizes')) {
+  results.size_steps = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...sizeSteps(ROOT) };
+}
+
+results.budgets = checkBudgets(results);
+console.log(JSON.stringify(results.budgets, null, 2));
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), render(results));

@@ -1,0 +1,156 @@
+// Main-thread time by owner, from a Chromium trace of one whole session.
+//
+// Why a browser-wide trace and not a CDP Profiler session on the page: each page of the
+// journey is a new document, and when a document is left its pagehide/visibilitychange
+// work (where both SDKs send what they hold) runs after DevTools has moved on to the next
+// document, so a per-page CDP profile misses it. The trace's sampling profiler
+// (`disabled-by-default-v8.cpu_profiler`) follows every renderer, before and after each
+// navigation, unload included.
+//
+// Each sample's time (until the next sample) goes to the owner of the innermost frame that
+// has a script URL: a native function (getBoundingClientRect, fetch, sendBeacon, ...)
+// counts for the script that called it, wasm frames for reshelf (the only wasm on these
+// pages). Samples with no script on the stack are V8's own buckets: (program) — parsing,
+// style, layout, paint and everything else the renderer does outside JS — (garbage
+// collector) and (idle). Loading a script is not JS either: its main-thread compile
+// (`v8.compile` events, with the script's URL) and, for reshelf, the wasm module's
+// streaming compile and instantiation (`v8.wasm` events) sample as (program), so
+// (program) samples inside those events go to the script's owner ("load" time).
+
+export const TRACE_CATEGORIES = ['-*', 'disabled-by-default-v8.cpu_profiler', 'v8', 'v8.wasm'];
+
+// Lazy compilation of a wasm function runs inside the call that needs it, so its samples
+// already carry the caller's frames; only the loading events outside any call are windows.
+const WASM_IN_CALL = new Set(['wasm.CompileLazy']);
+
+/** Main-thread windows of script loading per renderer: [start, end, owner], merged, sorted. */
+function loadWindows(events, relevantMain, owner) {
+  const byPid = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !relevantMain.has(`${e.pid}:${e.tid}`)) continue;
+    let who = null;
+    if (/^v8\.compile(Module)?$/.test(e.name) && e.args && e.args.data && e.args.data.url) who = owner(e.args.data.url);
+    else if (e.name.startsWith('wasm.') && !WASM_IN_CALL.has(e.name)) who = owner('wasm://');
+    if (!who) continue;
+    if (!byPid.has(e.pid)) byPid.set(e.pid, []);
+    byPid.get(e.pid).push([e.ts, e.ts + (e.dur || 0), who]);
+  }
+  for (const [pid, ws] of byPid) {
+    ws.sort((a, b) => a[0] - b[0]);
+    const merged = [];
+    for (const w of ws) {
+      const last = merged[merged.length - 1];
+      if (last && w[0] <= last[1]) last[1] = Math.max(last[1], w[1]); // nested/overlapping: first owner
+      else merged.push([...w]);
+    }
+    byPid.set(pid, merged);
+  }
+  return byPid;
+}
+
+const SPECIAL = { '(idle)': 'idle', '(program)': 'program', '(garbage collector)': 'gc', '(root)': 'program' };
+
+/**
+ * `trace`: the JSON text (or Buffer) from `browser.stopTracing()`. `owner(url)` names the
+ * owner of a script URL. `pageOrigin`: only renderers that ran a script from this origin
+ * count (headless Chromium runs WebUI renderers of its own alongside).
+ * Returns milliseconds by owner (`idle` excluded from `busy_ms`; load time included), the
+ * SDK files' shares ('(load)' for loading), the load time by owner (sampled, and the
+ * events' own durations beside) and sampling facts.
+ */
+export function mainThreadByOwner(trace, owner, pageOrigin) {
+  const events = JSON.parse(String(trace)).traceEvents;
+  const threadName = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
+  const profiles = new Map();
+  for (const e of events) {
+    if (e.name === 'Profile' && threadName.get(`${e.pid}:${e.tid}`) === 'CrRendererMain') {
+      profiles.set(`${e.pid}:${e.id}`, { pid: e.pid, tid: e.tid, start: e.args.data.startTime, nodes: new Map(), chunks: [] });
+    }
+  }
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk') continue;
+    const p = profiles.get(`${e.pid}:${e.id}`);
+    if (p) p.chunks.push(e);
+  }
+  const ms = { busy_ms: 0 };
+  const files = {};
+  const load = {};
+  const functions = {};
+  let samples = 0;
+  const intervals = [];
+  const kept = [];
+  for (const p of profiles.values()) {
+    p.order = [];
+    p.deltas = [];
+    for (const c of p.chunks.sort((a, b) => a.ts - b.ts)) {
+      const d = c.args.data;
+      for (const n of (d.cpuProfile && d.cpuProfile.nodes) || []) p.nodes.set(n.id, n);
+      p.order.push(...((d.cpuProfile && d.cpuProfile.samples) || []));
+      p.deltas.push(...(d.timeDeltas || []));
+    }
+    if ([...p.nodes.values()].some((n) => (n.callFrame.url || '').startsWith(pageOrigin))) kept.push(p);
+  }
+  const windows = loadWindows(events, new Set(kept.map((p) => `${p.pid}:${p.tid}`)), owner);
+  for (const p of kept) {
+    const { order, deltas } = p;
+    const ws = windows.get(p.pid) || [];
+    let w = 0;
+    let t = p.start;
+    // Owner and attributed URL of each sampled node: V8's own buckets as such, else the
+    // innermost frame with a URL up the parent chain (memoised); JS with no URL anywhere on
+    // its stack (Playwright's injected scripts, DevTools evaluations) is 'other'.
+    const memo = new Map();
+    const walk = (id) => {
+      if (memo.has(id)) return memo.get(id);
+      const n = p.nodes.get(id);
+      let r;
+      if (!n || n.parent === undefined) r = { who: 'other', url: '', fn: '' };
+      else if (n.callFrame.url) r = { who: owner(n.callFrame.url), url: n.callFrame.url, fn: `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\//, '')}` };
+      else r = walk(n.parent);
+      memo.set(id, r);
+      return r;
+    };
+    const ownerOf = (id) => {
+      const n = p.nodes.get(id);
+      const special = n && SPECIAL[n.callFrame.functionName];
+      return special && !n.callFrame.url ? { who: special, url: '', fn: '' } : walk(id);
+    };
+    for (let i = 0; i + 1 < order.length; i += 1) {
+      t += deltas[i];
+      const us = Math.max(0, deltas[i + 1]);
+      intervals.push(us);
+      let { who, url, fn } = ownerOf(order[i]);
+      while (w < ws.length && ws[w][1] < t) w += 1;
+      if (who === 'program' && w < ws.length && ws[w][0] <= t) {
+        who = ws[w][2];
+        url = '(load)';
+        fn = '(load)';
+        load[who] = (load[who] || 0) + us / 1000;
+      }
+      ms[who] = (ms[who] || 0) + us / 1000;
+      if (who !== 'idle') ms.busy_ms += us / 1000;
+      if (who === 'reshelf' || who === 'posthog') {
+        const key = url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+        files[key] = (files[key] || 0) + us / 1000;
+        const f = (functions[who] ||= {});
+        f[fn] = (f[fn] || 0) + us / 1000;
+      }
+      samples += 1;
+    }
+  }
+  // The loading events' own durations, for comparison with the sampled load time.
+  const loadEvents = {};
+  for (const ws of windows.values()) for (const [a, b, who] of ws) loadEvents[who] = (loadEvents[who] || 0) + (b - a) / 1000;
+  intervals.sort((a, b) => a - b);
+  return {
+    ...ms,
+    sdk_files_ms: files,
+    top_functions_ms: Object.fromEntries(Object.entries(functions).map(([who, f]) => [who, Object.fromEntries(Object.entries(f).sort((a, b) => b[1] - a[1]).slice(0, 8))])),
+    load_ms: load,
+    load_events_ms: loadEvents,
+    samples,
+    renderers: kept.length,
+    sample_interval_us_p50: intervals.length ? intervals[intervals.length >> 1] : null,
+  };
+}
