@@ -2,6 +2,7 @@
 // statistics into the model. Summaries are built in the wasm (one Rust type, shared with the
 // server); this file only decides when, and never lets a failure reach the page.
 import { createOutbox } from './outbox.js';
+import { watchNavigations, park, takeParked } from './handoff.js';
 
 const DEFAULT_INTERVAL_MS = 10000;
 
@@ -48,18 +49,38 @@ export function startSync(session, options, warn, shouldSend = () => true) {
     last = material;
     return outbox.put(summary.sid, summary.seq, json);
   };
+  // What a previous page handed over: superseded when this page continues that session.
+  const parked = takeParked(site);
+  if (parked !== null) {
+    let current = null;
+    try {
+      current = session.summary().sid;
+    } catch (_) { /* no live session here: the parked one is sent as it is */ }
+    try {
+      const p = JSON.parse(parked);
+      if (p && typeof p.sid === 'string' && p.sid !== current) outbox.put(p.sid, p.seq, parked);
+    } catch (_) { /* unreadable: nothing worth keeping */ }
+  }
+  const navigations = watchNavigations();
   const tick = () => capture().then(() => outbox.flush());
   const every = Number.isFinite(options.syncInterval) && options.syncInterval >= 1000 ? options.syncInterval : DEFAULT_INTERVAL_MS;
   const timer = setInterval(tick, every);
   // Hidden (another tab, minimised, backgrounded on a phone): the page still runs, so the
   // latest summary is queued and what waits is sent with sendBeacon.
+  // Going to another page of the site, nothing is sent: see handoff.js.
   const hide = () => {
+    if (navigations.leavingWithinSite()) return;
     capture(true).then(() => outbox.flush({ beacon: true }));
   };
   // Leaving (navigation, close): no further task runs, so the current summary goes out
   // synchronously by beacon; the queue keeps its copy for the next page if that fails.
   const leave = () => {
     if (!shouldSend()) return;
+    if (navigations.leavingWithinSite()) {
+      try {
+        if (park(site, JSON.stringify(session.summary()))) return;
+      } catch (_) { /* shut down: send what was captured */ }
+    }
     capture(true);
     if (latest) outbox.beaconNow(latest);
   };

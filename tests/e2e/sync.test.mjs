@@ -198,3 +198,63 @@ test('consent pending sends nothing until granted; denied stores nothing', async
   assert.equal(stored().seq, seq, 'nothing is sent after consent is denied');
   await context.close();
 });
+
+test('following links within the store sends the session once, when the shopper leaves the site', async () => {
+  // Counted at the server: a closing page's beacon is invisible to the page's request events.
+  const received = () => metric('reshelf_summaries_received_total');
+  const before = await received();
+  const { page, context, log } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
+  await ready(page);
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await page.click('a[href="/category/shoes/"]');
+  await page.waitForURL('**/category/shoes/');
+  await ready(page);
+  await page.click('[data-reshelf-item="sho-03"] a');
+  await page.waitForURL('**/product/sho-03/');
+  await ready(page);
+  await page.click('footer a[href="/info/shipping/"]');
+  await page.waitForURL('**/info/shipping/');
+  await ready(page);
+  await page.waitForTimeout(1500); // past the first flush of the last page
+  assert.equal(await received(), before, 'nothing is sent while the shopper moves between pages of the store');
+
+  await page.goto('about:blank'); // leaving the site: the whole session goes out by beacon
+  const row = await eventually(() => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid), 15000, 'the session row');
+  assert.deepEqual(row.body.pv, [0, 1, 3], 'all four page views are in the one summary');
+  assert.equal(await received(), before + 1, 'one summary for four page views');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('a summary handed to a page without reshelf is sent from the next page that has it', async () => {
+  const { page, context } = await openPage(env.chrome.browser);
+  await page.route(`${env.server.url}/plain/`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>no reshelf here</title><a href="/category/bags/">bags</a>' }));
+  await page.goto(`${env.server.url}/product/bag-01/`);
+  await ready(page);
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = '/plain/';
+    a.id = 'to-plain';
+    a.textContent = 'plain';
+    document.body.append(a);
+  });
+  await page.click('#to-plain');
+  await page.waitForURL('**/plain/');
+  const parked = await page.evaluate(() => JSON.parse(localStorage.getItem('reshelf:handoff:demo')));
+  assert.equal(parked.sid, sid, 'the leaving page parked its summary for the next one');
+  // The shopper comes back after the session expired: the next page starts another session,
+  // so the parked summary is the only record of the first one and must be sent.
+  await page.evaluate(() => localStorage.removeItem('reshelf:session:demo'));
+  await page.click('a[href="/category/bags/"]');
+  await page.waitForURL('**/category/bags/');
+  await ready(page);
+  const next = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  assert.notEqual(next, sid);
+  await page.evaluate(async () => (await window.reshelf.ready).flush());
+  const row = await eventually(() => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid), 15000, 'the handed-over session');
+  assert.deepEqual(row.body.pv, [0, 0, 1]);
+  assert.equal(await page.evaluate(() => localStorage.getItem('reshelf:handoff:demo')), null, 'taken, not left behind');
+  await context.close();
+});
