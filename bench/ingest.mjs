@@ -189,18 +189,20 @@ function scriptSession(name, { pages, item }, t0) {
 /**
  * The summaries sync.js actually sends among those computed at each possible moment: a tick
  * only when the summary changed apart from `seq` and `secs` since the last one sent from
- * that page; the leaving beacon always.
+ * that page; a leaving beacon only when the shopper leaves the site (the last page), since
+ * following a link within the store hands the session to the next page (handoff.js).
  */
 function sentBySync(sent, kinds) {
   let last = '';
   let page = -1;
+  const lastLeave = kinds.map((x) => x.leave).lastIndexOf(true);
   return sent.filter((json, k) => {
     const { page: p, leave } = kinds[k];
     if (p !== page) {
       page = p;
       last = '';
     }
-    if (leave) return true;
+    if (leave) return k === lastLeave;
     if (materialOf(json) === last) return false;
     last = materialOf(json);
     return true;

@@ -267,8 +267,10 @@ categories, two products each, two added to the cart, the cart), 11–15 s per p
 intent checkpoint per page and a slot decision per page with a slot) and prints the summary
 at each moment \`src/js/sync.js\` sends one: at a 10 s tick on a page when the summary says
 something new apart from the time on the page (the first tick on a page always does: the page
-view is new), and a beacon with the final summary on leaving — each alone in the outbox's
-envelope. The raw-event tracker is modelled on analytics.js-style
+view is new), and a beacon with the final summary when the shopper leaves the site (following
+a link within the store hands the session to the next page and sends nothing) — each alone in
+the outbox's envelope. Pages this long (11–15 s) get a tick each; the measured session against
+posthog-js below, with 2 s pages, sends one summary per visit. The raw-event tracker is modelled on analytics.js-style
 trackers: one JSON event per page view, click, scroll-depth milestone (25/50/75/100 %) and add
 to cart, each with an event id, ISO timestamp, anonymous and session ids, the page's URL,
 path, title and referrer; page views add viewport, screen, locale and user agent; clicks the
@@ -281,8 +283,8 @@ it. Bytes are request bodies without HTTP headers; the SDK sends them uncompress
 ${bytesRows}
 
 A summary stays small however long the session (${short.summary_bytes} B after ${short.pages} pages, ${long.summary_bytes} B after
-${long.pages}), but the SDK sends the whole summary again at every sync, so what goes over the wire
-grows with the pages viewed: at ${f(long.reshelf_requests / long.pages, 1)} sends per page, the ${long.pages}-page session sends
+${long.pages}), but the SDK sends the whole summary again at every tick that finds something new, so what
+goes over the wire grows with the pages where the shopper stays past a tick: at ${f(long.reshelf_requests / long.pages, 1)} sends per page, the ${long.pages}-page session sends
 ${vs(long.reshelf_bytes_sent, long.raw_bytes)} the raw-event tracker uncompressed and ${vs(long.reshelf_bytes_sent_gzip, long.raw_bytes_gzip)} it with both
 gzipped (the ${short.pages}-page journey: ${vs(short.reshelf_bytes_sent, short.raw_bytes)} and ${vs(short.reshelf_bytes_sent_gzip, short.raw_bytes_gzip)}). The server keeps one row
 per session (its latest summary) where a raw-event store keeps every event.

@@ -22,13 +22,18 @@ import { init } from './index.js';
   if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
   if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
   if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;
-  // Classic scripts have no import.meta: the wasm sits next to this file.
-  if (script && script.src) {
-    options.wasmUrl = new URL('reshelf_wasm_bg.wasm', script.src);
-    if (options.serviceWorker === true) options.serviceWorker = new URL('reshelf-sw.js', script.src).href;
-  }
+  // Classic scripts have no import.meta: the wasm sits next to this file, also for init()
+  // called later by the page (e.g. again after shutdown()).
+  const base = script && script.src;
+  const located = (o) => {
+    if (!base || o === null || typeof o !== 'object' || Array.isArray(o)) return o;
+    const out = { ...o };
+    if (out.wasmUrl === undefined) out.wasmUrl = new URL('reshelf_wasm_bg.wasm', base);
+    if (out.serviceWorker === true) out.serviceWorker = new URL('reshelf-sw.js', base).href;
+    return out;
+  };
   const api = window.reshelf && typeof window.reshelf === 'object' ? window.reshelf : {};
-  api.init = init;
-  api.ready = init(options);
+  api.init = (o) => init(located(o));
+  api.ready = init(located(options));
   window.reshelf = api;
 })();

@@ -184,6 +184,22 @@ test('shutdown() releases listeners and restores history methods', async () => {
   await context.close();
 });
 
+test('after shutdown() the page can start reshelf again with init() on the script-tag build', async () => {
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.goto(`${env.server.url}/`);
+  await ready(page);
+  const out = await page.evaluate(async () => {
+    const first = await window.reshelf.ready;
+    const sid = first.state().session_id;
+    first.shutdown();
+    const again = await window.reshelf.init({ site: 'demo' });
+    return { active: again.active, error: again.error, same: again.state().session_id === sid };
+  });
+  assert.deepEqual(out, { active: true, error: null, same: true });
+  assert.deepEqual(log.console.filter((m) => m.text.startsWith('reshelf')), []);
+  await context.close();
+});
+
 test('the wasm failing to load leaves the page working, with one console warning', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
   await page.route('**/*.wasm', (r) => r.abort('blockedbyclient'));
