@@ -143,8 +143,7 @@ ${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : 
 
 /** Every budget of the performance issue, as checked by bench/budgets.mjs on this run. */
 function budgetsSection(budgets) {
-  const show = (x) => (typeof x === 'number' ? (Number.isInteger(x) ? x.toLocaleString('en') : f(x, 2)) : '—');
-  const rows = budgets.map((b) => `| ${b.name} | ${b.limit} | ${show(b.measured)} | ${b.met === null ? 'not measured' : b.met ? 'met' : '**not met**'} |`).join('\n');
+  const rows = budgets.map((b) => `| ${b.name} | ${b.limit} | ${b.shown} | ${b.met === null ? 'not measured' : b.met ? 'met' : '**not met**'} |`).join('\n');
   return `## Budgets
 
 | budget | limit | measured | |
@@ -161,7 +160,7 @@ function sizeStepsSection(s) {
   const rows = s.rows.map((x, i) => `| ${x.name} | ${kb(x.wasm.raw)} | ${kb(x.wasm.gzip)} | ${kb(x.wasm.brotli)} | ${i === 0 ? '' : `${x.gzip_vs_shipped >= 0 ? '+' : ''}${kb(x.gzip_vs_shipped)}`} |`).join('\n');
   return `### What each size step bought
 
-Code changes, measured by \`make build\` at the commit named (${s.history.note.replace(/^Gzip \(level 9\) sizes from /, 'from ')}):
+Code changes, measured by \`make build\` at the commit named (${s.history.note.replace(/^Gzip \(level 9\) sizes from /, 'from ').replace(/\.$/, '')}):
 
 | commit | change | wasm gzip | script tag gzip |
 | --- | --- | ---: | ---: |
