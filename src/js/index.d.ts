@@ -173,9 +173,9 @@ export declare class Reshelf {
   /** Queues the current summary and sends what waits; resolves when done or failed. */
   flush(): Promise<void>;
   /** Diagnostics: reshelf's WebAssembly memory in bytes. */
+  heapBytes(): number | null;
   /** Diagnostics: calibrated scores for rows laid out as the model's input; null without a model. */
   scoreInputs(rows: Float32Array): Float32Array | null;
-  heapBytes(): number | null;
   /** The session's summary as it would be sent. */
   summary(): Summary | null;
   /** Closes the session (summary queued), starts an empty one; kiosks reload their start page. */

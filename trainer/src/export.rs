@@ -5,12 +5,13 @@
 use std::fs;
 use std::path::Path;
 
-use reshelf_core::model::{input_rows, parity_inputs, IntentModel, INPUT_WIDTH};
+use reshelf_core::model::{input_rows, parity_inputs, INPUT_WIDTH};
+
+use crate::fit::read_model;
 use serde_json::json;
 
 pub fn run(model: &Path, out: &Path) -> Result<(), String> {
-    let bytes = fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let model = IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let model = read_model(model)?;
     let layers: Vec<_> = model
         .layers()
         .iter()

@@ -165,9 +165,7 @@ pub fn eval(
     seed: u64,
     as_json: bool,
 ) -> Result<(), String> {
-    let bytes = fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let shipped =
-        IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let shipped = read_model(model)?;
     let rows = load(data)?;
     let chosen: Vec<&LabelledRow> = if test_only {
         let labels: Vec<bool> = rows.iter().map(|r| r.revenue).collect();
@@ -194,6 +192,12 @@ pub fn eval(
         );
     }
     Ok(())
+}
+
+/// Reads and decodes a weights file; errors name the file.
+pub fn read_model(path: &Path) -> Result<IntentModel, String> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -27,6 +27,8 @@ use reshelf_core::model::IntentModel;
 use reshelf_core::policy::{personalisation_strength, rank, Interest, SlotItem};
 use reshelf_core::{PageType, Tracker};
 use serde::{Deserialize, Serialize};
+
+use crate::fit::read_model;
 use serde_json::json;
 
 #[derive(Debug, Deserialize)]
@@ -64,8 +66,7 @@ pub struct ReplaySummary {
 
 pub fn run(events: &Path, model: &Path, decisions: bool) -> Result<(), String> {
     let text = fs::read_to_string(events).map_err(|e| format!("{}: {e}", events.display()))?;
-    let bytes = fs::read(model).map_err(|e| format!("{}: {e}", model.display()))?;
-    let model = IntentModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", model.display()))?;
+    let model = read_model(model)?;
     let mut lines: Vec<Line> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {

@@ -154,17 +154,15 @@ impl ModelFile {
                 c.hidden2
             )));
         }
-        let mut floats = self
+        let floats: Vec<f32> = self
             .payload
             .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        if self
-            .payload
-            .chunks_exact(4)
-            .any(|b| !f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite())
-        {
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        if floats.iter().any(|x| !x.is_finite()) {
             return Err(ModelError::Decode("a weight is not a finite number".into()));
         }
+        let mut floats = floats.into_iter();
         Ok(shapes.map(|(input, output, relu)| DenseLayer {
             input,
             output,

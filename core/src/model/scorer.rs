@@ -56,10 +56,7 @@ impl IntentModel {
 
     /// Calibrated purchase probabilities for a batch.
     pub fn score_batch(&self, inputs: &[ModelInput]) -> Vec<f32> {
-        self.logits(inputs)
-            .into_iter()
-            .map(|z| self.calibration.probability(z))
-            .collect()
+        self.score_rows(&input_rows(inputs)).unwrap_or_default()
     }
 
     /// Calibrated probabilities for rows already laid out as the network's input
