@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
+import { quantile } from './stats.mjs';
 
 export const SETUP = {
   batch: 50,
@@ -37,11 +38,6 @@ const PG_URL = process.env.RESHELF_BENCH_DATABASE_URL || 'postgres://postgres@12
 const INGEST_PATH = `/v1/summaries?site=${SITE}&key=${KEY}`;
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-const quantile = (xs, q) => {
-  if (!xs.length) return null;
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const round = (x, d = 2) => (x === null || x === undefined ? x : Number(x.toFixed(d)));
 
 const binaries = (root) => ({

@@ -18,6 +18,7 @@ import { measureInPage } from './peers/measure.mjs';
 import { RUNTIMES } from './peers/runtimes.mjs';
 import { startPeerServer } from './peers/http.mjs';
 import { peerAssets, routePeers, sizes } from './peers/serve.mjs';
+import { quantile } from './stats.mjs';
 
 const WEIGHTS = join(ROOT, 'bench/out/intent-weights.json');
 const LOADS = 10;
@@ -31,10 +32,6 @@ const TRANSPORT = 'http';
 // ≥ 100 calls and ~10 ms (see peers/measure.mjs).
 const TIMING = { warmup: 500, warmupMs: 2000, blocks: 20, perBlock: 100, blockMs: 10 };
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const spread = (xs) => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
 const maxAbsDiff = (a, b) => (a && b ? Math.max(...a.map((x, i) => Math.abs(x - b[i]))) : null);
 

@@ -16,6 +16,7 @@ import { benchPeers } from './peers.mjs';
 import { benchTracker } from './tracker.mjs';
 import { sizeSteps } from './size-steps.mjs';
 import { checkBudgets } from './budgets.mjs';
+import { quantile } from './stats.mjs';
 
 const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'sizes'];
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -36,10 +37,6 @@ const EVENTS = 10_000;
 const BATCH = 500;
 const LOADS = 15;
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const median = (xs) => quantile(xs, 0.5);
 
 /** Records when `reshelf.ready` resolves and every long task, from before any page script. */
@@ -320,84 +317,69 @@ async function heapOverSession(browser, url) {
 }
 
 const git = (cmd) => execSync(`git ${cmd}`, { cwd: ROOT }).toString().trim();
+/** When and at which commit a part was measured. */
+const stamp = () => ({ date: new Date().toISOString(), commit: git('rev-parse --short HEAD') });
+
+/** Runs `measure(browser, url)` against a fresh server and browser, stopping both after. */
+async function withServerAndBrowser(profile, measure) {
+  const server = await startServer({ profile });
+  const chrome = await startBrowser();
+  try {
+    return await measure(chrome.browser, server.url);
+  } finally {
+    await chrome.close();
+    await server.stop();
+  }
+}
 let results = only ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
 
 if (want('browser')) {
   await record();
   const replay = replayStream();
-  const server = await startServer({ profile: 'release' });
-  const chrome = await startBrowser();
-  try {
-    results = {
-      ...results,
-      machine: {
-        date: new Date().toISOString(),
-        commit: git('rev-parse --short HEAD'),
-        cpu: os.cpus()[0].model,
-        cores: os.cpus().length,
-        memory_gib: Math.round(os.totalmem() / 2 ** 30),
-        browser: `Chromium ${chrome.browser.version()} (headless)`,
-        node: process.version,
-      },
-      sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
-      before_burn: JSON.parse(readFileSync(join(ROOT, 'bench/before-burn.json'), 'utf8')),
-      weights_bytes: readFileSync(join(ROOT, 'models/intent.bin')).length,
-      init: await initTimes(chrome.browser, server.url),
-      per_event: await perEvent(chrome.browser, server.url),
-      inference: await inference(chrome.browser, server.url),
-      rounds: await decisionRounds(chrome.browser, server.url),
-      replay,
-      browsing: await browsingSession(chrome.browser, server.url),
-    };
-  } finally {
-    await chrome.close();
-    await server.stop();
-  }
+  const measured = await withServerAndBrowser('release', async (browser, url) => ({
+    machine: {
+      ...stamp(),
+      cpu: os.cpus()[0].model,
+      cores: os.cpus().length,
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      browser: `Chromium ${browser.version()} (headless)`,
+      node: process.version,
+    },
+    sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
+    before_burn: JSON.parse(readFileSync(join(ROOT, 'bench/before-burn.json'), 'utf8')),
+    weights_bytes: readFileSync(join(ROOT, 'models/intent.bin')).length,
+    init: await initTimes(browser, url),
+    per_event: await perEvent(browser, url),
+    inference: await inference(browser, url),
+    rounds: await decisionRounds(browser, url),
+    replay,
+    browsing: await browsingSession(browser, url),
+  }));
+  results = { ...results, ...measured };
   console.log(JSON.stringify({ init: results.init, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
 }
 
 if (want('heap')) {
   // The server only serves files here; its build profile does not matter.
-  const server = await startServer({ profile: existsSync(join(ROOT, 'target/release/reshelf-server')) ? 'release' : 'debug' });
-  const chrome = await startBrowser();
-  try {
-    results.heap = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await heapOverSession(chrome.browser, server.url)) };
-  } finally {
-    await chrome.close();
-    await server.stop();
-  }
+  const profile = existsSync(join(ROOT, 'target/release/reshelf-server')) ? 'release' : 'debug';
+  results.heap = { measured: stamp(), ...(await withServerAndBrowser(profile, heapOverSession)) };
   console.log(JSON.stringify(results.heap.samples));
 }
 
 if (want('peers')) {
   // The identical network for TF.js and ONNX Runtime Web, exported from the shipped weights.
   execSync(`${join(ROOT, 'target/release/reshelf-train')} export --out bench/out/intent-weights.json`, { cwd: ROOT });
-  const server = await startServer({ profile: 'release' });
-  const chrome = await startBrowser();
-  try {
-    results.peers = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await benchPeers(chrome.browser, server.url)) };
-  } finally {
-    await chrome.close();
-    await server.stop();
-  }
+  results.peers = { measured: stamp(), ...(await withServerAndBrowser('release', (browser, url) => benchPeers(browser, url))) };
 }
 
 if (want('tracker')) {
-  const server = await startServer({ profile: 'release' });
-  const chrome = await startBrowser();
-  try {
-    results.tracker = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...(await benchTracker(chrome.browser, server.url)) };
-  } finally {
-    await chrome.close();
-    await server.stop();
-  }
+  results.tracker = { measured: stamp(), ...(await withServerAndBrowser('release', (browser, url) => benchTracker(browser, url))) };
 }
 
 // After the browser is gone: the load generator and the server share the machine's cores.
 if (want('server')) {
   const measured = {
-    date: new Date().toISOString(),
-    commit: git('rev-parse --short HEAD'),
+    ...stamp(),
     uncommitted_changes: git('status --porcelain') !== '',
     cpu: os.cpus()[0].model,
     cores: os.cpus().length,
@@ -415,7 +397,7 @@ if (want('server')) {
 
 // Last: rebuilds the wasm with other profile settings, which keeps both cores busy.
 if (want('sizes')) {
-  results.size_steps = { measured: { date: new Date().toISOString(), commit: git('rev-parse --short HEAD') }, ...sizeSteps(ROOT) };
+  results.size_steps = { measured: stamp(), ...sizeSteps(ROOT) };
 }
 
 results.budgets = checkBudgets(results);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { compressedSizes } from '../src/js/sizes.mjs';
 
 const TARGET = 'wasm32-unknown-unknown';
 // The flags `make build` passes (see WASM_OPT_FLAGS in the Makefile).
@@ -22,12 +22,6 @@ const VARIANTS = [
   { name: '16 codegen units instead of 1', env: { CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '16' } },
 ];
 
-const measure = (bytes) => ({
-  raw: bytes.length,
-  gzip: gzipSync(bytes, { level: 9 }).length,
-  brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-});
-
 function buildVariant(root, env) {
   const targetDir = join(root, 'target/size-steps');
   execFileSync('cargo', ['build', '--release', '--target', TARGET, '-p', 'reshelf'], {
@@ -39,7 +33,7 @@ function buildVariant(root, env) {
       join(targetDir, TARGET, 'release/reshelf.wasm')], { cwd: root });
     const bindgen = join(out, 'reshelf_wasm_bg.wasm');
     execFileSync(join(root, 'node_modules/.bin/wasm-opt'), [...WASM_OPT_FLAGS, bindgen, '-o', join(out, 'opt.wasm')]);
-    return measure(readFileSync(join(out, 'opt.wasm')));
+    return compressedSizes(readFileSync(join(out, 'opt.wasm')));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -48,7 +42,7 @@ function buildVariant(root, env) {
 export function sizeSteps(root) {
   const shipped = JSON.parse(readFileSync(join(root, 'pkg/sizes.json'), 'utf8'))['reshelf_wasm_bg.wasm'];
   const rows = [{ name: 'shipped: opt-level "z", fat LTO, 1 codegen unit, panic = "abort", wasm-opt -Oz', wasm: shipped }];
-  rows.push({ name: 'without wasm-opt (its output also drops the function-name section)', wasm: measure(readFileSync(join(root, 'target/wasm-bindgen/reshelf_wasm_bg.wasm'))) });
+  rows.push({ name: 'without wasm-opt (its output also drops the function-name section)', wasm: compressedSizes(readFileSync(join(root, 'target/wasm-bindgen/reshelf_wasm_bg.wasm'))) });
   for (const v of VARIANTS) {
     console.error(`size steps: building the wasm with ${v.name}`);
     rows.push({ name: v.name, wasm: buildVariant(root, v.env) });

@@ -21,6 +21,7 @@ import { posthogOptions, POSTHOG_TOKEN } from './tracker/variants.mjs';
 import { browse, STEPS, PAGE_VIEWS } from './tracker/journey.mjs';
 import { mainThreadByOwner, TRACE_CATEGORIES } from './tracker/profile.mjs';
 import { wireSummary } from './tracker/wire.mjs';
+import { quantile } from './stats.mjs';
 
 const VARIANTS = ['none', 'reshelf', 'posthog'];
 const SETTLE_MS = 1000; // after leaving the last page: its beacons reach the servers
@@ -42,10 +43,6 @@ new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e)
   .observe({ type: 'longtask', buffered: true });
 //# sourceURL=bench-instrument.js`;
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const stat = (xs) => ({ p50: quantile(xs, 0.5), max: Math.max(...xs) });
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

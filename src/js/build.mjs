@@ -2,10 +2,10 @@
 // types and package metadata, then reports every artefact's size raw / gzip / brotli.
 import { build } from 'esbuild';
 import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compressedSizes } from './sizes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const glueDir = join(root, 'target/wasm-bindgen');
@@ -71,12 +71,7 @@ writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 
 const sizes = {};
 for (const file of ['reshelf_wasm_bg.wasm', 'index.js', 'reshelf.js']) {
-  const bytes = readFileSync(join(pkg, file));
-  sizes[file] = {
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
+  sizes[file] = compressedSizes(readFileSync(join(pkg, file)));
 }
 const total = (js) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: sizes[js][k] + sizes['reshelf_wasm_bg.wasm'][k] }), {});
 sizes['script tag (reshelf.js + wasm)'] = total('reshelf.js');
