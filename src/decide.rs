@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use reshelf_core::hash::fnv1a32;
 use reshelf_core::policy::rank::moved;
 use reshelf_core::policy::{
-    choose_variant, personalisation_strength, rank, Arm, Decision, DecisionKind, Interest, Signals,
-    SlotItem, VariantPolicy,
+    choose_variant, Arm, Decision, DecisionKind, Signals, SlotItem, VariantPolicy,
 };
 use reshelf_core::SessionState;
 use wasm_bindgen::JsCast;
@@ -48,11 +47,30 @@ impl Decider {
 
 /// What one round needs from the session, taken in one short borrow.
 struct Inputs {
-    interest: Interest,
-    strength: f64,
+    intent: Option<f32>,
     signals: Signals,
     arm: Arm,
     model_version: Option<String>,
+}
+
+/// A decision waiting to be logged: its dedup key and fingerprint, what it was, whether it
+/// was applied, and (slots) which ranker ordered it.
+struct Pending {
+    key: String,
+    fingerprint: u32,
+    kind: DecisionKind,
+    applied: bool,
+    ranker: Option<String>,
+}
+
+/// The ranker's order for a slot and the ranker's name, in one short borrow.
+fn order_slot(
+    rt: &Shared,
+    items: &[SlotItem],
+    intent: Option<f32>,
+) -> Option<(Vec<usize>, String)> {
+    let r = rt.try_borrow().ok()?;
+    Some(r.ranker.order(r.tracker.state(), items, intent, now()))
 }
 
 fn inputs(rt: &Shared) -> Option<Inputs> {
@@ -60,8 +78,7 @@ fn inputs(rt: &Shared) -> Option<Inputs> {
     let state: &SessionState = r.tracker.state();
     let intent = r.intent.current(&state.session_id);
     Some(Inputs {
-        interest: Interest::from_session(state, now()),
-        strength: personalisation_strength(intent),
+        intent,
         signals: Signals {
             intent,
             cart: state.add_to_cart,
@@ -98,7 +115,9 @@ pub fn run_round(rt: &Shared) {
         if items.len() < 2 {
             continue;
         }
-        let order = rank(&items, &inp.interest, inp.strength);
+        let Some((order, ranker)) = order_slot(rt, &items, inp.intent) else {
+            continue;
+        };
         let would_move = moved(&order);
         let applied = if treat && would_move > 0 {
             apply_slot(&els, &order, &window, painted)
@@ -107,16 +126,17 @@ pub fn run_round(rt: &Shared) {
         };
         let fingerprint = order_fingerprint(&items, &order);
         if would_move > 0 || applied > 0 {
-            decisions.push((
-                format!("slot:{name}"),
+            decisions.push(Pending {
+                key: format!("slot:{name}"),
                 fingerprint,
-                DecisionKind::Slot {
+                kind: DecisionKind::Slot {
                     slot: name,
                     items: items.len() as u32,
                     moved: if treat { applied } else { would_move },
                 },
-                treat && applied > 0,
-            ));
+                applied: treat && applied > 0,
+                ranker: Some(ranker),
+            });
         }
     }
 
@@ -136,15 +156,16 @@ pub fn run_round(rt: &Shared) {
         };
         let applied = treat && apply_variant(&section, &variant, &window, painted && !fresh_page);
         let fingerprint = fnv1a32(variant.as_bytes());
-        decisions.push((
-            format!("variant:{name}"),
+        decisions.push(Pending {
+            key: format!("variant:{name}"),
             fingerprint,
-            DecisionKind::Variant {
+            kind: DecisionKind::Variant {
                 section: name,
                 variant,
             },
             applied,
-        ));
+            ranker: None,
+        });
     }
     log(rt, decisions, inp.arm, inp.model_version);
 }
@@ -154,7 +175,9 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
     let Some(inp) = inputs(rt) else {
         return (0..items.len()).collect();
     };
-    let order = rank(items, &inp.interest, inp.strength);
+    let Some((order, ranker)) = order_slot(rt, items, inp.intent) else {
+        return (0..items.len()).collect();
+    };
     let would_move = moved(&order);
     let treat = inp.arm == Arm::Treatment;
     if would_move > 0 {
@@ -165,12 +188,13 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
         };
         log(
             rt,
-            vec![(
-                format!("slot:{slot}"),
-                order_fingerprint(items, &order),
+            vec![Pending {
+                key: format!("slot:{slot}"),
+                fingerprint: order_fingerprint(items, &order),
                 kind,
-                treat,
-            )],
+                applied: treat,
+                ranker: Some(ranker),
+            }],
             inp.arm,
             inp.model_version,
         );
@@ -194,40 +218,37 @@ pub fn variant_for_app(rt: &Shared, section: &str, offered: &[String]) -> Option
     };
     log(
         rt,
-        vec![(
-            format!("variant:{section}"),
-            fnv1a32(variant.as_bytes()),
+        vec![Pending {
+            key: format!("variant:{section}"),
+            fingerprint: fnv1a32(variant.as_bytes()),
             kind,
-            treat,
-        )],
+            applied: treat,
+            ranker: None,
+        }],
         inp.arm,
         inp.model_version,
     );
     treat.then_some(variant)
 }
 
-fn log(
-    rt: &Shared,
-    decisions: Vec<(String, u32, DecisionKind, bool)>,
-    arm: Arm,
-    model_version: Option<String>,
-) {
+fn log(rt: &Shared, decisions: Vec<Pending>, arm: Arm, model_version: Option<String>) {
     let mut payloads = Vec::new();
     let targets = {
         let Ok(mut r) = rt.try_borrow_mut() else {
             return;
         };
         let t = now();
-        for (key, fingerprint, kind, applied) in decisions {
-            if !r.decider.is_new(&key, fingerprint) {
+        for p in decisions {
+            if !r.decider.is_new(&p.key, p.fingerprint) {
                 continue;
             }
             let d = Decision {
                 t,
                 arm,
                 model_version: model_version.clone(),
-                applied,
-                kind,
+                ranker: p.ranker,
+                applied: p.applied,
+                kind: p.kind,
             };
             if let Ok(v) = to_js(&d) {
                 payloads.push(v);

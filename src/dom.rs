@@ -38,16 +38,20 @@ pub enum Name {
     PriceAttr,
     ItemSelector,
     EventSelector,
+    BrandAttr,
+    SlotSelector,
 }
 
 thread_local! {
-    static NAMES: [JsString; 6] = [
+    static NAMES: [JsString; 8] = [
         "data-reshelf-item".into(),
         "data-reshelf-event".into(),
         "data-category".into(),
         "data-price".into(),
         "[data-reshelf-item]".into(),
         "[data-reshelf-event]".into(),
+        "data-brand".into(),
+        "[data-reshelf-slot]".into(),
     ];
 }
 

@@ -15,6 +15,8 @@ mod errors;
 mod intent;
 pub mod markup;
 mod options;
+mod rank_examples;
+mod ranker;
 mod runtime;
 mod session;
 pub mod store;

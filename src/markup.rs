@@ -28,6 +28,7 @@ pub fn item_ref(el: &Element) -> Option<ItemRef> {
         id,
         category: attr(el, Name::CategoryAttr).filter(|c| !c.trim().is_empty()),
         price: attr(el, Name::PriceAttr).as_deref().and_then(parse_price),
+        brand: attr(el, Name::BrandAttr).filter(|b| !b.trim().is_empty()),
     })
 }
 

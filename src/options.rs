@@ -26,6 +26,9 @@ pub struct Options {
     /// Kiosk mode: a shared device. No visitor id or returning-visitor flag is kept, and the
     /// holdout arm is drawn per session rather than per visitor.
     pub kiosk: bool,
+    /// Which order slots get: `model` (the learned ranker, default) or `heuristic` (the
+    /// hand-set order).
+    pub ranker: String,
 }
 
 impl Default for Options {
@@ -38,6 +41,7 @@ impl Default for Options {
             persist: true,
             special_days: None,
             kiosk: false,
+            ranker: "model".into(),
         }
     }
 }
@@ -72,6 +76,12 @@ impl Options {
                 self.holdout
             )));
         }
+        if !matches!(self.ranker.as_str(), "model" | "heuristic") {
+            return Err(Error::Options(format!(
+                "ranker must be 'model' or 'heuristic', got {:?}",
+                self.ranker
+            )));
+        }
         if let Some(days) = &self.special_days {
             if let Some(bad) = days.iter().find(|d| Date::parse(d).is_none()) {
                 return Err(Error::Options(format!(
@@ -80,6 +90,11 @@ impl Options {
             }
         }
         Ok(self)
+    }
+
+    /// `ranker: 'heuristic'`: slots keep the hand-set order and the model is not loaded.
+    pub fn heuristic_ranker(&self) -> bool {
+        self.ranker == "heuristic"
     }
 
     /// The special-day calendar the options describe.

@@ -13,6 +13,7 @@ use crate::clock::now;
 use crate::decide::{run_round, Decider};
 use crate::emitter::{call_all, Emitter, Topic};
 use crate::intent::Intent;
+use crate::ranker::Ranker;
 use crate::store::Store;
 
 /// Unsaved changes are written at most this often (and at once when the page hides).
@@ -28,6 +29,7 @@ pub struct Runtime {
     pub emitter: Emitter,
     pub store: Option<Store>,
     pub intent: Intent,
+    pub ranker: Ranker,
     pub decider: Decider,
     /// The shopper clicked on this document (variants then stop changing in place).
     pub clicked_on_page: bool,
@@ -39,13 +41,20 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(tracker: Tracker, store: Option<Store>, intent: Intent, decider: Decider) -> Shared {
+    pub fn new(
+        tracker: Tracker,
+        store: Option<Store>,
+        intent: Intent,
+        ranker: Ranker,
+        decider: Decider,
+    ) -> Shared {
         Rc::new_cyclic(|me| {
             RefCell::new(Runtime {
                 tracker,
                 emitter: Emitter::default(),
                 store,
                 intent,
+                ranker,
                 decider,
                 clicked_on_page: false,
                 persist_timer: None,
@@ -117,6 +126,7 @@ impl Runtime {
                 r.model_timer = None;
                 mark("reshelf:model-start");
                 r.intent.load_embedded();
+                r.ranker.load_embedded();
                 mark("reshelf:model-ready");
             }
             score_and_decide(&rt);

@@ -15,6 +15,7 @@ use crate::errors::Error;
 use crate::intent::Intent;
 use crate::markup::page_type;
 use crate::options::Options;
+use crate::ranker::Ranker;
 use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Runtime, Shared};
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
@@ -60,7 +61,8 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     };
     let arm = assign_arm(&arm_key, &options.site, options.holdout);
     let decider = Decider::new(arm, read_policy(&policy_value, &document));
-    let rt = Runtime::new(tracker, store, intent, decider);
+    let ranker = Ranker::new(options.heuristic_ranker());
+    let rt = Runtime::new(tracker, store, intent, ranker, decider);
 
     let path = window.location().pathname().unwrap_or_default();
     let mut first = vec![EventKind::PageView {

@@ -17,6 +17,7 @@ const MAX_NAME_BYTES: usize = 64;
 struct Props {
     item: Option<String>,
     category: Option<String>,
+    brand: Option<String>,
     price: Option<PriceValue>,
     value: Option<f64>,
 }
@@ -53,6 +54,7 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
                 PriceValue::Number(n) => Some(n).filter(|n| n.is_finite() && *n >= 0.0),
                 PriceValue::Text(t) => parse_price(&t),
             }),
+            brand: props.brand.filter(|b| !b.trim().is_empty()),
         });
     Ok(match name.as_str() {
         "add_to_cart" => EventKind::AddToCart { item },

@@ -19,6 +19,9 @@ pub struct ItemRef {
     /// `data-price`, when present and a finite, non-negative number.
     #[serde(default)]
     pub price: Option<f64>,
+    /// `data-brand`, when present.
+    #[serde(default)]
+    pub brand: Option<String>,
 }
 
 impl ItemRef {
@@ -27,6 +30,7 @@ impl ItemRef {
             id: id.into(),
             category: None,
             price: None,
+            brand: None,
         }
     }
 
@@ -37,6 +41,11 @@ impl ItemRef {
 
     pub fn with_price(mut self, price: f64) -> Self {
         self.price = Some(price);
+        self
+    }
+
+    pub fn with_brand(mut self, brand: impl Into<String>) -> Self {
+        self.brand = Some(brand.into());
         self
     }
 }

@@ -4,7 +4,9 @@
 //! the server share one definition of each thing and it can be tested natively, fast.
 #![forbid(unsafe_code)]
 
+pub mod engagement;
 pub mod events;
+pub mod experiment;
 pub mod features;
 pub mod hash;
 pub mod limits;
@@ -14,10 +16,12 @@ pub mod policy;
 mod rage;
 pub mod rng;
 pub mod session;
+pub mod slot;
 pub mod snapshot;
 pub mod summary;
 mod text;
 pub mod tracker;
+pub mod visit;
 
 pub use events::{Event, EventKind, ItemRef};
 pub use page::{PageKind, PageType};

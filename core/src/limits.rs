@@ -22,3 +22,9 @@ pub const MAX_CUSTOM_NAMES: usize = 64;
 pub const MAX_PAGE_HISTORY: usize = 50;
 /// Identifiers (item ids, categories, event names) are cut to this many bytes.
 pub const MAX_ID_BYTES: usize = 64;
+/// Intent checkpoints kept per session and sent in its summary (most recent).
+pub const MAX_CHECKPOINTS: usize = 8;
+/// Prices of recent item clicks kept per session (the ranking features' price level).
+pub const MAX_CLICK_PRICES: usize = 16;
+/// Ranking examples kept per session and sent in its summary.
+pub const MAX_RANK_EXAMPLES: usize = 2;

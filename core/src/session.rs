@@ -7,21 +7,22 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::events::{Event, EventKind, ItemRef};
-use crate::limits::{
-    MAX_CATEGORIES, MAX_CUSTOM_NAMES, MAX_ID_BYTES, MAX_ITEMS, MAX_PAGE_HISTORY, SEEN_AFTER_MS,
-};
-use crate::page::{PageKind, PageType};
-use crate::policy::decision::{Decision, MAX_DECISIONS};
-use crate::policy::interest::{
+use crate::engagement::{
     band_of, Decayed, PRICE_BANDS, W_CART, W_CLICK, W_DWELL_MAX, W_DWELL_PER_S,
 };
+use crate::events::{Event, EventKind, ItemRef};
+use crate::experiment::{Decision, MAX_DECISIONS};
+use crate::limits::{
+    MAX_CATEGORIES, MAX_CLICK_PRICES, MAX_CUSTOM_NAMES, MAX_ID_BYTES, MAX_ITEMS, MAX_PAGE_HISTORY,
+    SEEN_AFTER_MS,
+};
+use crate::page::{PageKind, PageType};
 use crate::rage::RageWindow;
 use crate::text::clean_id;
 
 /// Bumped whenever the persisted shape changes; a stored state of another version is not
 /// resumed (a fresh session starts instead of misreading old data).
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 
 /// A count or duration per page kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,8 @@ impl<T> PerKind<T> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemStats {
     pub category: Option<String>,
+    #[serde(default)]
+    pub brand: Option<String>,
     pub price: Option<f64>,
     pub clicks: u32,
     pub add_to_cart: u32,
@@ -73,9 +76,23 @@ pub struct CategoryStats {
     pub add_to_cart: u32,
     pub dwell_ms: f64,
     pub items_seen: u32,
-    /// Recency-weighted engagement (see [`crate::policy::interest`]).
+    /// Recency-weighted engagement (see [`crate::engagement`]).
     #[serde(default)]
     pub affinity: Decayed,
+    /// When an item of the category was last clicked (epoch ms).
+    #[serde(default)]
+    pub last_click_t: Option<f64>,
+}
+
+/// The item clicked most recently, as the ranking features compare candidates with it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LastClick {
+    pub id: String,
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub price: Option<f64>,
+    /// Epoch ms.
+    pub t: f64,
 }
 
 /// The page being viewed now.
@@ -127,7 +144,7 @@ pub struct SessionState {
     pub custom: BTreeMap<String, u64>,
     /// Keys refused because a cap was reached.
     pub dropped: u64,
-    /// Recency-weighted engagement per price band (see [`crate::policy::interest`]).
+    /// Recency-weighted engagement per price band (see [`crate::engagement`]).
     #[serde(default)]
     pub price_bands: [Decayed; PRICE_BANDS],
     /// Rearrangement decisions taken (or, in the control arm, withheld), most recent last.
@@ -136,9 +153,22 @@ pub struct SessionState {
     /// Intent scores over the session (oldest first, bounded), for its summary.
     #[serde(default)]
     pub intent_checkpoints: Vec<f32>,
+    /// The item clicked most recently.
+    #[serde(default)]
+    pub last_click: Option<LastClick>,
+    /// Item clicks per brand (at most [`MAX_CATEGORIES`] brands).
+    #[serde(default)]
+    pub brand_clicks: BTreeMap<String, u32>,
+    /// Prices of the most recently clicked priced items (at most [`MAX_CLICK_PRICES`]),
+    /// oldest first: the session's price level.
+    #[serde(default)]
+    pub click_prices: Vec<f64>,
+    /// Compact ranking examples from clicks on slot items, for the summary (bounded).
+    #[serde(default)]
+    pub rank_examples: Vec<crate::features::RankExample>,
     /// Where the session came from, classified on its first page.
     #[serde(default)]
-    pub source: Option<crate::summary::TrafficSource>,
+    pub source: Option<crate::visit::TrafficSource>,
     rage: RageWindow,
 }
 
@@ -168,6 +198,10 @@ impl SessionState {
             price_bands: Default::default(),
             decisions: Vec::new(),
             intent_checkpoints: Vec::new(),
+            last_click: None,
+            brand_clicks: BTreeMap::new(),
+            click_prices: Vec::new(),
+            rank_examples: Vec::new(),
             source: None,
             rage: RageWindow::default(),
         }
@@ -305,14 +339,60 @@ impl SessionState {
             if let Some((stats, category)) = self.item_entry(item) {
                 stats.clicks += 1;
                 let price = stats.price;
-                if let Some(c) = category {
-                    let cat = self.categories.entry(c).or_default();
+                let brand = stats.brand.clone();
+                if let Some(c) = &category {
+                    let cat = self.categories.entry(c.clone()).or_default();
                     cat.clicks += 1;
                     cat.affinity.add(t, W_CLICK);
+                    cat.last_click_t = Some(t);
                 }
                 self.engage_band(t, price, W_CLICK);
+                self.note_click(t, item, category, brand, price);
             }
         }
+    }
+
+    /// Remembers the clicked item, its brand and its price for the ranking features.
+    fn note_click(
+        &mut self,
+        t: f64,
+        item: &ItemRef,
+        category: Option<String>,
+        brand: Option<String>,
+        price: Option<f64>,
+    ) {
+        if let Some(b) = &brand {
+            if let Some(n) = self.brand_clicks.get_mut(b) {
+                *n += 1;
+            } else if self.brand_clicks.len() < MAX_CATEGORIES {
+                self.brand_clicks.insert(b.clone(), 1);
+            } else {
+                self.dropped += 1;
+            }
+        }
+        if let Some(p) = price.filter(|p| *p > 0.0) {
+            if self.click_prices.len() >= MAX_CLICK_PRICES {
+                self.click_prices.remove(0);
+            }
+            self.click_prices.push(p);
+        }
+        self.last_click = clean_id(&item.id).map(|id| LastClick {
+            id,
+            category,
+            brand,
+            price,
+            t,
+        });
+    }
+
+    /// Keeps a ranking example for the summary: the first few clicks on slot items (a
+    /// session's early clicks are its least predictable, so they teach the most), then the
+    /// latest replaces the last kept.
+    pub fn record_rank_example(&mut self, example: crate::features::RankExample) {
+        if self.rank_examples.len() >= crate::limits::MAX_RANK_EXAMPLES {
+            self.rank_examples.pop();
+        }
+        self.rank_examples.push(example);
     }
 
     fn add_to_cart(&mut self, t: f64, item: Option<&ItemRef>) {
@@ -360,7 +440,7 @@ impl SessionState {
                 return;
             }
         }
-        if self.intent_checkpoints.len() >= crate::summary::MAX_CHECKPOINTS {
+        if self.intent_checkpoints.len() >= crate::limits::MAX_CHECKPOINTS {
             self.intent_checkpoints.remove(1);
         }
         self.intent_checkpoints.push(score);
@@ -448,9 +528,13 @@ impl SessionState {
             } else {
                 None
             };
+            let brand = self.known_brand(item);
             let stats = self.items.get_mut(key)?;
             if needs_category {
                 stats.category = category;
+            }
+            if brand.is_some() {
+                stats.brand = brand;
             }
             if price.is_some() {
                 stats.price = price;
@@ -464,10 +548,17 @@ impl SessionState {
             self.dropped += 1;
             return None;
         }
+        let brand = self.known_brand(item);
         let stats = self.items.entry(id).or_default();
         stats.category = category.clone();
         stats.price = price;
+        stats.brand = brand;
         Some((stats, category))
+    }
+
+    /// The item's cleaned brand, if it has one.
+    fn known_brand(&self, item: &ItemRef) -> Option<String> {
+        item.brand.as_deref().and_then(clean_id)
     }
 
     /// The item's cleaned category, with its entry created within the cap; `None` when the

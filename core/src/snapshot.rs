@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::experiment::Decision;
 use crate::limits::SEEN_AFTER_MS;
 use crate::page::PageType;
-use crate::policy::Decision;
 use crate::session::{CategoryStats, PageRecord, PerKind, SessionState};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

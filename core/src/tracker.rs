@@ -60,15 +60,20 @@ impl Tracker {
     }
 
     /// Logs a rearrangement decision in the current session.
-    pub fn record_decision(&mut self, decision: crate::policy::Decision) {
+    pub fn record_decision(&mut self, decision: crate::experiment::Decision) {
         self.state.record_decision(decision);
     }
 
     /// Classifies the session's traffic source, once: on its first page.
-    pub fn note_source(&mut self, source: impl FnOnce() -> crate::summary::TrafficSource) {
+    pub fn note_source(&mut self, source: impl FnOnce() -> crate::visit::TrafficSource) {
         if self.state.source.is_none() {
             self.state.source = Some(source());
         }
+    }
+
+    /// Keeps a ranking example of the current session for its summary.
+    pub fn record_rank_example(&mut self, example: crate::features::RankExample) {
+        self.state.record_rank_example(example);
     }
 
     /// Keeps an intent score of the current session for its summary.

@@ -15,6 +15,7 @@ fn item(id: &str, category: &str, price: f64) -> SlotItem {
         id: id.into(),
         category: Some(category.into()),
         price: Some(price),
+        brand: None,
     }
 }
 
@@ -197,6 +198,7 @@ fn slot_items() -> impl Strategy<Value = Vec<SlotItem>> {
                 id,
                 category,
                 price,
+                brand: None,
             })
             .collect()
     })
@@ -227,7 +229,7 @@ proptest! {
 
     #[test]
     fn equal_scores_keep_the_original_order(n in 0usize..40) {
-        let items: Vec<SlotItem> = (0..n).map(|i| SlotItem { id: format!("i{i}"), category: Some("c".into()), price: Some(10.0) }).collect();
+        let items: Vec<SlotItem> = (0..n).map(|i| SlotItem { id: format!("i{i}"), category: Some("c".into()), price: Some(10.0), brand: None }).collect();
         let mut interest = Interest::default();
         interest.categories.insert("c".into(), 1.0);
         prop_assert_eq!(rank(&items, &interest, 1.0), (0..n).collect::<Vec<_>>());

@@ -37,6 +37,7 @@ fn item() -> impl Strategy<Value = ItemRef> {
             id,
             category,
             price,
+            brand: None,
         })
 }
 

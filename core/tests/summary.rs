@@ -1,7 +1,9 @@
-//! Session summaries: bounded, PII-free, and within 512 bytes as JSON however long the session.
+//! Session summaries: bounded, PII-free, and within 768 bytes as JSON however long the session
+//! (512 without ranking examples).
 
 use reshelf_core::events::{Event, EventKind, ItemRef};
-use reshelf_core::policy::{Arm, Decision, DecisionKind};
+use reshelf_core::features::{rank_features, RankContext, RankExample, RANK_FEATURES};
+use reshelf_core::policy::{Arm, Decision, DecisionKind, SlotItem};
 use reshelf_core::summary::{
     BrowserFamily, DeviceClass, Summary, SummaryContext, TrafficSource, MAX_PAGES,
 };
@@ -62,10 +64,30 @@ fn busy_session() -> Tracker {
             t + 200.0,
             EventKind::AddToCart { item: Some(item) },
         ));
+        if i % 10 == 0 {
+            let slot: Vec<SlotItem> = (0..24)
+                .map(|k| SlotItem {
+                    id: format!("sku-{}", (i + k) % 300),
+                    category: Some(format!("{long}-{}", k % 9)),
+                    price: Some(f64::from(k) * 3.0),
+                    brand: Some("brand".into()),
+                })
+                .collect();
+            let ctx = RankContext {
+                now: t + 150.0,
+                intent: Some(0.3),
+                popularity: None,
+            };
+            let features = rank_features(tr.state(), &slot, &ctx);
+            if let Some(example) = RankExample::from_features(&features, 10) {
+                tr.record_rank_example(example);
+            }
+        }
         tr.record_decision(Decision {
             t,
             arm: Arm::Treatment,
             model_version: Some("intent-1.0.0".into()),
+            ranker: Some("ranker-2026.11.30".into()),
             applied: i % 2 == 0,
             kind: if i % 3 == 0 {
                 DecisionKind::Variant {
@@ -91,14 +113,26 @@ fn busy_session() -> Tracker {
 }
 
 #[test]
-fn a_busy_session_summarises_within_512_bytes() {
+fn a_busy_session_summarises_within_768_bytes() {
     let tr = busy_session();
     let mut s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
     // The session above starts at the epoch; a real start time has ten digits.
     s.ts = 1_795_000_000;
     let json = serde_json::to_string(&s).unwrap();
     eprintln!("busy summary: {} bytes as JSON", json.len());
-    assert!(json.len() <= 512, "{} bytes: {json}", json.len());
+    assert!(json.len() <= 768, "{} bytes: {json}", json.len());
+    assert_eq!(s.rx.len(), reshelf_core::summary::MAX_RANK_EXAMPLES);
+    assert!(s.rx.iter().all(|e| e.rows().len() == 3));
+    assert_eq!(s.rk.as_deref(), Some("ranker-2026.11.30"));
+    let mut bare = s.clone();
+    bare.rx.clear();
+    bare.rk = None;
+    let bare = serde_json::to_string(&bare).unwrap();
+    assert!(
+        bare.len() <= 512,
+        "{} bytes without ranking: {bare}",
+        bare.len()
+    );
     assert_eq!(s.pages.len(), MAX_PAGES * 8);
     assert_eq!(s.cats.len(), 3);
     assert!(s.cats.iter().all(|(c, _)| c.len() <= 14));
@@ -203,4 +237,23 @@ fn sequence_grows_with_time_and_more_events_win() {
     // A tab that saw one more event outranks one that is merely later.
     assert!(Summary::sequence(other.state(), 1_600.0) > Summary::sequence(tr.state(), 900_000.0));
     assert!(Summary::sequence(other.state(), 1e15) <= reshelf_core::summary::MAX_SEQ);
+}
+
+#[test]
+fn ranking_examples_round_trip_through_the_summary_and_carry_no_ids() {
+    let tr = busy_session();
+    let s = Summary::from_session(tr.state(), &context(4), 1_001_000.0);
+    let json = serde_json::to_string(&s).unwrap();
+    let back: Summary = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.rx, s.rx);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for e in value["rx"].as_array().unwrap() {
+        let text = e.as_str().unwrap();
+        assert!(!text.contains("sku") && !text.contains("brand") && !text.contains("long"));
+        // Nothing but the feature bytes: 3 rows of RANK_FEATURES, base64url.
+        assert_eq!(text.len(), (3 * RANK_FEATURES * 4).div_ceil(3));
+    }
+    let mut bad = value.clone();
+    bad["rx"] = serde_json::json!(["not base64!"]);
+    assert!(serde_json::from_value::<Summary>(bad).is_err());
 }

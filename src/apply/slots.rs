@@ -25,6 +25,7 @@ pub fn read_slot(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
             id: r.id,
             category: r.category,
             price: r.price,
+            brand: r.brand,
         });
         elements.push(el);
     }

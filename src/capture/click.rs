@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, MouseEvent};
 
 use crate::markup::{action, closest, item_ref, Selector};
+use crate::rank_examples::note_slot_click;
 use crate::runtime::{dispatch, Runtime};
 
 pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener {
@@ -23,10 +24,13 @@ pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener 
             // plain Event reads as 0, 0), and `closest` on a non-element target fails softly.
             let mouse: &MouseEvent = e.unchecked_ref();
             let target = e.target().map(JsCast::unchecked_into::<Element>);
-            let item = target
+            let item_el = target
                 .as_ref()
-                .and_then(|el| closest(el, Selector::ItemSelector))
-                .and_then(|el| item_ref(&el));
+                .and_then(|el| closest(el, Selector::ItemSelector));
+            let item = item_el.as_ref().and_then(item_ref);
+            if let Some(el) = item_el.as_ref().filter(|_| item.is_some()) {
+                note_slot_click(&rt, el);
+            }
             let action_name = target
                 .as_ref()
                 .and_then(|el| closest(el, Selector::EventSelector))

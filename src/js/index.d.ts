@@ -33,6 +33,10 @@ export interface Options {
   /** How often a changed summary is queued and sent while the page is open, in ms (≥ 1000).
    *  Default 10000. Summaries are also sent when the page is hidden or left. */
   syncInterval?: number;
+  /** Which order slots get: 'model' (default; the learned ranker shipped in the wasm, see
+   *  models/RANKER_CARD.md) or 'heuristic' (the hand-set order, also used when the model
+   *  cannot load). Decisions record which ranker and version made them. */
+  ranker?: 'model' | 'heuristic';
   /** Kiosk mode: a shared device. No visitor id; the holdout arm is drawn per session; after
    *  `kioskIdle` ms without input (once touched) the session ends and `kioskHome` loads. */
   kiosk?: boolean;
@@ -54,6 +58,11 @@ export interface Summary {
   seq: number;
   ctl: boolean;
   model: string | null;
+  /** The ranker of the latest slot decision: the model's version or 'heuristic'. */
+  rk?: string;
+  /** Up to 2 ranking examples: base64url of the quantised ranking features (22 bytes per
+   *  item) of a clicked slot tile, then of the tiles shown above it. No ids. */
+  rx?: string[];
   pv: [number, number, number];
   secs: [number, number, number];
   pages: string;
@@ -84,6 +93,8 @@ export interface Decision {
   t: number;
   arm: 'treatment' | 'control';
   model_version: string | null;
+  /** Slot decisions: the ranker that ordered the slot, its version or 'heuristic'. */
+  ranker?: string;
   applied: boolean;
   kind: 'slot' | 'variant';
   slot?: string;
@@ -164,7 +175,7 @@ export declare class Reshelf {
   /** Runs a decision round now: score, rank slots, choose variants, apply (treatment). */
   decide(): void;
   /** Framework mode: the items in the order to render (the page is not touched). */
-  rank<T extends { id: string; category?: string; price?: number }>(slot: string, items: T[]): T[];
+  rank<T extends { id: string; category?: string; price?: number; brand?: string }>(slot: string, items: T[]): T[];
   /** Framework mode: the variant to render, or null for the default. */
   variant(section: string, offered: string[]): string | null;
   on<K extends keyof EventPayloads>(topic: K, callback: (payload: EventPayloads[K]) => void): () => void;

@@ -14,6 +14,7 @@ import { init } from './index.js';
   if (data.consent !== undefined) options.consent = data.consent;
   if (data.respectDnt !== undefined) options.respectDnt = data.respectDnt !== 'false';
   if (data.syncInterval !== undefined) options.syncInterval = Number(data.syncInterval);
+  if (data.ranker !== undefined) options.ranker = data.ranker;
   if (data.kiosk !== undefined) options.kiosk = data.kiosk !== 'false';
   if (data.kioskIdle !== undefined) options.kioskIdle = Number(data.kioskIdle);
   if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;

@@ -122,6 +122,10 @@ training saw.
 
 ## Held-out quality
 
+![ROC and precision–recall curves on the test rows](intent_roc_pr.svg)
+
+![Calibration on the test rows](intent_calibration.svg)
+
 | model | AUC | PR-AUC | F1 @0.5 | accuracy | ECE | log loss |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 | **reshelf intent model** | **{auc:.3}** | **{prauc:.3}** | {f1:.3} | {acc:.3} | {ece:.3} | {ll:.3} |

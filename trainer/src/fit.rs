@@ -101,6 +101,7 @@ pub fn run(
     let shipped =
         IntentModel::from_bytes(&bytes).map_err(|e| format!("re-reading the weights: {e}"))?;
     let intent_eval = evaluate(&test_rows, |x| shipped.score_batch(x));
+    charts(&shipped, &test_rows, out)?;
     let lr_net = logreg.net.clone();
     let logreg_eval = evaluate(&test_rows, |x| {
         batch_logits(&lr_net, x, &plain)
@@ -164,6 +165,7 @@ pub fn eval(
     test_only: bool,
     seed: u64,
     as_json: bool,
+    charts_dir: Option<&Path>,
 ) -> Result<(), String> {
     let shipped = read_model(model)?;
     let rows = load(data)?;
@@ -178,6 +180,9 @@ pub fn eval(
         rows.iter().collect()
     };
     let result = evaluate(&chosen, |x| shipped.score_batch(x));
+    if let Some(dir) = charts_dir {
+        charts(&shipped, &chosen, dir)?;
+    }
     if as_json {
         let mut v = serde_json::to_value(&result).map_err(|e| e.to_string())?;
         v["model_version"] = json!(shipped.version);
@@ -192,6 +197,13 @@ pub fn eval(
         );
     }
     Ok(())
+}
+
+/// The card's pictures of `rows` scored by `model` (see [`crate::intent_charts`]).
+fn charts(model: &IntentModel, rows: &[&LabelledRow], out: &Path) -> Result<(), String> {
+    let inputs: Vec<ModelInput> = rows.iter().map(|r| r.features.to_input()).collect();
+    let labels: Vec<bool> = rows.iter().map(|r| r.revenue).collect();
+    crate::intent_charts::intent_charts(&model.score_batch(&inputs), &labels, out)
 }
 
 /// Reads and decodes a weights file; errors name the file.

@@ -1,5 +1,6 @@
 //! `reshelf-train`: trains the intent model (`fit`), scores weights on labelled sessions
-//! (`eval`) and exports the network for other runtimes (`export`).
+//! (`eval`), exports the network for other runtimes (`export`), and trains and evaluates the
+//! slot ranker (`fit-ranker`, `eval-ranker`).
 #![forbid(unsafe_code)]
 
 mod calibrate;
@@ -7,9 +8,11 @@ mod card;
 mod cv;
 mod export;
 mod fit;
+mod intent_charts;
 mod metrics;
 mod net;
 mod priors;
+mod ranking;
 mod replay;
 mod report;
 mod split;
@@ -21,7 +24,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Train and evaluate reshelf's intent model")]
+#[command(
+    version,
+    about = "Train and evaluate reshelf's intent model and slot ranker"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,14 +63,17 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Replay a JSONL event stream through the ranking policy; print MRR of the next-clicked
-    /// item, personalised order versus the page's order.
+    /// Replay a JSONL event stream through the ranking policy; print MRR and Recall@5 of the
+    /// next-clicked item: the shipped ranker's order, the hand-set order and the page's order.
     Replay {
         /// JSON Lines of events (format in trainer/src/replay.rs and the README).
         #[arg(long)]
         events: PathBuf,
         #[arg(long, default_value = "models/intent.bin")]
         model: PathBuf,
+        /// The ranker whose order is `personalised`.
+        #[arg(long, default_value = "models/ranker.bin")]
+        ranker: PathBuf,
         /// Also print one JSON line per scored click (the decision and both ranks).
         #[arg(long)]
         decisions: bool,
@@ -82,6 +91,61 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Also draw the card's charts (ROC/PR, calibration) of these rows into this folder.
+        #[arg(long)]
+        charts: Option<PathBuf>,
+    },
+    /// Train the slot ranker on click logs (REES46 columns) and write models/ranker.bin,
+    /// its parity scores, RANKER_CARD.md and charts; or, with --data, fine-tune the shipped
+    /// ranker on a store's exported ranking examples.
+    FitRanker {
+        /// Click log with the REES46 columns (e.g. ../shared/data/rees46_sessions_train.csv).
+        #[arg(long)]
+        clicks: Option<PathBuf>,
+        /// A store's ranking examples, as `GET /v1/export?kind=ranking` streams them.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The ranker to fine-tune from (with --data).
+        #[arg(long, default_value = "models/ranker.bin")]
+        weights: PathBuf,
+        /// The intent model whose score is a ranking feature.
+        #[arg(long, default_value = "models/intent.bin")]
+        intent: PathBuf,
+        #[arg(long, default_value = "models")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 60)]
+        max_epochs: usize,
+        /// Hidden layer sizes of a ranker trained from scratch.
+        #[arg(long, default_value_t = 32)]
+        hidden1: usize,
+        #[arg(long, default_value_t = 16)]
+        hidden2: usize,
+        /// Adam's learning rate (fine-tuning uses a third of it).
+        #[arg(long, default_value_t = 3e-3)]
+        learning_rate: f64,
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// MRR and Recall@5 of the ranker and the baselines (retailer order, category clicks,
+    /// hand-set order, item-kNN) per slot kind, on click logs or exported examples.
+    EvalRanker {
+        #[arg(long)]
+        clicks: Option<PathBuf>,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value = "models/ranker.bin")]
+        weights: PathBuf,
+        #[arg(long, default_value = "models/intent.bin")]
+        intent: PathBuf,
+        /// Which slots of --clicks: all, or the latest sessions fit-ranker held out.
+        #[arg(long, value_enum, default_value_t = Rows::All)]
+        split: Rows,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
         #[arg(long)]
         json: bool,
     },
@@ -116,16 +180,66 @@ fn main() -> ExitCode {
         Command::Replay {
             events,
             model,
+            ranker,
             decisions,
-        } => replay::run(&events, &model, decisions),
+        } => replay::run(&events, &model, &ranker, decisions),
         Command::Eval {
             data,
             model,
             split,
             seed,
             json,
-        } => fit::eval(&data, &model, matches!(split, Rows::Test), seed, json),
+            charts,
+        } => fit::eval(
+            &data,
+            &model,
+            matches!(split, Rows::Test),
+            seed,
+            json,
+            charts.as_deref(),
+        ),
         Command::Export { weights, out } => export::run(&weights, &out),
+        Command::FitRanker {
+            clicks,
+            data,
+            weights,
+            intent,
+            out,
+            seed,
+            max_epochs,
+            hidden1,
+            hidden2,
+            learning_rate,
+            quiet,
+        } => ranking::fit(&ranking::FitArgs {
+            clicks: clicks.as_deref(),
+            data: data.as_deref(),
+            weights: &weights,
+            intent: &intent,
+            out: &out,
+            seed,
+            max_epochs,
+            net: reshelf_core::model::RankerConfig { hidden1, hidden2 },
+            learning_rate,
+            quiet,
+        }),
+        Command::EvalRanker {
+            clicks,
+            data,
+            weights,
+            intent,
+            split,
+            seed,
+            json,
+        } => ranking::eval(&ranking::EvalArgs {
+            clicks: clicks.as_deref(),
+            data: data.as_deref(),
+            weights: &weights,
+            intent: &intent,
+            test_only: matches!(split, Rows::Test),
+            seed,
+            json,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

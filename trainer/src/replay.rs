@@ -1,34 +1,38 @@
 //! `replay`: runs a recorded event stream through the same core code the SDK runs (session
-//! state, features, intent model, ranking) and measures, for every click on an item of a
-//! slot the page showed, the rank of that item in the personalised order and in the page's
-//! original order. Mean reciprocal rank over those clicks compares the two.
+//! state, features, intent model, ranker) and measures, for every click on an item of a slot
+//! the page showed, the rank of that item in the shipped ranker's order (`personalised`), the
+//! hand-set order (`heuristic`) and the page's original order. Mean reciprocal rank and
+//! Recall@5 over those clicks compare them.
 //!
 //! Event stream: JSON Lines, one event per line, in time order within a session:
 //!
 //! ```text
 //! {"session":"s1","t":1700000000000,"type":"page_view","page":"home",
 //!  "slot":[{"id":"sho-01","category":"shoes","price":59.99}, ...]}
-//! {"session":"s1","t":1700000004000,"type":"click","item":"bag-01","category":"bags","price":45.99}
+//! {"session":"s1","t":1700000004000,"type":"click","item":"bag-01","category":"bags","price":45.99,"brand":"acme"}
 //! {"session":"s1","t":1700000009000,"type":"add_to_cart","item":"bag-01","category":"bags","price":45.99}
 //! {"session":"s1","t":1700000020000,"type":"purchase","value":45.99}
 //! ```
 //!
 //! `t` is epoch milliseconds; `page` one of the `data-reshelf-page` values; `slot` (optional,
-//! on page views) the items of the page's slot in the retailer's order.
+//! on page views) the items of the page's slot in the retailer's order (each with optional
+//! `category`, `price` and `brand`); `brand` (optional) on item events.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use reshelf_core::events::{Event, EventKind, ItemRef};
+use reshelf_core::features::RankContext;
 use reshelf_core::features::{from_session, Calendar, Date, LiveContext, PageStats, VisitorType};
 use reshelf_core::hash::path_hash;
-use reshelf_core::model::IntentModel;
-use reshelf_core::policy::{personalisation_strength, rank, Interest, SlotItem};
+use reshelf_core::model::{IntentModel, RankerModel};
+use reshelf_core::policy::{personalisation_strength, rank, rank_learned, Interest, SlotItem};
 use reshelf_core::{PageType, Tracker};
 use serde::{Deserialize, Serialize};
 
 use crate::fit::read_model;
+use crate::ranking::metrics::{rank_of, Tally};
 use serde_json::json;
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +52,8 @@ struct Line {
     #[serde(default)]
     price: Option<f64>,
     #[serde(default)]
+    brand: Option<String>,
+    #[serde(default)]
     value: Option<f64>,
 }
 
@@ -57,16 +63,28 @@ pub struct ReplaySummary {
     pub events: usize,
     /// Clicks on an item of the slot shown on the page.
     pub clicks_scored: usize,
+    /// The shipped ranker's order.
     pub mrr_personalised: f64,
+    /// The page's order.
     pub mrr_original: f64,
+    /// The hand-set order (`ranker: 'heuristic'`).
+    pub mrr_heuristic: f64,
+    pub recall_at_5_personalised: f64,
+    pub recall_at_5_original: f64,
+    pub recall_at_5_heuristic: f64,
     /// Mean rank (1 = first) of the clicked item.
     pub mean_rank_personalised: f64,
     pub mean_rank_original: f64,
+    /// The ranker that made the personalised order.
+    pub ranker: String,
 }
 
-pub fn run(events: &Path, model: &Path, decisions: bool) -> Result<(), String> {
+pub fn run(events: &Path, model: &Path, ranker: &Path, decisions: bool) -> Result<(), String> {
     let text = fs::read_to_string(events).map_err(|e| format!("{}: {e}", events.display()))?;
     let model = read_model(model)?;
+    let bytes = fs::read(ranker).map_err(|e| format!("{}: {e}", ranker.display()))?;
+    let ranker =
+        RankerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", ranker.display()))?;
     let mut lines: Vec<Line> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
@@ -76,7 +94,7 @@ pub fn run(events: &Path, model: &Path, decisions: bool) -> Result<(), String> {
             .map_err(|e| format!("{} line {}: {e}", events.display(), i + 1))?;
         lines.push(line);
     }
-    let summary = replay(&lines, &model, |d| {
+    let summary = replay(&lines, &model, &ranker, |d| {
         if decisions {
             println!("{d}");
         }
@@ -96,11 +114,17 @@ struct SessionReplay {
 fn replay(
     lines: &[Line],
     model: &IntentModel,
+    ranker: &RankerModel,
     mut emit: impl FnMut(serde_json::Value),
 ) -> Result<ReplaySummary, String> {
     let mut sessions: BTreeMap<&str, SessionReplay> = BTreeMap::new();
-    let mut summary = ReplaySummary::default();
-    let (mut rr_p, mut rr_o, mut rank_p, mut rank_o) = (0.0, 0.0, 0.0, 0.0);
+    let mut summary = ReplaySummary {
+        ranker: ranker.version.clone(),
+        ..ReplaySummary::default()
+    };
+    let (mut pers_t, mut orig_t, mut heur_t) =
+        (Tally::default(), Tally::default(), Tally::default());
+    let (mut rank_p, mut rank_o) = (0.0, 0.0);
     let stats = PageStats {
         priors: model.priors,
         ..PageStats::default()
@@ -117,6 +141,7 @@ fn replay(
             id: id.clone(),
             category: line.category.clone(),
             price: line.price,
+            brand: line.brand.clone(),
         });
         let kind = match line.kind.as_str() {
             "page_view" => {
@@ -135,21 +160,30 @@ fn replay(
                         let ctx = context(line.t);
                         let intent =
                             model.score(&from_session(state, &stats, &ctx, line.t).to_input());
-                        let order = rank(
+                        let heuristic = rank(
                             &s.slot,
                             &Interest::from_session(state, line.t),
                             personalisation_strength(Some(intent)),
                         );
-                        let pers = order.iter().position(|&i| i == orig).unwrap_or(orig) + 1;
+                        let ctx = RankContext {
+                            now: line.t,
+                            intent: Some(intent),
+                            popularity: None,
+                        };
+                        let order = rank_learned(ranker, state, &s.slot, &ctx);
+                        let pers = rank_of(&order, orig);
                         let original = orig + 1;
-                        rr_p += 1.0 / pers as f64;
-                        rr_o += 1.0 / original as f64;
+                        let heur = rank_of(&heuristic, orig);
+                        pers_t.add(pers);
+                        orig_t.add(original);
+                        heur_t.add(heur);
                         rank_p += pers as f64;
                         rank_o += original as f64;
                         summary.clicks_scored += 1;
                         emit(json!({
                             "session": line.session, "t": line.t, "clicked": id, "intent": intent,
                             "rank_personalised": pers, "rank_original": original,
+                            "rank_heuristic": heur, "ranker": ranker.version,
                             "order": order.iter().map(|&i| s.slot[i].id.clone()).collect::<Vec<_>>(),
                         }));
                     }
@@ -179,8 +213,12 @@ fn replay(
     }
     summary.sessions = sessions.len();
     let n = summary.clicks_scored.max(1) as f64;
-    summary.mrr_personalised = rr_p / n;
-    summary.mrr_original = rr_o / n;
+    summary.mrr_personalised = pers_t.mrr;
+    summary.mrr_original = orig_t.mrr;
+    summary.mrr_heuristic = heur_t.mrr;
+    summary.recall_at_5_personalised = pers_t.recall_at_5;
+    summary.recall_at_5_original = orig_t.recall_at_5;
+    summary.recall_at_5_heuristic = heur_t.recall_at_5;
     summary.mean_rank_personalised = rank_p / n;
     summary.mean_rank_original = rank_o / n;
     Ok(summary)
@@ -188,7 +226,7 @@ fn replay(
 
 /// The moment's context from the event time (UTC date), for a new visitor: a replay has no
 /// visitor history.
-fn context(t: f64) -> LiveContext {
+pub(crate) fn context(t: f64) -> LiveContext {
     let today = Date::from_days((t / 86_400_000.0).floor() as i64);
     LiveContext::on_day(today, &Calendar::default(), VisitorType::New)
 }

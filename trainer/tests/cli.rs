@@ -139,7 +139,11 @@ fn eval_refuses_damaged_weights() {
         ),
         ("corrupted", corrupted, "corrupted"),
         ("other-format", other, "weights format 7"),
-        ("garbage", b"hello".to_vec(), "not a reshelf intent model"),
+        (
+            "garbage",
+            b"hello".to_vec(),
+            "not a reshelf model of this kind",
+        ),
     ] {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
@@ -206,23 +210,38 @@ fn replay_ranks_the_clicked_item_and_reports_mrr() {
     ];
     std::fs::write(&stream, lines.join("\n")).unwrap();
     let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/intent.bin");
+    let ranker = concat!(env!("CARGO_MANIFEST_DIR"), "/../models/ranker.bin");
     let (ok, stdout, err) = run(bin()
-        .args(["replay", "--decisions", "--model", model, "--events"])
+        .args([
+            "replay",
+            "--decisions",
+            "--model",
+            model,
+            "--ranker",
+            ranker,
+            "--events",
+        ])
         .arg(&stream));
     assert!(ok, "{err}");
     let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(last["clicks_scored"], 1);
     assert_eq!(last["mrr_original"], 0.25, "bag-2 is fourth on the page");
     assert_eq!(
-        last["mrr_personalised"], 0.5,
-        "second after bag-1 once bags are in favour"
+        last["mrr_heuristic"], 0.5,
+        "the hand-set order puts bag-2 second after bag-1 once bags are in favour"
     );
+    assert!(
+        last["mrr_personalised"].as_f64().unwrap() >= 0.5,
+        "the ranker brings the bags ahead of shoes and jackets: {last}"
+    );
+    assert!(last["ranker"].as_str().unwrap().starts_with("ranker-"));
+    assert!(last["recall_at_5_personalised"].as_f64().unwrap() == 1.0);
     let decision: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(decision["clicked"], "bag-2");
 
     std::fs::write(&stream, "{not json\n").unwrap();
     let (ok, _, err) = run(bin()
-        .args(["replay", "--model", model, "--events"])
+        .args(["replay", "--model", model, "--ranker", ranker, "--events"])
         .arg(&stream));
     assert!(!ok && err.contains("line 1"), "{err}");
 }

@@ -16,6 +16,8 @@ mod csv_row;
 mod feed;
 mod input;
 mod live;
+mod rank_example;
+mod ranking;
 
 pub use calendar::Date;
 pub use calendar::{special_day, Calendar};
@@ -23,3 +25,8 @@ pub use csv_row::{parse_csv, CsvError, LabelledRow};
 pub use feed::{PageStatsFeed, FEED_VERSION};
 pub use input::{ModelInput, Month, SessionFeatures, VisitorType, NUMERIC};
 pub use live::{from_session, LiveContext, PagePriors, PageStat, PageStats};
+pub use rank_example::{RankExample, RankExampleError, MAX_SKIPPED};
+pub use ranking::{
+    dequantise, has_signal, quantise, rank_features, RankContext, FEATURES as RANK_FEATURE_DOCS,
+    RANK_FEATURES, SIGNED as SIGNED_RANK_FEATURES,
+};

@@ -64,7 +64,7 @@ pub enum ModelError {
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ModelError::NotAModel => write!(f, "not a reshelf intent model (bad magic)"),
+            ModelError::NotAModel => write!(f, "not a reshelf model of this kind (bad magic)"),
             ModelError::Format(v) => {
                 write!(f, "weights format {v}, this build reads format {FORMAT}")
             }
@@ -145,31 +145,9 @@ impl ModelFile {
             (c.hidden1, c.hidden2, true),
             (c.hidden2, 1, false),
         ];
-        let need: usize = shapes.iter().map(|(i, o, _)| (i + 1) * o * 4).sum();
-        if self.payload.len() != need {
-            return Err(ModelError::Decode(format!(
-                "the payload holds {} bytes, layers {}x{} need {need}",
-                self.payload.len(),
-                c.hidden1,
-                c.hidden2
-            )));
-        }
-        let floats: Vec<f32> = self
-            .payload
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        if floats.iter().any(|x| !x.is_finite()) {
-            return Err(ModelError::Decode("a weight is not a finite number".into()));
-        }
-        let mut floats = floats.into_iter();
-        Ok(shapes.map(|(input, output, relu)| DenseLayer {
-            input,
-            output,
-            weight: floats.by_ref().take(input * output).collect(),
-            bias: floats.by_ref().take(output).collect(),
-            relu,
-        }))
+        let layers = layers_from_payload(&self.payload, &shapes)?;
+        <[DenseLayer; 3]>::try_from(layers)
+            .map_err(|_| ModelError::Decode("three layers expected".into()))
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, ModelError> {
@@ -218,10 +196,45 @@ impl ModelFile {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads a weights file front to back; running out of bytes is [`ModelError::Truncated`].
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
+
+/// The dense layers of `shapes` (input, output, ReLU after) from a payload of their f32
+/// values, each layer's weight `[input][output]` then its bias. A payload of any other length,
+/// or holding a non-finite number, is refused.
+pub(super) fn layers_from_payload(
+    payload: &[u8],
+    shapes: &[(usize, usize, bool)],
+) -> Result<Vec<DenseLayer>, ModelError> {
+    let need: usize = shapes.iter().map(|(i, o, _)| (i + 1) * o * 4).sum();
+    if payload.len() != need {
+        return Err(ModelError::Decode(format!(
+            "the payload holds {} bytes, the layers need {need}",
+            payload.len()
+        )));
+    }
+    let floats: Vec<f32> = payload
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    if floats.iter().any(|x| !x.is_finite()) {
+        return Err(ModelError::Decode("a weight is not a finite number".into()));
+    }
+    let mut floats = floats.into_iter();
+    Ok(shapes
+        .iter()
+        .map(|&(input, output, relu)| DenseLayer {
+            input,
+            output,
+            weight: floats.by_ref().take(input * output).collect(),
+            bias: floats.by_ref().take(output).collect(),
+            relu,
+        })
+        .collect())
+}
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         if self.0.len() < n {
             return Err(ModelError::Truncated);
         }
@@ -230,12 +243,12 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn u16(&mut self) -> Result<u16, ModelError> {
+    pub(super) fn u16(&mut self) -> Result<u16, ModelError> {
         let b = self.take(2)?;
         Ok(u16::from_le_bytes([b[0], b[1]]))
     }
 
-    fn f32(&mut self) -> Result<f32, ModelError> {
+    pub(super) fn f32(&mut self) -> Result<f32, ModelError> {
         let b = self.take(4)?;
         Ok(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }

@@ -66,7 +66,7 @@ pub struct DenseLayer {
     pub relu: bool,
 }
 
-fn dense(layer: &Linear, relu: bool) -> DenseLayer {
+pub(super) fn dense(layer: &Linear, relu: bool) -> DenseLayer {
     let [input, output] = layer.weight.val().dims();
     let values = |t: Tensor<1>| t.into_data().try_into_vec::<f32>().unwrap_or_default();
     DenseLayer {

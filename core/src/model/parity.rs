@@ -31,3 +31,25 @@ pub fn parity_inputs() -> Vec<SessionFeatures> {
         })
         .collect()
 }
+
+/// Sixteen varied rows of ranking features (`[16, RANK_FEATURES]`), each feature within its
+/// documented range, whose ranker scores are recorded in `models/ranker_parity.json`.
+pub fn ranker_parity_rows() -> Vec<f32> {
+    use crate::features::{RANK_FEATURES, SIGNED_RANK_FEATURES};
+    let mut out = Vec::with_capacity(16 * RANK_FEATURES);
+    for i in 0..16u32 {
+        for j in 0..RANK_FEATURES as u32 {
+            // A fixed pseudo-random walk over 0..1, then flags as 0/1 and signed ones -1..1.
+            let u = ((i * 37 + j * 11 + i * j * 7) % 101) as f32 / 100.0;
+            let v = if SIGNED_RANK_FEATURES.contains(&(j as usize)) {
+                u * 2.0 - 1.0
+            } else if matches!(j, 4 | 6 | 8 | 9 | 13 | 15 | 18 | 21) {
+                f32::from(u8::from(u > 0.5))
+            } else {
+                u
+            };
+            out.push(v);
+        }
+    }
+    out
+}

@@ -1,7 +1,7 @@
 //! Holdout assignment: a stable hash of the visitor id decides the arm, so a visitor keeps
 //! their arm across sessions (and a kiosk can pass a per-session id instead).
 
-use super::decision::Arm;
+use crate::experiment::Arm;
 use crate::hash::fnv1a32;
 
 /// Control when the visitor's hash falls in the lowest `holdout` fraction.

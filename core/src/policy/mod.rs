@@ -2,14 +2,15 @@
 //! the visitor's arm. The browser applies its decisions; the replay command and the server
 //! run the very same code.
 
-pub mod decision;
 pub mod holdout;
 pub mod interest;
+pub mod learned;
 pub mod rank;
 pub mod variants;
 
-pub use decision::{Arm, Decision, DecisionKind};
+pub use crate::experiment::{Arm, Decision, DecisionKind, HEURISTIC_RANKER};
 pub use holdout::assign_arm;
 pub use interest::Interest;
+pub use learned::{order_by_scores, rank_learned};
 pub use rank::{personalisation_strength, rank, SlotItem};
 pub use variants::{choose_variant, Signals, VariantPolicy, VariantRule};

@@ -12,19 +12,9 @@
 //! Items sort by score, highest first; equal scores keep their original order, so with no
 //! interest the page's order is returned unchanged.
 
-use serde::{Deserialize, Serialize};
-
-use super::interest::{band_of, Interest};
-
-/// One item of a slot as the page lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SlotItem {
-    pub id: String,
-    #[serde(default)]
-    pub category: Option<String>,
-    #[serde(default)]
-    pub price: Option<f64>,
-}
+use super::interest::Interest;
+use crate::engagement::band_of;
+pub use crate::slot::SlotItem;
 
 const SINK: f64 = 2.0;
 const PRIOR_WEIGHT: f64 = 0.5;

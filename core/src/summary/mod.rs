@@ -9,7 +9,7 @@ mod validate;
 pub use classify::{browser_family, device_class, traffic_source};
 pub use types::{
     BrowserFamily, DecisionDigest, DeviceClass, Outcome, Summary, SummaryContext, TrafficSource,
-    CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES, MAX_SEQ,
-    SUMMARY_VERSION,
+    CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES, MAX_RANK_EXAMPLES,
+    MAX_SEQ, SUMMARY_VERSION,
 };
 pub use validate::{Invalid, MAX_AGE_SECS, MAX_FUTURE_SECS, MAX_SECONDS, MAX_SID_LEN, MAX_VIEWS};

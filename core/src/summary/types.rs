@@ -2,61 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::experiment::{Arm, DecisionKind};
+use crate::features::RankExample;
 use crate::hash::fnv1a32;
-use crate::policy::{Arm, DecisionKind};
+pub use crate::limits::MAX_RANK_EXAMPLES;
 use crate::session::SessionState;
+pub use crate::visit::{BrowserFamily, DeviceClass, TrafficSource};
 
 pub const SUMMARY_VERSION: u8 = 1;
 /// Distinct visited pages kept (most recent), for the backend's page statistics.
 pub const MAX_PAGES: usize = 10;
 /// Top categories kept.
 pub const MAX_CATEGORIES: usize = 3;
-/// Intent checkpoints kept (most recent).
-pub const MAX_CHECKPOINTS: usize = 8;
+pub use crate::limits::MAX_CHECKPOINTS;
 /// Decisions kept (most recent).
 pub const MAX_DECISIONS: usize = 4;
 /// Category names are cut to this many bytes in a summary.
 pub const CATEGORY_BYTES: usize = 14;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DeviceClass {
-    #[serde(rename = "d")]
-    Desktop,
-    #[serde(rename = "m")]
-    Mobile,
-    #[serde(rename = "t")]
-    Tablet,
-    #[serde(rename = "o")]
-    Other,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum BrowserFamily {
-    #[serde(rename = "c")]
-    Chrome,
-    #[serde(rename = "s")]
-    Safari,
-    #[serde(rename = "f")]
-    Firefox,
-    #[serde(rename = "e")]
-    Edge,
-    #[serde(rename = "o")]
-    Other,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TrafficSource {
-    #[serde(rename = "d")]
-    Direct,
-    #[serde(rename = "s")]
-    Search,
-    #[serde(rename = "so")]
-    Social,
-    #[serde(rename = "r")]
-    Referral,
-    #[serde(rename = "i")]
-    Internal,
-}
 
 /// What came of the session.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +123,14 @@ pub struct Summary {
     /// In the control arm (holdout).
     pub ctl: bool,
     pub model: Option<String>,
+    /// The ranker of the session's latest slot decision: the ranker model's version or
+    /// `heuristic` (absent before any slot decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rk: Option<String>,
+    /// Ranking examples from clicks on slot items (see [`RankExample`]), at most
+    /// [`MAX_RANK_EXAMPLES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rx: Vec<RankExample>,
     /// Page views per kind: administrative, informational, product-related.
     pub pv: [u32; 3],
     /// Seconds per kind, same order.
@@ -277,6 +247,18 @@ impl Summary {
             seq: ctx.seq,
             ctl: ctx.arm == Arm::Control,
             model: ctx.model_version.as_ref().map(|m| cut(m, 32)),
+            rk: state
+                .decisions
+                .iter()
+                .rev()
+                .find_map(|d| d.ranker.as_ref())
+                .map(|r| cut(r, 32)),
+            rx: state
+                .rank_examples
+                .iter()
+                .take(MAX_RANK_EXAMPLES)
+                .cloned()
+                .collect(),
             pv: [
                 views.administrative,
                 views.informational,

@@ -4,6 +4,7 @@
 use super::types::MAX_SEQ;
 use super::types::{
     Summary, CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES,
+    MAX_RANK_EXAMPLES,
 };
 use super::SUMMARY_VERSION;
 
@@ -69,6 +70,17 @@ impl Summary {
             if m.len() > 32 || !printable(m) {
                 return Err(invalid("model", "at most 32 printable bytes"));
             }
+        }
+        if let Some(r) = &self.rk {
+            if r.is_empty() || r.len() > 32 || !printable(r) {
+                return Err(invalid("rk", "1 to 32 printable bytes"));
+            }
+        }
+        if self.rx.len() > MAX_RANK_EXAMPLES {
+            return Err(invalid(
+                "rx",
+                format!("at most {MAX_RANK_EXAMPLES} ranking examples"),
+            ));
         }
         if self.pv.iter().any(|&v| v > MAX_VIEWS) {
             return Err(invalid("pv", format!("page views above {MAX_VIEWS}")));

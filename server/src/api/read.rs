@@ -22,6 +22,8 @@ const STATS_DAYS: u32 = 90;
 pub struct SiteParams {
     site: Option<String>,
     days: Option<u32>,
+    /// `/v1/export` only: `sessions` (default, the intent model's CSV) or `ranking`.
+    kind: Option<String>,
 }
 
 impl SiteParams {
@@ -72,7 +74,27 @@ pub async fn export_handler(
 ) -> Result<Response, ApiError> {
     require_admin(&app.access, &headers)?;
     let (site, days) = (params.site(&app)?, params.days()?);
+    let ranking = match params.kind.as_deref() {
+        None | Some("sessions") => false,
+        Some("ranking") => true,
+        Some(other) => {
+            return Err(ApiError::malformed(format!(
+                "kind={other}: sessions or ranking"
+            )))
+        }
+    };
     let summaries = load(&app.store, site, days).await?;
+    if ranking {
+        let disposition = format!("attachment; filename=\"reshelf-{site}-ranking.jsonl\"");
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/x-ndjson".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            export::ranking_jsonl(&summaries),
+        )
+            .into_response());
+    }
     let stats = page_stats::page_stats(&summaries);
     let csv = export::csv(&summaries, &stats);
     let disposition = format!("attachment; filename=\"reshelf-{site}.csv\"");

@@ -1,6 +1,10 @@
 //! Training rows for `reshelf-train fit --data`: the columns of the training data, one row
 //! per stored session, so a retailer can retrain on their own traffic. Page statistics are
 //! averaged over the session's pages, as the live features do.
+//!
+//! And the ranking examples the summaries carry, for `reshelf-train fit-ranker --data`: JSON
+//! Lines, one example per line, `{"rk": ranker or null, "ctl": in the holdout, "rows":
+//! [[22 bytes] clicked, [22 bytes] skipped nearest first, ...]}`.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -81,6 +85,23 @@ pub fn csv(summaries: &[Summary], stats: &HashMap<u32, (u64, PageStat)>) -> Stri
             bool_text(matches!(s.wd, 0 | 6)),
             bool_text(s.out.purchase),
         );
+    }
+    out
+}
+
+/// The ranking examples of `summaries` as JSON Lines (see the module docs).
+pub fn ranking_jsonl(summaries: &[Summary]) -> String {
+    let mut out = String::new();
+    for s in summaries {
+        for example in &s.rx {
+            let line = serde_json::json!({
+                "rk": s.rk,
+                "ctl": s.ctl,
+                "rows": example.rows(),
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
     }
     out
 }

@@ -1,10 +1,15 @@
-//! What the policy decided, recorded in the session so lift can be measured honestly: the
-//! control arm's would-be decisions are logged too, marked as not applied.
+//! The experiment's vocabulary: which arm a visitor is in and what the policy decided,
+//! recorded in the session so lift can be measured honestly (the control arm's would-be
+//! decisions are logged too, marked as not applied). A leaf module: the session, the policy
+//! and the summary use it; it uses none of them.
 
 use serde::{Deserialize, Serialize};
 
 /// Decisions kept per session (the oldest are dropped first).
 pub const MAX_DECISIONS: usize = 50;
+
+/// The name a decision made by the hand-set order records as its ranker.
+pub const HEURISTIC_RANKER: &str = "heuristic";
 
 /// Which experience the visitor gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +39,10 @@ pub struct Decision {
     pub t: f64,
     pub arm: Arm,
     pub model_version: Option<String>,
+    /// Which order a slot decision followed: the ranker model's version, or
+    /// [`HEURISTIC_RANKER`] for the hand-set order (`None` for variant decisions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranker: Option<String>,
     /// Whether the page was changed (false in control, and when nothing could move).
     pub applied: bool,
     #[serde(flatten)]

@@ -1,0 +1,56 @@
+//! Ranking a slot with the learned model: each item's ranking features (see
+//! [`crate::features::rank_features`]) are scored by the [`RankerModel`] and the slot is
+//! ordered by score, highest first. Equal scores keep the page's order, and a session with no
+//! signal yet (no item click, no add to cart, no tile seen) keeps the page's order outright:
+//! there is nothing of the shopper's to follow.
+//!
+//! One rule is the store's, not the model's: items already in the cart or bought in this
+//! session go after the others (in the model's order among themselves), as in the hand-set
+//! order — recommending what the shopper already has spends a tile on nothing. The click
+//! logs the model learns from hold too few carts to learn that.
+
+use crate::features::{has_signal, rank_features, RankContext};
+use crate::model::RankerModel;
+use crate::session::SessionState;
+use crate::slot::SlotItem;
+use crate::text::clean_id;
+
+/// The new order as indices into `items`: always a permutation of `0..items.len()`.
+pub fn rank_learned(
+    model: &RankerModel,
+    state: &SessionState,
+    items: &[SlotItem],
+    ctx: &RankContext,
+) -> Vec<usize> {
+    if items.len() < 2 || !has_signal(state) {
+        return (0..items.len()).collect();
+    }
+    let scores = model.scores(&rank_features(state, items, ctx));
+    let held: Vec<bool> = items
+        .iter()
+        .map(|item| {
+            clean_id(&item.id)
+                .and_then(|id| state.items.get(&id))
+                .is_some_and(|s| s.add_to_cart > 0 || s.purchased)
+        })
+        .collect();
+    let mut order = order_by_scores(&scores, items.len());
+    // Stable: the model's order is kept within the held and within the other items.
+    order.sort_by_key(|&i| held[i]);
+    order
+}
+
+/// Indices sorted by score, highest first; ties and non-finite scores keep the original
+/// order (a non-finite score sorts last). Indices past `scores` keep their place at the end.
+pub fn order_by_scores(scores: &[f32], n: usize) -> Vec<usize> {
+    let key = |i: usize| {
+        scores
+            .get(i)
+            .copied()
+            .filter(|s| s.is_finite())
+            .unwrap_or(f32::NEG_INFINITY)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)));
+    order
+}

@@ -1,0 +1,45 @@
+//! Where a visit comes from and on what: the coarse device, browser and traffic-source classes
+//! a session records and its summary sends (short serde names keep the summary small). A leaf
+//! module, so the session can hold its source without depending on the summary.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceClass {
+    #[serde(rename = "d")]
+    Desktop,
+    #[serde(rename = "m")]
+    Mobile,
+    #[serde(rename = "t")]
+    Tablet,
+    #[serde(rename = "o")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BrowserFamily {
+    #[serde(rename = "c")]
+    Chrome,
+    #[serde(rename = "s")]
+    Safari,
+    #[serde(rename = "f")]
+    Firefox,
+    #[serde(rename = "e")]
+    Edge,
+    #[serde(rename = "o")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrafficSource {
+    #[serde(rename = "d")]
+    Direct,
+    #[serde(rename = "s")]
+    Search,
+    #[serde(rename = "so")]
+    Social,
+    #[serde(rename = "r")]
+    Referral,
+    #[serde(rename = "i")]
+    Internal,
+}
