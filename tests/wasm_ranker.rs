@@ -34,7 +34,7 @@ fn wasm_and_native_ranker_scores_agree() {
     assert_eq!(scores.len(), want.len());
     for (i, (got, want)) in scores.iter().zip(&want).enumerate() {
         assert!(
-            (f64::from(*got) - want).abs() < 1e-5,
+            (f64::from(*got) - want).abs() < 1e-5 * want.abs().max(1.0),
             "row {i}: wasm {got} vs native {want}"
         );
     }

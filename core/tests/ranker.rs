@@ -308,7 +308,12 @@ fn shipped_ranker_decodes_is_small_and_matches_its_parity_scores() {
     let got = model.scores(&ranker_parity_rows());
     assert_eq!(got.len(), 16);
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        assert!((f64::from(*g) - w).abs() < 1e-6, "row {i}: {g} vs {w}");
+        // Scores are logits (not squashed into 0..1): compare relative to their size. The
+        // trainer's build of Burn (with std) may sum a matmul in another order.
+        assert!(
+            (f64::from(*g) - w).abs() < 1e-5 * w.abs().max(1.0),
+            "row {i}: {g} vs {w}"
+        );
     }
 }
 
