@@ -16,7 +16,7 @@ mod intent;
 pub mod markup;
 mod options;
 mod rank_examples;
-mod ranker;
+pub mod ranker;
 mod runtime;
 mod session;
 pub mod store;

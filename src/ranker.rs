@@ -19,6 +19,8 @@ pub struct Ranker {
 }
 
 impl Ranker {
+    /// `heuristic_only`: `ranker: 'heuristic'` (the model is never loaded). Until a model is
+    /// loaded, slots get the hand-set order.
     pub fn new(heuristic_only: bool) -> Self {
         Self {
             model: None,
@@ -29,10 +31,17 @@ impl Ranker {
     /// Decodes the embedded weights (once). On failure the hand-set order is used and the
     /// console says so once.
     pub fn load_embedded(&mut self) {
+        self.load(EMBEDDED);
+    }
+
+    /// Decodes `bytes` as the ranker unless one is loaded or the hand-set order was asked
+    /// for. Damaged weights, or weights for another feature count, leave the hand-set order
+    /// in place and say so once on the console.
+    pub fn load(&mut self, bytes: &[u8]) {
         if self.heuristic_only || self.model.is_some() {
             return;
         }
-        match RankerModel::from_bytes(EMBEDDED) {
+        match RankerModel::from_bytes(bytes) {
             Ok(m) => self.model = Some(m),
             Err(e) => {
                 self.heuristic_only = true;
@@ -46,6 +55,11 @@ impl Ranker {
 
     /// The order for a slot as of `now` (indices into `items`, a permutation) and the name
     /// of the ranker that made it: the model's version, or `heuristic`.
+    /// The loaded model's version, if one is loaded.
+    pub fn version(&self) -> Option<&str> {
+        self.model.as_ref().map(|m| m.version.as_str())
+    }
+
     pub fn order(
         &self,
         state: &SessionState,

@@ -20,7 +20,7 @@ use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Run
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
 use crate::visitor::visitor_id;
-use reshelf_core::policy::{assign_arm, Arm, SlotItem};
+use reshelf_core::policy::{assign_arm, Arm, SlotItem, HEURISTIC_RANKER};
 
 /// A running reshelf instance on this page.
 #[wasm_bindgen]
@@ -103,6 +103,8 @@ impl Session {
         let _ = Reflect::set(&value, &"intent".into(), &intent);
         let version = rt.intent.version().map_or(JsValue::NULL, JsValue::from);
         let _ = Reflect::set(&value, &"model_version".into(), &version);
+        let ranker = rt.ranker.version().unwrap_or(HEURISTIC_RANKER);
+        let _ = Reflect::set(&value, &"ranker".into(), &ranker.into());
         let arm = if rt.decider.arm == Arm::Control {
             "control"
         } else {

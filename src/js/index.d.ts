@@ -153,6 +153,9 @@ export interface SessionSnapshot {
   /** Calibrated probability that this session ends in a purchase; null without a model. */
   intent: number | null;
   model_version: string | null;
+  /** The ranker ordering slots now: its version, or 'heuristic' (asked for, still loading,
+   *  or failed to load). */
+  ranker: string;
   arm: 'treatment' | 'control';
   decisions: Decision[];
 }

@@ -182,7 +182,11 @@ fn flag(b: bool) -> f32 {
 }
 
 fn log_ratio(p: f64, reference: f64) -> f32 {
-    ((p / reference).ln() as f32).clamp(-PRICE_RATIO_CLAMP, PRICE_RATIO_CLAMP) / PRICE_RATIO_CLAMP
+    // f32 `ln`: the SDK links one logarithm (f32) rather than two.
+    ((p / reference) as f32)
+        .ln()
+        .clamp(-PRICE_RATIO_CLAMP, PRICE_RATIO_CLAMP)
+        / PRICE_RATIO_CLAMP
 }
 
 fn median(prices: &[f64]) -> Option<f64> {
@@ -194,7 +198,15 @@ fn median(prices: &[f64]) -> Option<f64> {
     if p.is_empty() {
         return None;
     }
-    p.sort_by(f64::total_cmp);
+    // At most MAX_CLICK_PRICES values: an insertion sort, rather than linking another
+    // instance of the standard sort into the SDK.
+    for i in 1..p.len() {
+        let mut j = i;
+        while j > 0 && p[j - 1] > p[j] {
+            p.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let m = p.len() / 2;
     Some(if p.len().is_multiple_of(2) {
         (p[m - 1] + p[m]) / 2.0

@@ -9,6 +9,7 @@
 //! order — recommending what the shopper already has spends a tile on nothing. The click
 //! logs the model learns from hold too few carts to learn that.
 
+use super::order::order_by_scores_f64;
 use crate::features::{has_signal, rank_features, RankContext};
 use crate::model::RankerModel;
 use crate::session::SessionState;
@@ -34,23 +35,17 @@ pub fn rank_learned(
                 .is_some_and(|s| s.add_to_cart > 0 || s.purchased)
         })
         .collect();
-    let mut order = order_by_scores(&scores, items.len());
-    // Stable: the model's order is kept within the held and within the other items.
-    order.sort_by_key(|&i| held[i]);
+    // The model's order within the held items and within the others.
+    let (mut order, held): (Vec<usize>, Vec<usize>) = order_by_scores(&scores, items.len())
+        .into_iter()
+        .partition(|&i| !held[i]);
+    order.extend(held);
     order
 }
 
 /// Indices sorted by score, highest first; ties and non-finite scores keep the original
 /// order (a non-finite score sorts last). Indices past `scores` keep their place at the end.
 pub fn order_by_scores(scores: &[f32], n: usize) -> Vec<usize> {
-    let key = |i: usize| {
-        scores
-            .get(i)
-            .copied()
-            .filter(|s| s.is_finite())
-            .unwrap_or(f32::NEG_INFINITY)
-    };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)));
-    order
+    let wide: Vec<f64> = scores.iter().map(|s| f64::from(*s)).collect();
+    order_by_scores_f64(&wide, n)
 }

@@ -13,6 +13,7 @@
 //! interest the page's order is returned unchanged.
 
 use super::interest::Interest;
+use super::order::order_by_scores_f64;
 use crate::engagement::band_of;
 pub use crate::slot::SlotItem;
 
@@ -58,10 +59,8 @@ pub fn rank(items: &[SlotItem], interest: &Interest, strength: f64) -> Vec<usize
             prior + strength * (0.7 * cat + 0.3 * band) - sink
         })
         .collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
     // Stable: ties keep the original order.
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-    order
+    order_by_scores_f64(&scores, items.len())
 }
 
 /// How many positions differ between the original order and `order`.
