@@ -71,7 +71,14 @@ fn shelf() -> Vec<reshelf_core::policy::SlotItem> {
         .iter()
         .map(|id| reshelf_core::policy::SlotItem {
             id: id.to_string(),
-            category: Some(if id.starts_with("bag") { "bags" } else { "hats" }.into()),
+            category: Some(
+                if id.starts_with("bag") {
+                    "bags"
+                } else {
+                    "hats"
+                }
+                .into(),
+            ),
             price: Some(45.0),
             brand: None,
         })
@@ -94,7 +101,10 @@ fn the_shell_orders_with_the_model_and_falls_back_to_the_hand_set_order() {
         assert!(damaged.version().is_none());
         let (order, name) = damaged.order(tr.state(), &shelf(), Some(0.2), 5_000.0);
         assert_eq!(name, "heuristic");
-        assert_eq!(order[0], 2, "the hand-set order also follows the bags: {order:?}");
+        assert_eq!(
+            order[0], 2,
+            "the hand-set order also follows the bags: {order:?}"
+        );
         // Once fallen back, it stays on the hand-set order (one warning, not one per load).
         damaged.load(SHIPPED);
         assert!(damaged.version().is_none());
@@ -102,5 +112,8 @@ fn the_shell_orders_with_the_model_and_falls_back_to_the_hand_set_order() {
 
     let mut asked = Ranker::new(true);
     asked.load(SHIPPED);
-    assert_eq!(asked.order(tr.state(), &shelf(), None, 5_000.0).1, "heuristic");
+    assert_eq!(
+        asked.order(tr.state(), &shelf(), None, 5_000.0).1,
+        "heuristic"
+    );
 }

@@ -94,8 +94,11 @@ fn panel(
     Ok(())
 }
 
+/// Points of a curve, (x, y).
+type Curve = Vec<(f64, f64)>;
+
 /// ROC points (fpr, tpr) and PR points (recall, precision), thresholds from high to low.
-fn curves(scores: &[f32], labels: &[bool]) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn curves(scores: &[f32], labels: &[bool]) -> (Curve, Curve) {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let pos = labels.iter().filter(|l| **l).count().max(1) as f64;
