@@ -108,7 +108,9 @@ items it already saw, clicked or carted, and the retailer's own order. Only rela
 signals are inputs — never an item, category or brand id — so the model carries over from \
 the store it learned on to another. The SDK falls back to the hand-set order \
 (`ranker: 'heuristic'`) when the model cannot load, and keeps the page's order until the \
-session has shown something (a click, a cart, a tile seen).\n"
+session has shown something (a click, a cart, a tile seen). One rule is the store's, not the \
+model's: items in the cart or bought go after the others (the click logs hold too few carts \
+to learn it); the figures below are the model's scores alone.\n"
     );
     let _ = writeln!(s, "## Data\n");
     let _ = writeln!(
@@ -144,6 +146,11 @@ from {}) are the test split reported below.\n",
         utc(c.valid_from),
         r.slots,
         utc(c.test_from)
+    );
+    let _ = writeln!(
+        s,
+        "The layer sizes and learning rate (`--hidden1`, `--hidden2`, `--learning-rate`) were \
+chosen by validation MRR, never by the test split.\n"
     );
     let _ = writeln!(s, "Methods compared on the same slots:\n");
     for (m, doc) in METHOD_DOCS {
