@@ -13,6 +13,7 @@ mod dom;
 mod emitter;
 mod errors;
 mod intent;
+pub mod json;
 pub mod markup;
 mod options;
 mod rank_examples;

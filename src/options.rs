@@ -26,6 +26,8 @@ pub struct Options {
     /// Kiosk mode: a shared device. No visitor id or returning-visitor flag is kept, and the
     /// holdout arm is drawn per session rather than per visitor.
     pub kiosk: bool,
+    /// Hash-router fragments (`#/product/1`) are page views; in-page anchors never are.
+    pub hash_routes: bool,
     /// Which order slots get: `model` (the learned ranker, default) or `heuristic` (the
     /// hand-set order).
     pub ranker: String,
@@ -42,6 +44,7 @@ impl Default for Options {
             special_days: None,
             kiosk: false,
             ranker: "model".into(),
+            hash_routes: true,
         }
     }
 }

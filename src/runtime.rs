@@ -74,6 +74,15 @@ impl Runtime {
         }
     }
 
+    /// Saves now unless another document of the site wrote the session since this one did
+    /// (see [`Store::save_unless_moved_on`]); cancels any pending save either way.
+    pub fn persist_leaving(&mut self) {
+        self.persist_timer = None;
+        if let Some(store) = &self.store {
+            store.save_unless_moved_on(self.tracker.state());
+        }
+    }
+
     fn schedule_persist(&mut self) {
         if self.store.is_none() || self.persist_timer.is_some() {
             return;
@@ -134,13 +143,18 @@ impl Runtime {
     }
 
     /// Adopts the stored session when another document of this site (another page of a
-    /// multi-page store, another tab) advanced it while this one was hidden.
+    /// multi-page store, another tab, the page restored from the bfcache) wrote it after this
+    /// one last read or wrote it: that document is where the shopper was since. Event counts
+    /// cannot tell (two documents continue one session on separate branches).
     pub fn adopt_newer_stored(&mut self) -> bool {
+        if !self.store.as_ref().is_some_and(Store::moved_on) {
+            return false;
+        }
         let Some(stored) = self.store.as_ref().and_then(Store::load) else {
             return false;
         };
         let ours = self.tracker.state();
-        if stored.session_id != ours.session_id || stored.events <= ours.events {
+        if stored.session_id != ours.session_id {
             return false;
         }
         let (tracker, resumed) = Tracker::resume(Some(stored), crate::clock::random_seed(), now());

@@ -1,13 +1,12 @@
 //! The exported surface: [`start`] begins capturing and returns the [`Session`] handle.
 
 use js_sys::{Function, Object, Reflect};
-use reshelf_core::hash::path_hash;
 use reshelf_core::{EventKind, Tracker};
 use wasm_bindgen::prelude::*;
 use web_sys::VisibilityState;
 
 use crate::apply::read_policy;
-use crate::capture::Capture;
+use crate::capture::{page_key, Capture};
 use crate::clock::{now, random_seed};
 use crate::decide::{rank_for_app, variant_for_app, Decider};
 use crate::emitter::{call_all, Topic};
@@ -64,10 +63,9 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     let ranker = Ranker::new(options.heuristic_ranker());
     let rt = Runtime::new(tracker, store, intent, ranker, decider);
 
-    let path = window.location().pathname().unwrap_or_default();
     let mut first = vec![EventKind::PageView {
         page: page_type(&document),
-        path_hash: path_hash(&path),
+        path_hash: page_key(&window, options.hash_routes),
     }];
     if document.visibility_state() == VisibilityState::Hidden {
         first.push(EventKind::PageHide); // opened in a background tab: no time counts yet
@@ -76,7 +74,7 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     if let Ok(mut r) = rt.try_borrow_mut() {
         r.persist_now();
     }
-    let capture = Capture::install(&window, &document, &rt)?;
+    let capture = Capture::install(&window, &document, &rt, options.hash_routes)?;
     if let Ok(mut r) = rt.try_borrow_mut() {
         r.load_model_soon();
     }
@@ -120,6 +118,14 @@ impl Session {
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
         let summary = crate::summary::current(&mut rt);
         to_js(&summary).map_err(|e| JsValue::from(e.to_string()))
+    }
+
+    /// The summary as the JSON text that is sent, written here so nothing on the page (its
+    /// `JSON`, `toJSON` on its prototypes) can change it.
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> Result<String, JsValue> {
+        let summary = self.summary()?;
+        Ok(crate::json::stringify(&summary))
     }
 
     /// Takes the backend's page-statistics feed (`GET /v1/page-stats`) into the model's

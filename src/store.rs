@@ -2,7 +2,13 @@
 //!
 //! Storage is outside input: a missing, blocked, full or corrupted store never breaks the SDK;
 //! the session then simply lives in memory for this document.
+//!
+//! The stored text is written by [`crate::json`], not the page's `JSON.stringify`: a `toJSON`
+//! on the page's prototypes never reaches the stored session.
 
+use std::cell::Cell;
+
+use reshelf_core::hash::fnv1a32;
 use reshelf_core::SessionState;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -11,6 +17,9 @@ use web_sys::Storage;
 pub struct Store {
     storage: Storage,
     key: String,
+    /// Hash of the text this document last read or wrote: tells whether another document
+    /// (the page restored from the bfcache, another tab) has written since.
+    seen: Cell<u32>,
 }
 
 impl Store {
@@ -21,12 +30,14 @@ impl Store {
         Some(Self {
             storage,
             key: key_for(site),
+            seen: Cell::new(0),
         })
     }
 
     /// The stored session, if one is there and decodes.
     pub fn load(&self) -> Option<SessionState> {
         let text = self.storage.get_item(&self.key).ok()??;
+        self.seen.set(fnv1a32(text.as_bytes()));
         let value = js_sys::JSON::parse(&text).ok()?;
         serde_wasm_bindgen::from_value(value).ok()
     }
@@ -36,13 +47,26 @@ impl Store {
         let Ok(value) = to_js(state) else {
             return false;
         };
-        let Ok(text) = js_sys::JSON::stringify(&value) else {
-            return false;
-        };
-        let Some(text) = text.as_string() else {
-            return false;
-        };
-        self.storage.set_item(&self.key, &text).is_ok()
+        let text = crate::json::stringify(&value);
+        let written = self.storage.set_item(&self.key, &text).is_ok();
+        if written {
+            self.seen.set(fnv1a32(text.as_bytes()));
+        }
+        written
+    }
+
+    /// Writes the session unless another document wrote since this one last read or wrote:
+    /// a page leaving for the bfcache must not overwrite the page the shopper went to, which
+    /// may already have been shown (browsers run the new page's `pageshow` before the old
+    /// page's `pagehide` finishes).
+    pub fn save_unless_moved_on(&self, state: &SessionState) -> bool {
+        !self.moved_on() && self.save(state)
+    }
+
+    /// Whether another document wrote the session since this one last read or wrote it.
+    pub fn moved_on(&self) -> bool {
+        let current = self.storage.get_item(&self.key).ok().flatten();
+        current.is_some_and(|t| fnv1a32(t.as_bytes()) != self.seen.get())
     }
 
     pub fn clear(&self) {

@@ -18,6 +18,14 @@ pub fn path_hash(path: &str) -> u32 {
     fnv1a32(&path.as_bytes()[..end])
 }
 
+/// Hash of a hash-router page: the path (as [`path_hash`]) and the route in the fragment
+/// (`/shop/` + `#/product/1`), each with its query string removed.
+pub fn route_hash(path: &str, route: &str) -> u32 {
+    let p = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+    let r = &route[..route.find('?').unwrap_or(route.len())];
+    fnv1a32(&[p.as_bytes(), b"#", r.as_bytes()].concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +41,15 @@ mod tests {
         assert_eq!(path_hash("/p/1?utm=x"), path_hash("/p/1"));
         assert_eq!(path_hash("/p/1#reviews"), path_hash("/p/1"));
         assert_ne!(path_hash("/p/1"), path_hash("/p/2"));
+    }
+
+    #[test]
+    fn hash_routes_are_pages_of_their_own() {
+        assert_eq!(
+            route_hash("/", "/product/1?ref=x"),
+            route_hash("/?a=1", "/product/1")
+        );
+        assert_ne!(route_hash("/", "/product/1"), route_hash("/", "/product/2"));
+        assert_ne!(route_hash("/", "/product/1"), path_hash("/"));
     }
 }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use web_sys::{Document, Window};
 
 pub use dwell::Dwell;
+pub use route::page_key;
 pub use scroll::Scroll;
 
 use crate::runtime::Shared;
@@ -30,6 +31,7 @@ impl Capture {
         window: &Window,
         document: &Document,
         rt: &Shared,
+        hash_routes: bool,
     ) -> Result<Self, wasm_bindgen::JsValue> {
         let weak = Rc::downgrade(rt);
         let dwell = Dwell::install(document, weak.clone())?;
@@ -42,8 +44,15 @@ impl Capture {
                 weak.clone(),
                 dwell.clone(),
                 scroll.clone(),
+                hash_routes,
             ),
-            _route: route::Route::install(window, weak, dwell.clone(), scroll.clone())?,
+            _route: route::Route::install(
+                window,
+                weak,
+                dwell.clone(),
+                scroll.clone(),
+                hash_routes,
+            )?,
             _dwell: dwell,
             _scroll: scroll,
         })

@@ -1,6 +1,10 @@
 //! SPA route changes: `history.pushState` / `replaceState` are wrapped (and unwrapped on
-//! drop) and `popstate` is heard. The page type is read a tick later, after the app has
-//! rendered the new route and updated `data-reshelf-page`.
+//! drop), and `popstate` and `hashchange` are heard. The page type is read a tick later,
+//! after the app has rendered the new route and updated `data-reshelf-page`.
+//!
+//! Hash routers (`#/product/1`) change pages in the fragment. With `hashRoutes` on (the
+//! default) a fragment is a page of its own unless it is an in-page anchor: one that names an
+//! element on the page (`#reviews`), or `#top`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -8,7 +12,7 @@ use std::rc::{Rc, Weak};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Reflect};
-use reshelf_core::hash::path_hash;
+use reshelf_core::hash::{path_hash, route_hash};
 use reshelf_core::EventKind;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,12 +26,16 @@ pub struct Route {
     _push: HistoryPatch,
     _replace: HistoryPatch,
     _popstate: EventListener,
+    _hashchange: Option<EventListener>,
     _watch: Rc<RouteWatch>,
 }
 
-/// Notices path changes and reports them once per change.
+/// Notices page changes and reports them once per change.
 struct RouteWatch {
     window: Window,
+    hash_routes: bool,
+    last_key: Cell<u32>,
+    /// The path alone, so a jump to an in-page anchor is told from a new page.
     last_path: Cell<u32>,
     pending: RefCell<Option<Timeout>>,
     rt: Weak<RefCell<Runtime>>,
@@ -41,10 +49,13 @@ impl Route {
         rt: Weak<RefCell<Runtime>>,
         dwell: Rc<Dwell>,
         scroll: Rc<Scroll>,
+        hash_routes: bool,
     ) -> Result<Self, JsValue> {
         let watch = Rc::new(RouteWatch {
             window: window.clone(),
-            last_path: Cell::new(current_path_hash(window)),
+            hash_routes,
+            last_key: Cell::new(page_key(window, hash_routes)),
+            last_path: Cell::new(path_of(window)),
             pending: RefCell::new(None),
             rt,
             dwell,
@@ -61,10 +72,17 @@ impl Route {
             let notify = notify.clone();
             EventListener::new(window, "popstate", move |_| notify())
         };
+        // popstate and hashchange both fire for one fragment change: they replace the same
+        // pending check, so it runs once.
+        let hashchange = hash_routes.then(|| {
+            let notify = notify.clone();
+            EventListener::new(window, "hashchange", move |_| notify())
+        });
         Ok(Self {
             _push: HistoryPatch::install(&history, "pushState", notify.clone())?,
             _replace: HistoryPatch::install(&history, "replaceState", notify)?,
             _popstate: popstate,
+            _hashchange: hashchange,
             _watch: watch,
         })
     }
@@ -81,9 +99,14 @@ impl RouteWatch {
     }
 
     fn check(&self) {
-        let path = current_path_hash(&self.window);
-        if path == self.last_path.replace(path) {
-            return; // replaceState of state only, or a hash change: same page
+        let path = path_of(&self.window);
+        let same_path = path == self.last_path.replace(path);
+        if same_path && self.hash_routes && in_page_anchor(&self.window) {
+            return; // a jump to an anchor within the page shown
+        }
+        let key = page_key(&self.window, self.hash_routes);
+        if key == self.last_key.replace(key) {
+            return; // replaceState of state only: same page
         }
         let Some(rt) = self.rt.upgrade() else { return };
         let Some(doc) = self.window.document() else {
@@ -93,7 +116,7 @@ impl RouteWatch {
             &rt,
             vec![EventKind::RouteChange {
                 page: page_type(&doc),
-                path_hash: path,
+                path_hash: key,
             }],
         );
         self.dwell.refresh();
@@ -101,8 +124,42 @@ impl RouteWatch {
     }
 }
 
-fn current_path_hash(window: &Window) -> u32 {
+/// The page the URL names, hashed: its path, plus the route in its fragment when hash routes
+/// are on and the fragment is not an in-page anchor.
+pub fn page_key(window: &Window, hash_routes: bool) -> u32 {
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let fragment = if hash_routes {
+        location.hash().unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let route = fragment.strip_prefix('#').unwrap_or("");
+    if route.is_empty() || in_page_anchor(window) {
+        path_hash(&path)
+    } else {
+        route_hash(&path, route)
+    }
+}
+
+fn path_of(window: &Window) -> u32 {
     path_hash(&window.location().pathname().unwrap_or_default())
+}
+
+/// Whether the URL's fragment is an in-page anchor: `#top`, or the id of an element.
+fn in_page_anchor(window: &Window) -> bool {
+    let fragment = window.location().hash().unwrap_or_default();
+    let Some(raw) = fragment.strip_prefix('#').filter(|f| !f.is_empty()) else {
+        return false;
+    };
+    let id = js_sys::decode_uri_component(raw)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| raw.to_string());
+    id.eq_ignore_ascii_case("top")
+        || window
+            .document()
+            .is_some_and(|d| d.get_element_by_id(&id).is_some())
 }
 
 /// `history.pushState(state, title, url)` as a Rust closure; errors are rethrown to the caller.

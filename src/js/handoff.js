@@ -29,6 +29,11 @@ export function watchNavigations() {
         within = false;
       }
     });
+    // Back from the bfcache: the navigation that left this page is over; leaving again is
+    // a new departure (closing the tab must send, not park).
+    addEventListener('pageshow', (e) => {
+      if (e.persisted) within = false;
+    });
   } catch (_) {
     return { leavingWithinSite: () => false };
   }

@@ -37,6 +37,9 @@ export interface Options {
    *  models/RANKER_CARD.md) or 'heuristic' (the hand-set order, also used when the model
    *  cannot load). Decisions record which ranker and version made them. */
   ranker?: 'model' | 'heuristic';
+  /** Hash-router fragments (`#/product/1`) are page views, the page type re-read; in-page
+   *  anchors (`#reviews` naming an element, `#top`) never are. Default true. */
+  hashRoutes?: boolean;
   /** Kiosk mode: a shared device. No visitor id; the holdout arm is drawn per session; after
    *  `kioskIdle` ms without input (once touched) the session ends and `kioskHome` loads. */
   kiosk?: boolean;

@@ -4,9 +4,13 @@
 import initWasm, { start } from 'reshelf:wasm-glue';
 import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
+import { nativeFetch } from './native.js';
 
 const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
-let booting = null;
+// One running instance per page whatever mix of script tags, bundles and init() calls: every
+// copy of this module on the page finds the first one under this key and hands it back.
+const SLOT = Symbol.for('reshelf.instance');
+let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
 let warned = false;
@@ -22,13 +26,31 @@ function warnOnce(message, detail) {
 }
 
 /**
- * Starts reshelf on this page. Resolves to the one instance (calling it again returns the
- * same promise). Never rejects: when the SDK cannot start, the instance is inert
- * (`active === false`, `error` says why).
+ * Starts reshelf on this page. Resolves to the one instance: calling it again, or another
+ * copy of reshelf on the page (a second script tag, the npm build beside the tag) calling
+ * it, returns the same promise and ignores its options. Never rejects: when the SDK cannot
+ * start, the instance is inert (`active === false`, `error` says why).
  */
 export function init(options = {}) {
-  if (!booting) booting = boot(options);
-  return booting;
+  const held = slot();
+  if (held) return held.ready;
+  const entry = { ready: null, instance: null };
+  own = entry;
+  try {
+    Object.defineProperty(globalThis, SLOT, { value: entry, configurable: true, writable: true });
+  } catch (_) {
+    // this copy alone keeps it
+  }
+  entry.ready = boot(options).then((r) => (entry.instance = r));
+  return entry.ready;
+}
+
+function slot() {
+  try {
+    return globalThis[SLOT] || own;
+  } catch (_) {
+    return own;
+  }
 }
 
 /** Where a kiosk goes back to for the next shopper: `kioskHome`, or the page it started on. */
@@ -69,11 +91,15 @@ async function boot(options) {
   try {
     const { wasmUrl, wasmIntegrity, ...rest } = options && typeof options === 'object' ? options : {};
     const url = wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url);
-    // With Subresource Integrity the browser refuses a wasm whose hash differs.
-    const source = typeof wasmIntegrity === 'string' ? fetch(url, { integrity: wasmIntegrity, credentials: 'same-origin' }) : url;
     // The module is fetched and compiled once per page; an instance started again after
-    // shutdown() reuses it.
-    wasmLoaded ??= initWasm({ module_or_path: source });
+    // shutdown() reuses it. Fetched here, with the browser's own fetch, so a page's fetch
+    // wrapper never sees it; with Subresource Integrity a wasm whose hash differs is refused.
+    wasmLoaded ??= initWasm({
+      module_or_path: nativeFetch()(url, {
+        credentials: 'same-origin',
+        ...(typeof wasmIntegrity === 'string' ? { integrity: wasmIntegrity } : {}),
+      }),
+    });
     const exports = await wasmLoaded.catch((err) => {
       wasmLoaded = null;
       throw err;
@@ -84,6 +110,12 @@ async function boot(options) {
     if (rest.serviceWorker) {
       const url = typeof rest.serviceWorker === 'string' ? rest.serviceWorker : new URL('./reshelf-sw.js', import.meta.url).href;
       registerWorker(url, rest.serviceWorkerScope ?? '/', warn);
+    }
+    // The page's markup (page type, slots, variants) lives on <body>: a script that runs before
+    // the parser reached it (an async tag in <head> served from cache, a streamed page)
+    // starts once the document is parsed, so the page is not counted unmarked.
+    if (typeof document !== 'undefined' && !document.body && document.readyState === 'loading') {
+      await new Promise((ok) => document.addEventListener('DOMContentLoaded', ok, { once: true }));
     }
     const session = start(rest);
     let instance = null;
@@ -108,7 +140,7 @@ async function loadNewerModel(session, { modelUrl, modelSha256, modelVersion }) 
     if (typeof modelSha256 !== 'string' || typeof modelVersion !== 'string') {
       throw new Error('modelUrl needs modelSha256 and modelVersion');
     }
-    const res = await fetch(modelUrl, { credentials: 'same-origin' });
+    const res = await nativeFetch()(modelUrl, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`${modelUrl} answered ${res.status}`);
     session.loadModel(new Uint8Array(await res.arrayBuffer()), modelSha256, modelVersion);
   } catch (err) {
@@ -273,7 +305,15 @@ export class Reshelf {
       }
     }
     this.#session = null;
-    if (booting) booting = null;
+    const held = slot();
+    if (held && held.instance === this) {
+      try {
+        delete globalThis[SLOT];
+      } catch (_) {
+        // a frozen global never held it
+      }
+      own = null;
+    }
     if (!session) return;
     try {
       session.shutdown();

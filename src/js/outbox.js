@@ -2,6 +2,7 @@
 // (localStorage as a fallback) until they are delivered, so a reload, a crash or a flaky
 // network loses nothing; a cap keeps the queue small. No dependencies, and, like the rest of
 // the SDK, nothing here throws into the page: failures go to `onError`.
+import { nativeFetch } from './native.js';
 
 const CONTENT_TYPE = 'text/plain;charset=UTF-8'; // CORS-safelisted: no preflight, beacon-safe
 const BASE_MS = 1000;
@@ -89,6 +90,21 @@ function idbStore(db, lost) {
   };
 }
 
+/**
+ * A JSON string literal, written without `JSON.stringify`: a `toJSON` the page put on a
+ * prototype cannot change what reshelf stores.
+ */
+const quote = (s) =>
+  `"${String(s).replace(/["\\\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+
+/** The queue as JSON text (see `quote`). */
+function queueText(view) {
+  const items = [...view.bySid.values()]
+    .map((e) => `${quote(e.sid)}:{"sid":${quote(e.sid)},"seq":${Number(e.seq)},"json":${quote(e.json)},"bytes":${Number(e.bytes)},"at":${Number(e.at)}}`)
+    .join(',');
+  return `{"items":{${items}},"dropped":${Number(view.dropped)}}`;
+}
+
 /** The same interface over one JSON text (localStorage, or memory when even that is blocked). */
 function textStore(load, save) {
   return {
@@ -102,7 +118,7 @@ function textStore(load, save) {
       const view = makeView(Object.values(data.items || {}), data.dropped || 0, { set: touch, del: touch, meta: touch });
       const result = fn(view);
       // An empty queue leaves no key behind.
-      if (dirty) save(view.bySid.size || view.dropped ? JSON.stringify({ items: Object.fromEntries(view.bySid), dropped: view.dropped }) : null);
+      if (dirty) save(view.bySid.size || view.dropped ? queueText(view) : null);
       return result;
     },
   };
@@ -160,7 +176,7 @@ async function withLease(site, run) {
   try { ls = localStorage; ls.getItem(key); } catch (_) { return run(true); } // no shared storage: no other tab shares our queue
   const read = () => { try { return JSON.parse(ls.getItem(key)); } catch (_) { return null; } };
   const owner = Math.random().toString(36).slice(2);
-  const claim = () => { try { ls.setItem(key, JSON.stringify({ owner, until: Date.now() + LEASE_MS })); } catch (_) { /* keep the old lease */ } };
+  const claim = () => { try { ls.setItem(key, `{"owner":"${owner}","until":${Date.now() + LEASE_MS}}`); } catch (_) { /* keep the old lease */ } };
   const held = read();
   if (held && held.until > Date.now()) return run(false);
   claim();
@@ -193,7 +209,7 @@ export function createOutbox(options) {
     }, report);
   } catch (err) {
     report(err);
-    return { put: async () => {}, flush: async () => ({ sent: 0, pending: 0 }), beaconNow: () => false, consent: () => 'denied', pending: async () => 0, close() {} };
+    return { put: async () => false, flush: async () => ({ sent: 0, pending: 0 }), beaconNow: () => false, consent: () => 'denied', granted: () => false, pending: async () => 0, close() {} };
   }
 }
 
@@ -263,32 +279,38 @@ function makeOutbox(cfg, report) {
     return i;
   }
 
-  /** Runs inside the write transaction; `attempt` > 0 after a quota error makes room first. */
+  /**
+   * Runs inside the write transaction; `attempt` > 0 after a quota error makes room first.
+   * Whether the entry (or a newer one of its session) now waits in the queue.
+   */
   function upsert(view, entry, attempt) {
-    if (!granted()) return; // consent may have changed while the store was opening
+    if (!granted()) return false; // consent may have changed while the store was opening
     const old = view.bySid.get(entry.sid);
-    if (old && old.seq > entry.seq) return;
+    if (old && old.seq > entry.seq) return true;
     // Strictly increasing within a tab so that "oldest first" is exact even within one millisecond.
     const at = old ? old.at : (lastAt = Math.max(Date.now(), lastAt + 1));
     let dropped = attempt ? dropOldest(view, 2 ** (attempt - 1), entry.sid) : 0;
     view.set({ ...entry, at });
     dropped += enforceCaps(view);
     if (dropped) view.setDropped(view.dropped + dropped);
+    return view.bySid.get(entry.sid)?.seq === entry.seq; // not dropped again by the caps
   }
 
+  /** Queues a summary; resolves to whether it was taken (false: no consent, refused, failed). */
   async function put(sid, seq, json) {
     try {
-      if (!granted()) return;
+      if (!granted()) return false;
       const entry = validEntry(sid, seq, json);
       for (let attempt = 0; ; attempt++) {
         try {
-          return void (await write((view) => upsert(view, entry, attempt)));
+          return (await write((view) => upsert(view, entry, attempt))) === true;
         } catch (err) {
           if (!isQuota(err) || attempt >= 10) throw err;
         }
       }
     } catch (err) {
       report(err);
+      return false;
     }
   }
 
@@ -326,7 +348,7 @@ function makeOutbox(cfg, report) {
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
     const timeout = abort && !keepalive ? setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS) : null;
     try {
-      const res = await fetch(url, {
+      const res = await nativeFetch()(url, {
         method: 'POST', body: text, keepalive, credentials: 'omit', mode: 'cors',
         headers: { 'Content-Type': CONTENT_TYPE }, signal: abort ? abort.signal : undefined,
       });
@@ -488,5 +510,5 @@ function makeOutbox(cfg, report) {
 
   try { addEventListener('online', onOnline); } catch (_) { /* not a window */ }
   if (effective() === 'denied') clearAll(); // leftovers from an earlier grant
-  return { put, flush, beaconNow, consent, pending, close };
+  return { put, flush, beaconNow, consent, granted, pending, close };
 }

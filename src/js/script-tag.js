@@ -15,6 +15,7 @@ import { init } from './index.js';
   if (data.respectDnt !== undefined) options.respectDnt = data.respectDnt !== 'false';
   if (data.syncInterval !== undefined) options.syncInterval = Number(data.syncInterval);
   if (data.ranker !== undefined) options.ranker = data.ranker;
+  if (data.hashRoutes !== undefined) options.hashRoutes = data.hashRoutes !== 'false';
   if (data.kiosk !== undefined) options.kiosk = data.kiosk !== 'false';
   if (data.kioskIdle !== undefined) options.kioskIdle = Number(data.kioskIdle);
   if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;

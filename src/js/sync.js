@@ -3,8 +3,15 @@
 // server); this file only decides when, and never lets a failure reach the page.
 import { createOutbox } from './outbox.js';
 import { watchNavigations, park, takeParked } from './handoff.js';
+import { nativeFetch } from './native.js';
 
 const DEFAULT_INTERVAL_MS = 10000;
+
+/** The session id and sequence number of a summary's JSON text ([null, NaN] if absent). */
+export function idOf(json) {
+  const m = /"sid":"([^"\\]*)","seq":(\d+)/.exec(json);
+  return m ? [m[1], Number(m[2])] : [null, NaN];
+}
 
 /** A summary without its sequence number and time on page: what makes it worth sending. */
 export function materialOf(json) {
@@ -36,30 +43,32 @@ export function startSync(session, options, warn, shouldSend = () => true) {
   // count while the page is open (`material`): the summary sent on leaving carries it.
   const capture = (leaving = false) => {
     if (!shouldSend()) return Promise.resolve();
-    let summary;
+    let json;
     try {
-      summary = session.summary();
+      // Written in the wasm: the page's JSON or a toJSON on its prototypes cannot change it.
+      json = session.summaryJson();
     } catch (_) {
       return Promise.resolve(); // shut down or inert: nothing to send
     }
-    const json = JSON.stringify(summary);
     latest = json;
     const material = leaving ? json : materialOf(json);
     if (material === last) return Promise.resolve();
-    last = material;
-    return outbox.put(summary.sid, summary.seq, json);
+    // Only what the outbox took counts as sent: a refusal (consent pending, storage full,
+    // too big) leaves `last` alone, so the next sync offers it again.
+    const [sid, seq] = idOf(json);
+    return outbox.put(sid, seq, json).then((taken) => {
+      if (taken) last = material;
+    });
   };
   // What a previous page handed over: superseded when this page continues that session.
   const parked = takeParked(site);
   if (parked !== null) {
     let current = null;
     try {
-      current = session.summary().sid;
+      current = idOf(session.summaryJson())[0];
     } catch (_) { /* no live session here: the parked one is sent as it is */ }
-    try {
-      const p = JSON.parse(parked);
-      if (p && typeof p.sid === 'string' && p.sid !== current) outbox.put(p.sid, p.seq, parked);
-    } catch (_) { /* unreadable: nothing worth keeping */ }
+    const [sid, seq] = idOf(parked);
+    if (sid && sid !== current) outbox.put(sid, seq, parked);
   }
   const navigations = watchNavigations();
   const tick = () => capture().then(() => outbox.flush());
@@ -75,10 +84,11 @@ export function startSync(session, options, warn, shouldSend = () => true) {
   // Leaving (navigation, close): no further task runs, so the current summary goes out
   // synchronously by beacon; the queue keeps its copy for the next page if that fails.
   const leave = () => {
-    if (!shouldSend()) return;
+    // Pending or denied consent: nothing is parked for the next page either.
+    if (!shouldSend() || !outbox.granted()) return;
     if (navigations.leavingWithinSite()) {
       try {
-        if (park(site, JSON.stringify(session.summary()))) return;
+        if (park(site, session.summaryJson())) return;
       } catch (_) { /* shut down: send what was captured */ }
     }
     capture(true);
@@ -93,7 +103,17 @@ export function startSync(session, options, warn, shouldSend = () => true) {
   // What earlier pages queued (or a crash left behind) goes out soon after start.
   const first = setTimeout(() => outbox.flush(), 1000);
   return {
-    consent: (state) => outbox.consent(state),
+    consent(state) {
+      const before = outbox.granted();
+      const now = outbox.consent(state);
+      // Granted after pending or denied: what was held back goes at the next sync, which is
+      // now — a task later, never inside the consent manager's own callback.
+      if (now === 'granted' && !before) {
+        last = '';
+        setTimeout(tick, 0);
+      }
+      return now;
+    },
     flush: () => capture(true).then(() => outbox.flush()),
     pending: () => outbox.pending(),
     stop() {
@@ -114,7 +134,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
 async function loadPageStats(session, endpoint, site, warn) {
   try {
     const url = `${endpoint.replace(/\/+$/, '')}/page-stats?site=${encodeURIComponent(site)}`;
-    const res = await fetch(url, { credentials: 'omit' });
+    const res = await nativeFetch()(url, { credentials: 'omit' });
     if (!res.ok) throw new Error(`${url} answered ${res.status}`);
     session.setPageStats(await res.json());
   } catch (err) {

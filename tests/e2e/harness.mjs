@@ -53,12 +53,16 @@ export async function startServer({ profile = 'debug', args = [], dataDir, addr 
   return { url, dataDir: data, child, stop };
 }
 
-/** Launches headless Chromium with a fresh profile. */
-export async function startBrowser() {
+/**
+ * Launches headless Chromium with a fresh profile. `bfcache: true` keeps the back/forward
+ * cache on (Playwright turns it off by default).
+ */
+export async function startBrowser({ bfcache = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'reshelf-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync',
@@ -96,11 +100,11 @@ export async function ready(page) {
  * The usual test-file set-up: one server and one browser for the file, started before its
  * tests and stopped after them. Read `env.server` and `env.chrome` inside tests.
  */
-export function useServerAndBrowser() {
+export function useServerAndBrowser({ browser } = {}) {
   const env = {};
   before(async () => {
     env.server = await startServer();
-    env.chrome = await startBrowser();
+    env.chrome = await startBrowser(browser);
   });
   after(async () => {
     await env.chrome?.close();

@@ -89,6 +89,59 @@ test('init() twice returns the same instance', async () => {
   await context.close();
 });
 
+test('two copies of the script tag and the npm build run one instance: one page view per load, also after a reload', async () => {
+  const { page, log, context } = await fixture('two-copies',
+    `<!doctype html><body data-reshelf-page="home">${TAG}${TAG}<p>two copies</p></body>`);
+  await ready(page);
+  await page.waitForTimeout(1000); // a second start, if there were one, has finished
+  const first = await page.evaluate(async () => {
+    const a = await window.reshelf.ready;
+    const b = await window.reshelf.init({ site: 'other' });
+    const npm = await import('/reshelf/index.js');
+    const c = await npm.init({ site: 'third' });
+    return {
+      same: a === b && b === c,
+      started: performance.getEntriesByName('reshelf:ready').length,
+      views: a.state().page_views.product_related,
+      site: c.state().site,
+    };
+  });
+  assert.deepEqual(first, { same: true, started: 1, views: 1, site: 'fixture' });
+  await page.reload();
+  await ready(page);
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => history.pushState({}, '', '/fixture/two-copies-b'));
+  await page.waitForTimeout(400);
+  const s = await state(page);
+  assert.equal(s.page_views.product_related, 3, 'the load, the reload and one route: each counted once');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('a script that runs before <body> exists reads the page type once the body is parsed', async () => {
+  const { page, log, context } = await openPage(env.chrome.browser);
+  // A parser-blocking script in <head> holds the body back 1.5 s while the async tag runs.
+  await page.route(`${env.server.url}/fixture/late-body-page`, (r) =>
+    r.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html><head><script async src="/reshelf/reshelf.js" data-site="fixture"></script>
+        <script>document.write('<script src="/fixture/slow.js"><\\/script>');</script></head>
+        <body data-reshelf-page="product"><p>late body</p></body></html>`,
+    }));
+  await page.route(`${env.server.url}/fixture/slow.js`, async (r) => {
+    await new Promise((ok) => setTimeout(ok, 1500));
+    r.fulfill({ contentType: 'text/javascript', body: 'window.slow = true;' });
+  });
+  await page.goto(`${env.server.url}/fixture/late-body-page`);
+  await ready(page);
+  const s = await state(page);
+  assert.equal(s.page, 'product');
+  assert.equal(s.page_views.unmarked, 0);
+  assert.equal(s.page_views.product_related, 1);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('track(): valid events are stored; bad names and props are refused with a reason and store nothing', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/`);

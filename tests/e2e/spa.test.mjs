@@ -2,7 +2,7 @@
 // changes are page views, and tiles rendered by the app are watched for dwell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, state } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -44,5 +44,55 @@ test('tiles the app renders after a route change are watched for dwell', async (
   assert.ok(s.categories.watches.items_seen >= 1);
   await page.click('[data-reshelf-item="wat-02"] .price');
   assert.equal((await spaState(page)).categories.watches.clicks, 1);
+  await context.close();
+});
+
+/** A hash-routed page: the app sets data-reshelf-page from the route; #reviews is an anchor. */
+const HASH_APP = (attrs = '') => `<!doctype html><body data-reshelf-page="home">
+  <script>addEventListener('hashchange', () => { if (location.hash.startsWith('#/'))
+    document.body.dataset.reshelfPage = location.hash.startsWith('#/product/') ? 'product' : 'home'; });</script>
+  <script async src="/reshelf/reshelf.js" data-site="fixture" ${attrs}></script>
+  <h2 id="reviews" style="margin-top:2000px">Reviews</h2></body>`;
+
+async function hashApp(attrs, at = '') {
+  const opened = await openPage(env.chrome.browser);
+  await opened.page.route(`${env.server.url}/fixture/hash`, (r) => r.fulfill({ contentType: 'text/html', body: HASH_APP(attrs) }));
+  await opened.page.goto(`${env.server.url}/fixture/hash${at}`);
+  await ready(opened.page);
+  return opened;
+}
+
+test('hash routes are page views with the page type re-read; in-page anchors are not', async () => {
+  const { page, log, context } = await hashApp();
+  await page.evaluate(() => { location.hash = '#/product/1'; });
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().page === 'product', null, { timeout: 3000 });
+  await page.evaluate(() => { location.hash = '#reviews'; });
+  await page.waitForTimeout(300);
+  assert.equal((await state(page)).page_views.product_related, 2, 'the anchor is no page view');
+  await page.evaluate(() => { location.hash = '#/product/2'; });
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().page_views.product_related === 3, null, { timeout: 3000 });
+  await page.goBack(); // to #reviews: still no page view
+  await page.waitForTimeout(300);
+  const s = await state(page);
+  assert.equal(s.page_views.product_related, 3);
+  assert.deepEqual(s.pages.map((p) => p.page), ['home', 'product']);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('landing on a hash route and moving on counts one more view; data-hash-routes="false" ignores fragments', async () => {
+  let { page, log, context } = await hashApp('', '#/product/1');
+  await page.evaluate(() => { location.hash = '#/product/2'; });
+  await page.waitForFunction(async () => (await window.reshelf.ready).state().page_views.product_related === 2, null, { timeout: 3000 });
+  await page.waitForTimeout(300);
+  assert.equal((await state(page)).page_views.product_related, 2);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+
+  ({ page, log, context } = await hashApp('data-hash-routes="false"'));
+  await page.evaluate(() => { location.hash = '#/product/1'; });
+  await page.waitForTimeout(400);
+  assert.equal((await state(page)).page_views.product_related, 1);
+  assert.deepEqual(log.errors, []);
   await context.close();
 });

@@ -258,3 +258,84 @@ test('a summary handed to a page without reshelf is sent from the next page that
   assert.equal(await page.evaluate(() => localStorage.getItem('reshelf:handoff:demo')), null, 'taken, not left behind');
   await context.close();
 });
+
+test('consent granted after data-consent="pending" is delivered at the next sync, without flush()', async () => {
+  const { page, context, log } = await openPage(env.chrome.browser);
+  await page.route(`${env.server.url}/fixture/consent-later`, (r) =>
+    r.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><body data-reshelf-page="product">
+        <script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1" data-key="demo-public-key"
+          data-consent="pending" data-sync-interval="1000"></script>
+        <button data-reshelf-event="add_to_cart" data-reshelf-item="sku-1" data-category="shoes" data-price="59">Add</button></body>`,
+    }));
+  await page.goto(`${env.server.url}/fixture/consent-later`);
+  await ready(page);
+  await page.click('button');
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await page.waitForTimeout(2500); // two syncs ran while consent was pending
+  const row = () => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid);
+  assert.equal(row(), undefined, 'nothing is sent while consent is pending');
+  assert.equal(await page.evaluate(() => localStorage.getItem('reshelf:handoff:demo')), null);
+  await page.evaluate(async () => {
+    (await window.reshelf.ready).consent('granted');
+  });
+  const stored = await eventually(row, 5000, 'delivery at the next sync after consent, with no flush()');
+  assert.equal(stored.body.out.c, 1);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+/** Two fixture pages linking to each other whose head runs `poison` before the SDK. */
+async function poisonedPages(name, poison) {
+  const { page, context, log } = await openPage(env.chrome.browser);
+  const tag = '<script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1" data-key="demo-public-key"></script>';
+  const html = (next) => `<!doctype html><head><script>${poison}</script></head>
+    <body data-reshelf-page="category">${tag}
+    <div id=tile data-reshelf-item="sho-01" data-category="shoes" data-price="59">shoe</div>
+    <a id=next href="/fixture/${next}">next</a></body>`;
+  for (const [a, b] of [[`${name}-a`, `${name}-b`], [`${name}-b`, `${name}-a`]]) {
+    await page.route(`${env.server.url}/fixture/${a}`, (r) => r.fulfill({ contentType: 'text/html', body: html(b) }));
+  }
+  return { page, context, log };
+}
+
+for (const [name, poison] of [
+  ['tojson-recursive', 'Array.prototype.toJSON = function () { return JSON.stringify(this.slice()); };'],
+  ['tojson-string', "Array.prototype.toJSON = function () { return 'x'; };"],
+  [
+    'wrapped-fetch',
+    "const f = fetch; window.calls = 0; window.fetch = function (u, o) { window.calls += 1; return f.call(this, u, o && o.method === 'POST' ? { ...o, body: '{}' } : o); };",
+  ],
+]) {
+  test(`the page changed built-ins (${name}): the session survives the next page and its summary is stored`, async () => {
+    const { page, context, log } = await poisonedPages(name, poison);
+    // Strings only cross from the page: its patched prototypes never reach the test.
+    const brief = () =>
+      page.evaluate(async () => {
+        const s = (await window.reshelf.ready).state();
+        return `${s.session_id}/${s.page_views.product_related}`;
+      });
+    await page.goto(`${env.server.url}/fixture/${name}-a`);
+    await ready(page);
+    await page.click('#tile');
+    const sid = (await brief()).split('/')[0];
+    await page.click('#next');
+    await page.waitForURL(`**/fixture/${name}-b`);
+    await ready(page);
+    assert.equal(await brief(), `${sid}/2`, 'the stored session decodes on the next page');
+    await page.evaluate(async () => {
+      await (await window.reshelf.ready).flush();
+    });
+    const row = await eventually(
+      () => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid),
+      15000,
+      'the summary in SQLite',
+    );
+    assert.deepEqual(row.body.pv, [0, 0, 2]);
+    assert.equal(row.body.cats[0][0], 'shoes');
+    if (name === 'wrapped-fetch') assert.equal(await page.evaluate(() => window.calls), 0, "reshelf never used the page's fetch");
+    assert.deepEqual(log.errors, []);
+    await context.close();
+  });
+}
