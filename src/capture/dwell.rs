@@ -1,5 +1,9 @@
 //! Item dwell: an IntersectionObserver reports tiles crossing 50% visibility, and a
 //! MutationObserver brings tiles added later (SPA renders, infinite scroll) under observation.
+//!
+//! Tiles inside open shadow roots (web components) are found and watched too: selectors and
+//! mutation observers stop at a shadow boundary, so each open root found is searched and
+//! observed in its own right, including roots that arrive with nodes added later.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -10,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit,
-    MutationObserver, MutationObserverInit, MutationRecord, Node,
+    MutationObserver, MutationObserverInit, MutationRecord, Node, ShadowRoot,
 };
 
 use crate::markup::{is_dwell_target, item_id, item_ref, ITEM_SELECTOR};
@@ -66,14 +70,11 @@ impl Dwell {
             _on_mutate: on_mutate,
         });
         *slot.borrow_mut() = Rc::downgrade(&dwell);
-        let opts = MutationObserverInit::new();
-        opts.set_child_list(true);
-        opts.set_subtree(true);
         let root: Node = document
             .document_element()
             .map(Into::into)
             .unwrap_or_else(|| document.clone().into());
-        dwell.mutation.observe_with_options(&root, &opts)?;
+        dwell.mutation.observe_with_options(&root, &mutation_options())?;
         dwell.observe_all();
         Ok(dwell)
     }
@@ -94,6 +95,25 @@ impl Dwell {
 
     fn observe_all(&self) {
         if let Ok(list) = self.document.query_selector_all(ITEM_SELECTOR) {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    self.observe(&el);
+                }
+            }
+        }
+        if let Some(root) = self.document.document_element() {
+            for shadow in shadow_roots_within(&root) {
+                self.watch_shadow(&shadow);
+            }
+        }
+    }
+
+    /// Observes the tiles of an open shadow root and the nodes added to it later.
+    fn watch_shadow(&self, shadow: &ShadowRoot) {
+        let _ = self
+            .mutation
+            .observe_with_options(shadow, &mutation_options());
+        if let Ok(list) = shadow.query_selector_all(ITEM_SELECTOR) {
             for i in 0..list.length() {
                 if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                     self.observe(&el);
@@ -145,6 +165,9 @@ impl Dwell {
                 for item in items_within(&el) {
                     self.observe(&item);
                 }
+                for shadow in shadow_roots_within(&el) {
+                    self.watch_shadow(&shadow);
+                }
             }
             for el in elements(&record.removed_nodes()) {
                 for item in items_within(&el) {
@@ -188,6 +211,38 @@ fn items_within(el: &Element) -> Vec<Element> {
     }
     if let Ok(list) = el.query_selector_all(ITEM_SELECTOR) {
         out.extend((0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()));
+    }
+    out
+}
+
+fn mutation_options() -> MutationObserverInit {
+    let opts = MutationObserverInit::new();
+    opts.set_child_list(true);
+    opts.set_subtree(true);
+    opts
+}
+
+/// Open shadow roots of `el` and of the elements inside it, and those nested in them.
+fn shadow_roots_within(el: &Element) -> Vec<ShadowRoot> {
+    let mut out = Vec::new();
+    let mut hosts = vec![el.clone()];
+    // A selector's matches are elements: no type check per node on this walk of the page.
+    if let Ok(list) = el.query_selector_all("*") {
+        hosts.extend((0..list.length()).filter_map(|i| Some(list.item(i)?.unchecked_into::<Element>())));
+    }
+    for host in hosts {
+        if let Some(shadow) = host.shadow_root() {
+            if let Ok(list) = shadow.query_selector_all("*") {
+                for i in 0..list.length() {
+                    if let Some(inner) = list.item(i).map(JsCast::unchecked_into::<Element>) {
+                        if inner.shadow_root().is_some() {
+                            out.extend(shadow_roots_within(&inner));
+                        }
+                    }
+                }
+            }
+            out.push(shadow);
+        }
     }
     out
 }

@@ -142,6 +142,46 @@ test('a script that runs before <body> exists reads the page type once the body 
   await context.close();
 });
 
+test('tiles and buttons inside open shadow roots count: clicks through the composed path, dwell, tiles added later', async () => {
+  const html = `<!doctype html><body data-reshelf-page="category">
+    <script>
+      customElements.define('shop-tile', class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML =
+            '<div data-reshelf-item="a" data-category="shoes" data-price="59" style="height:150px"><span class=name>shoe a</span></div>' +
+            '<button data-reshelf-event="add_to_cart" data-reshelf-item="a" data-category="shoes">Add</button>';
+        }
+      });
+    </script>
+    <shop-tile id=host></shop-tile>
+    <div data-reshelf-item="b" data-category="bags" style="height:150px">bag b</div>
+    ${TAG}</body>`;
+  const { page, log, context } = await fixture('shadow', html);
+  await ready(page);
+  await page.click('shop-tile .name');
+  await page.click('shop-tile button');
+  await page.waitForTimeout(1600);
+  // A tile the component renders later is watched too.
+  await page.evaluate(() => {
+    const later = document.createElement('div');
+    later.dataset.reshelfItem = 'c';
+    later.dataset.category = 'shoes';
+    later.style.height = '100px';
+    document.getElementById('host').shadowRoot.prepend(later);
+  });
+  await page.waitForTimeout(1600);
+  const s = await state(page);
+  assert.equal(s.item_clicks_by_id.a, 1, JSON.stringify(s.item_clicks_by_id));
+  assert.equal(s.add_to_cart, 1);
+  assert.equal(s.categories.shoes.add_to_cart, 1);
+  assert.ok(s.item_dwell_ms.a > 1000, `dwell in the shadow root: ${JSON.stringify(s.item_dwell_ms)}`);
+  assert.ok(s.item_dwell_ms.b > 1000);
+  assert.ok(s.item_dwell_ms.c > 1000, `a tile added later: ${JSON.stringify(s.item_dwell_ms)}`);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('track(): valid events are stored; bad names and props are refused with a reason and store nothing', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/`);
