@@ -120,7 +120,7 @@ impl RouteWatch {
             }],
         );
         self.dwell.refresh();
-        self.scroll.request();
+        self.scroll.refind();
     }
 }
 

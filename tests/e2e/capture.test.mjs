@@ -139,3 +139,46 @@ test('a purchase on checkout is recorded', async () => {
   assert.equal(s.page, 'checkout');
   await context.close();
 });
+
+/** A fixture page on the server's origin. */
+async function fixturePage(name, html) {
+  const opened = await openPage(env.chrome.browser, { viewport: { width: 1000, height: 600 } });
+  await opened.page.route(`${env.server.url}/fixture/${name}`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+  await opened.page.goto(`${env.server.url}/fixture/${name}`);
+  await ready(opened.page);
+  return opened;
+}
+
+test('scroll depth follows the element that scrolls when the window does not, from the visible share', async () => {
+  const html = `<!doctype html><style>html, body { height: 100%; margin: 0; overflow: hidden }
+      main { height: 100%; overflow: auto } .tall { height: 4000px }</style>
+    <body data-reshelf-page="category"><main id=m><div class=tall>tall content</div></main>
+    <script async src="/reshelf/reshelf.js" data-site="fixture"></script></body>`;
+  const { page, log, context } = await fixturePage('app-shell', html);
+  await page.waitForTimeout(300);
+  let s = await state(page);
+  assert.ok(Math.abs(s.max_scroll_depth - 600 / 4000) < 0.02, `the visible share at load: ${s.max_scroll_depth}`);
+  await page.evaluate(() => { document.getElementById('m').scrollTop = 1400; });
+  await page.waitForTimeout(300);
+  s = await state(page);
+  assert.ok(Math.abs(s.max_scroll_depth - 2000 / 4000) < 0.02, `half way down the container: ${s.max_scroll_depth}`);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('a short page reads fully seen; a window-scrolled page still follows the window', async () => {
+  let { page, log, context } = await fixturePage('short',
+    '<!doctype html><body data-reshelf-page="info"><p>short</p><script async src="/reshelf/reshelf.js" data-site="fixture"></script></body>');
+  await page.waitForTimeout(300);
+  assert.equal((await state(page)).max_scroll_depth, 1);
+  await context.close();
+  ({ page, log, context } = await fixturePage('long',
+    '<!doctype html><style>body{margin:0}</style><body data-reshelf-page="info"><div style="height:3000px"></div><script async src="/reshelf/reshelf.js" data-site="fixture"></script></body>'));
+  await page.waitForTimeout(300);
+  assert.ok(Math.abs((await state(page)).max_scroll_depth - 0.2) < 0.02);
+  await page.evaluate(() => window.scrollTo(0, 900));
+  await page.waitForTimeout(300);
+  assert.ok(Math.abs((await state(page)).max_scroll_depth - 0.5) < 0.02);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
