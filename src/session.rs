@@ -120,6 +120,25 @@ impl Session {
         to_js(&summary).map_err(|e| JsValue::from(e.to_string()))
     }
 
+    /// The page's markup became readable (the SDK started before `<body>` existed): the open
+    /// page takes its `data-reshelf-page` type, the variant policy is read again, and a
+    /// decision round runs for the slots now on the page.
+    #[wasm_bindgen(js_name = markupReady)]
+    pub fn markup_ready(&self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Ok(mut r) = self.rt.try_borrow_mut() {
+            r.tracker.reclassify_open_page(page_type(&document));
+            // A policy given to init() stays; one in the page's markup is read now.
+            if r.decider.policy.is_empty() {
+                r.decider.policy = read_policy(&JsValue::UNDEFINED, &document);
+            }
+            r.persist_now();
+        }
+        score_and_decide(&self.rt);
+    }
+
     /// The summary as the JSON text that is sent, written here so nothing on the page (its
     /// `JSON`, `toJSON` on its prototypes) can change it.
     #[wasm_bindgen(js_name = summaryJson)]

@@ -250,6 +250,23 @@ impl SessionState {
         }
     }
 
+    /// Gives the open page its type once the page's markup could be read (the SDK started
+    /// before `<body data-reshelf-page>` existed and counted the view as unmarked): the view
+    /// moves to the right kind. Its time is counted by kind when the page closes, so it follows.
+    pub fn reclassify_open_page(&mut self, page: PageType) {
+        let Some(open) = self.current_page.as_mut() else {
+            return;
+        };
+        if open.page == page {
+            return;
+        }
+        let old = open.page.kind();
+        open.page = page;
+        let was = self.page_views.get_mut(old);
+        *was = was.saturating_sub(1);
+        *self.page_views.get_mut(page.kind()) += 1;
+    }
+
     /// Visible time per page kind as of `now`, the open page's current stretch included.
     pub fn time_ms_at(&self, now: f64) -> PerKind<f64> {
         let mut time_ms = self.time_ms;

@@ -71,6 +71,11 @@ impl Tracker {
         }
     }
 
+    /// See [`SessionState::reclassify_open_page`].
+    pub fn reclassify_open_page(&mut self, page: crate::PageType) {
+        self.state.reclassify_open_page(page);
+    }
+
     /// Keeps a ranking example of the current session for its summary.
     pub fn record_rank_example(&mut self, example: crate::features::RankExample) {
         self.state.record_rank_example(example);

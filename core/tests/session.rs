@@ -284,3 +284,22 @@ fn purchase_and_custom_events() {
     assert_eq!(st.custom.len(), 1);
     assert_eq!(st.custom["newsletter"], 1);
 }
+
+#[test]
+fn an_open_page_counted_before_its_markup_is_reclassified_once() {
+    let mut tr = Tracker::new(9, 0.0);
+    tr.apply(&Event::new(
+        0.0,
+        EventKind::PageView {
+            page: PageType::Unmarked,
+            path_hash: 1,
+        },
+    ));
+    tr.reclassify_open_page(PageType::Product);
+    tr.reclassify_open_page(PageType::Product);
+    let s = tr.state();
+    assert_eq!(s.page_views.unmarked, 0);
+    assert_eq!(s.page_views.product_related, 1);
+    tr.apply(&Event::new(5_000.0, EventKind::PageHide));
+    assert!(tr.state().time_ms.product_related >= 5_000.0);
+}

@@ -103,10 +103,12 @@ fn case(
     }
 }
 
+/// A batch of one summary whose `field` is `value` (a batch with a valid summary beside it
+/// stores that one: see `one_invalid_summary_never_costs_the_valid_ones_beside_it`).
 fn with(field: &str, value: Value) -> String {
     let mut s = summary("bad", 1);
     s[field] = value;
-    batch(&[summary("good-neighbour", 1), s])
+    batch(&[s])
 }
 
 fn without(field: &str) -> String {
@@ -460,4 +462,92 @@ async fn storage_unavailable_is_503_for_the_client_to_retry() {
     assert!(a.headers.contains_key("retry-after"));
     let h = call(&r, Request::get("/healthz").body(Body::empty()).unwrap()).await;
     assert_eq!(h.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn one_invalid_summary_never_costs_the_valid_ones_beside_it() {
+    for b in backends().await {
+        let r = router(&b);
+        let mut bad = summary("bad", 1);
+        bad["pv"] = json!("many");
+        let mut future = summary("future", 1);
+        future["ts"] = json!(unix_now() + 30 * 86_400);
+        let body = batch(&[summary("good-1", 1), bad, summary("good-2", 1), future]);
+        let a = call(&r, post_json(&ingest_uri(), body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}: {}", b.name, a.text());
+        let v = a.json();
+        assert_eq!(v["accepted"], 2);
+        assert_eq!(v["stored"], 2);
+        let refused = v["refused"].as_array().unwrap();
+        assert_eq!(refused.len(), 2, "{v}");
+        assert_eq!(
+            (refused[0]["index"].clone(), refused[0]["sid"].clone()),
+            (json!(1), json!("bad"))
+        );
+        assert!(
+            refused[0]["error"]
+                .as_str()
+                .unwrap()
+                .contains("expected an array"),
+            "{v}"
+        );
+        assert_eq!(refused[1]["index"], 3);
+        assert!(
+            refused[1]["error"].as_str().unwrap().contains("future"),
+            "{v}"
+        );
+        let stored = rows(&b.store).await.join("\n");
+        assert!(stored.contains("good-1") && stored.contains("good-2"));
+        assert!(!stored.contains("\"bad\"") && !stored.contains("\"future\""));
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_device_clock_days_off_is_corrected_from_sent_at_not_refused() {
+    for b in backends().await {
+        let r = router(&b);
+        let now_ms = unix_now() * 1000;
+        let fast = 48 * 3600;
+        // The device's clock is 48 h fast: its session started "in the future".
+        let mut s = summary("fast-clock", 1);
+        let real_start = s["ts"].as_u64().unwrap();
+        s["ts"] = json!(real_start + fast);
+        let body =
+            json!({ "site": SITE, "sent_at": now_ms + fast * 1000, "summaries": [s] }).to_string();
+        let a = call(&r, post_json(&ingest_uri(), body)).await;
+        assert_eq!(a.status, StatusCode::OK, "{}: {}", b.name, a.text());
+        let v = a.json();
+        assert_eq!(v["stored"], 1, "{v}");
+        assert!(
+            (v["clock_skew_secs"].as_i64().unwrap() - fast as i64).abs() <= 2,
+            "{v}"
+        );
+        let stored: Value = serde_json::from_str(
+            rows(&b.store)
+                .await
+                .iter()
+                .find(|r| r.contains("fast-clock"))
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            stored["ts"].as_u64().unwrap(),
+            real_start,
+            "the start moved back to the server's clock"
+        );
+        // A few seconds of difference is network delay, not a wrong clock: nothing moves.
+        let s = summary("on-time", 1);
+        let body = json!({ "site": SITE, "sent_at": now_ms - 4000, "summaries": [s] }).to_string();
+        let v = call(&r, post_json(&ingest_uri(), body)).await.json();
+        assert_eq!(v["clock_skew_secs"], 0);
+        // sent_at that is not a time is a bad envelope.
+        let body =
+            json!({ "site": SITE, "sent_at": "soon", "summaries": [summary("x", 1)] }).to_string();
+        assert_eq!(
+            call(&r, post_json(&ingest_uri(), body)).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        b.finish().await;
+    }
 }

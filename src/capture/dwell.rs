@@ -74,7 +74,9 @@ impl Dwell {
             .document_element()
             .map(Into::into)
             .unwrap_or_else(|| document.clone().into());
-        dwell.mutation.observe_with_options(&root, &mutation_options())?;
+        dwell
+            .mutation
+            .observe_with_options(&root, &mutation_options())?;
         dwell.observe_all();
         Ok(dwell)
     }
@@ -228,7 +230,9 @@ fn shadow_roots_within(el: &Element) -> Vec<ShadowRoot> {
     let mut hosts = vec![el.clone()];
     // A selector's matches are elements: no type check per node on this walk of the page.
     if let Ok(list) = el.query_selector_all("*") {
-        hosts.extend((0..list.length()).filter_map(|i| Some(list.item(i)?.unchecked_into::<Element>())));
+        hosts.extend(
+            (0..list.length()).filter_map(|i| Some(list.item(i)?.unchecked_into::<Element>())),
+        );
     }
     for host in hosts {
         if let Some(shadow) = host.shadow_root() {

@@ -11,10 +11,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_events::EventListener;
+use gloo_events::EventListenerOptions;
 use reshelf_core::EventKind;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use gloo_events::EventListenerOptions;
 use web_sys::{Element, Window};
 
 use crate::runtime::{dispatch, Runtime};

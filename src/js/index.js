@@ -111,13 +111,19 @@ async function boot(options) {
       const url = typeof rest.serviceWorker === 'string' ? rest.serviceWorker : new URL('./reshelf-sw.js', import.meta.url).href;
       registerWorker(url, rest.serviceWorkerScope ?? '/', warn);
     }
-    // The page's markup (page type, slots, variants) lives on <body>: a script that runs before
-    // the parser reached it (an async tag in <head> served from cache, a streamed page)
-    // starts once the document is parsed, so the page is not counted unmarked.
-    if (typeof document !== 'undefined' && !document.body && document.readyState === 'loading') {
-      await new Promise((ok) => document.addEventListener('DOMContentLoaded', ok, { once: true }));
-    }
     const session = start(rest);
+    // The page's markup (page type, policy, slots, variants) lives in <body>: a script that runs
+    // before the parser reached it (an async tag in <head> served from cache, a streamed page)
+    // captures from the start and reads the markup again once the document is parsed.
+    if (typeof document !== 'undefined' && !document.body && document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', () => {
+        try {
+          session.markupReady();
+        } catch (_) {
+          // shut down meanwhile
+        }
+      }, { once: true });
+    }
     let instance = null;
     const kiosk = rest.kiosk ? startKiosk(session, rest, () => instance && instance.endSession()) : null;
     const sync = startSync(session, rest, warn, () => !kiosk || kiosk.touched());

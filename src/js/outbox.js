@@ -14,6 +14,9 @@ const LEASE_SETTLE_MS = 50;
 const OPEN_TIMEOUT_MS = 3000;
 const FETCH_TIMEOUT_MS = 30000; // a hung request would otherwise hold the lock for every tab
 const DROPPED_DIGITS = 16; // room reserved in a batch for the `dropped` number
+// The device's clock when a batch leaves: the server corrects a skewed clock from it.
+const sentAt = () => `,"sent_at":${Date.now()}`;
+const SENT_AT_BYTES = ',"sent_at":'.length + 16;
 const ITEMS = 'summaries';
 const META = 'meta';
 const CONSENT = ['granted', 'pending', 'denied'];
@@ -217,7 +220,7 @@ function makeOutbox(cfg, report) {
   const { site } = cfg;
   const url = `${cfg.endpoint.replace(/\/+$/, '')}/summaries?site=${encodeURIComponent(site)}&key=${encodeURIComponent(cfg.key)}`;
   const head = `{"site":${JSON.stringify(site)},"dropped":`;
-  const envelopeBytes = utf8Length(head) + DROPPED_DIGITS + utf8Length(',"summaries":[]}');
+  const envelopeBytes = utf8Length(head) + DROPPED_DIGITS + SENT_AT_BYTES + utf8Length(',"summaries":[]}');
   const entryLimit = Math.min(cfg.maxBytes, cfg.batchBytes - envelopeBytes);
   const nav = typeof navigator !== 'undefined' ? navigator : {};
   const dnt = cfg.respectDnt && (nav.doNotTrack === '1' || globalThis.doNotTrack === '1' || nav.globalPrivacyControl === true);
@@ -342,7 +345,7 @@ function makeOutbox(cfg, report) {
   }
 
   // Stored texts are already JSON, so the body is concatenated rather than re-serialised.
-  const body = (dropped, batch) => `${head}${dropped},"summaries":[${batch.map((e) => e.json).join(',')}]}`;
+  const body = (dropped, batch) => `${head}${dropped}${sentAt()},"summaries":[${batch.map((e) => e.json).join(',')}]}`;
 
   async function post(text, keepalive) {
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
@@ -353,7 +356,15 @@ function makeOutbox(cfg, report) {
         headers: { 'Content-Type': CONTENT_TYPE }, signal: abort ? abort.signal : undefined,
       });
       const hinted = res.status === 429 || res.status === 503;
-      return { status: res.status, retryAfter: hinted ? parseRetryAfter(res.headers.get('Retry-After'), Date.now()) : 0 };
+      // Summaries the server refused one by one (the valid ones beside them were stored).
+      let refused = [];
+      if (res.ok && !keepalive) {
+        try {
+          const answer = await res.json();
+          if (answer && Array.isArray(answer.refused)) refused = answer.refused;
+        } catch (_) { /* no body to read: nothing was refused */ }
+      }
+      return { status: res.status, retryAfter: hinted ? parseRetryAfter(res.headers.get('Retry-After'), Date.now()) : 0, refused };
     } catch (_) {
       return { status: 0, retryAfter: 0 }; // network error, CORS failure or our timeout: retry later
     } finally {
@@ -363,15 +374,19 @@ function makeOutbox(cfg, report) {
 
   const verdict = (status) => (status >= 200 && status < 300 ? 'ok' : status >= 400 && status < 500 && status !== 408 && status !== 429 ? 'reject' : 'retry');
 
-  /** After a definite answer: delete what was sent unless a newer version replaced it meanwhile. */
-  function settle(batch, ok, reported) {
+  /**
+   * After a definite answer: delete what was sent unless a newer version replaced it
+   * meanwhile. `refused` summaries of an accepted batch count as dropped (the server said
+   * why; sending them again cannot help).
+   */
+  function settle(batch, ok, reported, refused = 0) {
     return write((view) => {
       let removed = 0;
       for (const e of batch) {
         const cur = view.bySid.get(e.sid);
         if (cur && cur.seq === e.seq && cur.json === e.json) { view.del(e.sid); removed++; }
       }
-      view.setDropped(ok ? view.dropped - reported : view.dropped + removed);
+      view.setDropped(ok ? view.dropped - reported + refused : view.dropped + removed);
     });
   }
 
@@ -382,7 +397,12 @@ function makeOutbox(cfg, report) {
       failed(res.retryAfter);
       return kind;
     }
-    await settle(batch, kind === 'ok', reported);
+    const refused = (res.refused || []).length;
+    await settle(batch, kind === 'ok', reported, refused);
+    if (kind === 'ok' && refused) {
+      const why = res.refused.slice(0, 3).map((r) => `${r && r.sid}: ${r && r.error}`).join('; ');
+      report(new Error(`reshelf outbox: the server refused ${refused} summar${refused === 1 ? 'y' : 'ies'} (${why})`));
+    }
     if (kind === 'ok') failures = 0;
     else report(Object.assign(new Error(`reshelf outbox: batch rejected with HTTP ${res.status}`), { status: res.status }));
     return kind;
@@ -486,13 +506,19 @@ function makeOutbox(cfg, report) {
    * On unload the page runs no further task, so neither the lock nor IndexedDB can be used:
    * the current summary alone goes out now with sendBeacon, outside the queue. Its queued
    * copy (if the put landed) is sent again later, which the server ignores as stale.
+   * Whether the browser took the beacon; when it refused, a keepalive fetch is tried too.
    */
   function beaconNow(json) {
     try {
       if (closed || !granted() || !online() || Date.now() < nextAt || typeof nav.sendBeacon !== 'function') return false;
       if (typeof json !== 'string' || utf8Length(json) > entryLimit) return false;
-      const body = `${head}0,"summaries":[${json}]}`;
-      return nav.sendBeacon(url, new Blob([body], { type: CONTENT_TYPE }));
+      const body = `${head}0${sentAt()},"summaries":[${json}]}`;
+      if (nav.sendBeacon(url, new Blob([body], { type: CONTENT_TYPE }))) return true;
+      // Refused (the page's other beacons used the in-flight budget): a keepalive fetch may
+      // still leave; the caller keeps a copy for the next visit either way.
+      nativeFetch()(url, { method: 'POST', body, keepalive: true, credentials: 'omit', mode: 'cors', headers: { 'Content-Type': CONTENT_TYPE } })
+        .catch(() => {});
+      return false;
     } catch (err) {
       report(err);
       return false;

@@ -92,7 +92,11 @@ export function startSync(session, options, warn, shouldSend = () => true) {
       } catch (_) { /* shut down: send what was captured */ }
     }
     capture(true);
-    if (latest) outbox.beaconNow(latest);
+    // The queue's write may not finish while the page unloads, and the beacon can be refused
+    // (another tag used the in-flight budget, offline, backing off): a synchronous copy is
+    // parked, and the next page of the store — the next visit, whenever it comes — queues it
+    // unless it continues the same session.
+    if (latest && !outbox.beaconNow(latest)) park(site, latest);
   };
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') hide();

@@ -339,3 +339,44 @@ for (const [name, poison] of [
     await context.close();
   });
 }
+
+test('a refused beacon: the session is delivered on the next visit, however much later', async () => {
+  const { page, context, log } = await openPage(env.chrome.browser);
+  // Another tag spends the in-flight beacon budget on pagehide before reshelf's handler runs.
+  const hog = `<script>addEventListener('pagehide', () => navigator.sendBeacon('/fixture/hog', 'x'.repeat(65400)));</script>`;
+  await page.route(`${env.server.url}/fixture/hog`, (r) => r.fulfill({ status: 204, body: '' }));
+  await page.route(`${env.server.url}/fixture/refused-beacon`, (r) =>
+    r.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><head>${hog}</head><body data-reshelf-page="product">
+        <script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1" data-key="demo-public-key"></script>
+        <button data-reshelf-event="add_to_cart" data-reshelf-item="sku-9" data-category="hats" data-price="19">Add</button></body>`,
+    }));
+  await page.goto(`${env.server.url}/fixture/refused-beacon`);
+  await ready(page);
+  await page.click('button');
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await page.goto('about:blank'); // leaves the store: pagehide, beacons
+  await page.waitForTimeout(1500);
+  const row = () => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid);
+  // Whether or not the keepalive fallback got through, a copy waits for the next visit; make
+  // that visit come after the session expired (31 minutes of idleness).
+  await page.route(`${env.server.url}/fixture/no-sdk`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><p>no reshelf here</p>' }));
+  await page.goto(`${env.server.url}/fixture/no-sdk`);
+  await page.evaluate(() => {
+    const key = 'reshelf:session:demo';
+    const s = JSON.parse(localStorage.getItem(key) || 'null');
+    if (s) {
+      s.last_activity -= 31 * 60 * 1000;
+      localStorage.setItem(key, JSON.stringify(s));
+    }
+  });
+  await page.goto(`${env.server.url}/info/shipping/`);
+  await ready(page);
+  const stored = await eventually(row, 8000, 'the earlier session delivered on the next visit');
+  assert.equal(stored.body.out.c, 1);
+  const now = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  assert.notEqual(now, sid, 'a new session started');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});

@@ -1,6 +1,13 @@
-//! `POST /v1/summaries`: a batch of session summaries from the SDK's queue. The batch is
-//! checked whole before anything is written, and written in one transaction, so a rejected
-//! request leaves the database as it was.
+//! `POST /v1/summaries`: a batch of session summaries from the SDK's queue.
+//!
+//! The envelope (site, key, counts) is checked whole: a bad envelope stores nothing. Each
+//! summary is then checked on its own: the valid ones are written in one transaction and the
+//! answer lists the refused ones with the reason (`refused: [{index, sid, error}]`), so one bad
+//! summary never costs the valid ones beside it; a batch with none valid is refused whole
+//! (422). A device clock that is off is corrected rather than refused: the batch's `sent_at`
+//! (the device's clock when sending) against the server's receive time gives the device's
+//! offset, which moves each session's start — the collector-side correction mature trackers
+//! make (Snowplow's `derived_tstamp`: collector time − (device sent − device created)).
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -76,14 +83,29 @@ pub async fn ingest(
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let batch = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            decode(item, now.as_secs())
-                .map_err(|e| ApiError::schema(format!("summaries[{i}]: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let skew = match obj.get("sent_at") {
+        None | Some(Value::Null) => 0,
+        Some(v) => {
+            let sent = v
+                .as_u64()
+                .filter(|&ms| ms > 0)
+                .ok_or_else(|| ApiError::schema("sent_at: epoch milliseconds"))?;
+            clock_skew_secs(now.as_millis() as i64, sent as i64)
+        }
+    };
+    let mut batch = Vec::with_capacity(items.len());
+    let mut refused = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match decode(item, now.as_secs(), skew) {
+            Ok(s) => batch.push(s),
+            Err(e) => refused.push((i, item.get("sid").cloned(), e)),
+        }
+    }
+    if batch.is_empty() {
+        if let Some((i, _, e)) = refused.first() {
+            return Err(ApiError::schema(format!("summaries[{i}]: {e}")));
+        }
+    }
     let outcome = app
         .store
         .upsert(&site.id, &batch, dropped, now.as_millis() as i64)
@@ -97,19 +119,42 @@ pub async fn ingest(
         received = batch.len(),
         stored = outcome.stored,
         stale = outcome.stale,
+        refused = refused.len(),
+        skew,
         dropped,
         "summaries ingested"
     );
+    let refused: Vec<Value> = refused
+        .into_iter()
+        .map(|(index, sid, error)| json!({ "index": index, "sid": sid, "error": error }))
+        .collect();
     Ok(Json(json!({
         "accepted": batch.len(),
         "stored": outcome.stored,
         "stale": outcome.stale,
+        "refused": refused,
+        "clock_skew_secs": skew,
     })))
+}
+
+/// A device clock this far off (either way) is corrected; below it, the difference is
+/// network and queueing delay, not a wrong clock.
+pub const SKEW_TOLERANCE_SECS: i64 = 300;
+
+/// How far the device's clock is ahead of the server's (negative: behind), in seconds, from
+/// the batch's `sent_at` and the receive time (both epoch ms); 0 within the tolerance.
+fn clock_skew_secs(received_ms: i64, sent_ms: i64) -> i64 {
+    let skew = (sent_ms - received_ms) / 1000;
+    if skew.abs() <= SKEW_TOLERANCE_SECS {
+        0
+    } else {
+        skew
+    }
 }
 
 /// One summary: the version first (so a future schema gets a clear answer), then the type,
 /// then the ranges.
-fn decode(item: &Value, now: u64) -> Result<NewSummary, String> {
+fn decode(item: &Value, now: u64, skew: i64) -> Result<NewSummary, String> {
     match item.get("v").and_then(Value::as_u64) {
         Some(v) if v == u64::from(SUMMARY_VERSION) => {}
         Some(v) => {
@@ -119,7 +164,14 @@ fn decode(item: &Value, now: u64) -> Result<NewSummary, String> {
         }
         None => return Err("v: the schema version is required".into()),
     }
-    let s: Summary = serde_json::from_value(item.clone()).map_err(|e| e.to_string())?;
+    let mut s: Summary = serde_json::from_value(item.clone()).map_err(|e| e.to_string())?;
+    if skew != 0 {
+        // The device saw the session start within the hour from `ts`; on the server's clock
+        // that hour is `skew` seconds earlier. The start is taken as the middle of that hour,
+        // so a skew a second either side of whole hours lands on the same hour.
+        let middle = (s.ts as i64 - skew + 1800).max(0) as u64;
+        s.ts = middle - middle % 3600;
+    }
     s.validate(now).map_err(|e| e.to_string())?;
     let body = serde_json::to_string(&s).map_err(|e| e.to_string())?;
     Ok(NewSummary {
