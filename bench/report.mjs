@@ -116,14 +116,17 @@ reorder ≤ 2 ms — ${budget(r.rounds.apply_us_p50 <= 2000)}.
 \`bench/record-stream.mjs\` browses the demo store as ${r.replay.sessions} scripted shoppers, each with a
 favourite category (they browse it, then click a recommended item on the home page — from
 their favourite four times in five), and records the events as JSON Lines.
-\`reshelf-train replay\` runs the stream through the same core policy the SDK uses and ranks,
-at every click on a slot item, where that item stood in the personalised order and in the
-page's original order (${r.replay.clicks_scored} clicks).
+\`reshelf-train replay\` runs the stream through the same core code the SDK uses and ranks,
+at every click on a slot item, where that item stood in the learned ranker's order
+(\`${r.replay.ranker ?? 'ranker'}\`, what the SDK ships), the hand-set order and the page's
+original order (${r.replay.clicks_scored} clicks). The ranker itself is judged on real
+shoppers' clicks in models/RANKER_CARD.md.
 
-| order | mean reciprocal rank | mean rank |
+| order | mean reciprocal rank | Recall@5 |
 | --- | ---: | ---: |
-| page's original order | ${f(r.replay.mrr_original, 3)} | ${f(r.replay.mean_rank_original, 2)} |
-| **reshelf's personalised order** | **${f(r.replay.mrr_personalised, 3)}** | **${f(r.replay.mean_rank_personalised, 2)}** |
+| page's original order | ${f(r.replay.mrr_original, 3)} | ${f(r.replay.recall_at_5_original, 3)} |
+| hand-set order (\`ranker: 'heuristic'\`) | ${f(r.replay.mrr_heuristic, 3)} | ${f(r.replay.recall_at_5_heuristic, 3)} |
+| **reshelf's learned ranker** | **${f(r.replay.mrr_personalised, 3)}** | **${f(r.replay.recall_at_5_personalised, 3)}** |
 
 The shoppers are scripted, so this shows the policy doing what it is designed to do on the
 demo's markup, not a measured lift on real shoppers; the holdout arm is what measures that.

@@ -101,7 +101,6 @@ pub fn run(
     let shipped =
         IntentModel::from_bytes(&bytes).map_err(|e| format!("re-reading the weights: {e}"))?;
     let intent_eval = evaluate(&test_rows, |x| shipped.score_batch(x));
-    charts(&shipped, &test_rows, out)?;
     let lr_net = logreg.net.clone();
     let logreg_eval = evaluate(&test_rows, |x| {
         batch_logits(&lr_net, x, &plain)
@@ -155,6 +154,7 @@ pub fn run(
         ),
     });
     write(&out.join("MODEL_CARD.md"), card.as_bytes())?;
+    charts(&shipped, &test_rows, out)?;
     println!("{}", summary(&intent_eval, &logreg_eval, &sha));
     Ok(())
 }
@@ -181,6 +181,7 @@ pub fn eval(
     };
     let result = evaluate(&chosen, |x| shipped.score_batch(x));
     if let Some(dir) = charts_dir {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         charts(&shipped, &chosen, dir)?;
     }
     if as_json {

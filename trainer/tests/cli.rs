@@ -170,7 +170,14 @@ fn fit_then_eval_on_a_fixture() {
         .arg(&out));
     assert!(ok, "{err}");
     assert!(stdout.contains("AUC"), "{stdout}");
-    for file in ["intent.bin", "model.json", "MODEL_CARD.md", "parity.json"] {
+    for file in [
+        "intent.bin",
+        "model.json",
+        "MODEL_CARD.md",
+        "parity.json",
+        "intent_roc_pr.svg",
+        "intent_calibration.svg",
+    ] {
         assert!(out.join(file).exists(), "{file}");
     }
     let card = std::fs::read_to_string(out.join("MODEL_CARD.md")).unwrap();

@@ -66,7 +66,7 @@ impl fmt::Display for ModelError {
         match self {
             ModelError::NotAModel => write!(f, "not a reshelf model of this kind (bad magic)"),
             ModelError::Format(v) => {
-                write!(f, "weights format {v}, this build reads format {FORMAT}")
+                write!(f, "weights format {v}, which this build does not read")
             }
             ModelError::Truncated => write!(f, "the weights file is truncated"),
             ModelError::Checksum => write!(f, "the weights payload fails its checksum (corrupted)"),
@@ -152,15 +152,7 @@ impl ModelFile {
 
     pub fn decode(bytes: &[u8]) -> Result<Self, ModelError> {
         let mut r = Reader(bytes);
-        if r.take(8).map_err(|_| ModelError::NotAModel)? != MAGIC {
-            return Err(ModelError::NotAModel);
-        }
-        let format = r.u16()?;
-        if format != FORMAT {
-            return Err(ModelError::Format(format));
-        }
-        let len = usize::from(r.take(1)?[0]);
-        let version = String::from_utf8_lossy(r.take(len)?).into_owned();
+        let version = r.header(MAGIC, FORMAT)?;
         let config = IntentNetConfig {
             hidden1: usize::from(r.u16()?),
             hidden2: usize::from(r.u16()?),
@@ -234,6 +226,20 @@ pub(super) fn layers_from_payload(
 }
 
 impl<'a> Reader<'a> {
+    /// The header every weights file starts with: its magic, its format version, then the
+    /// model version (a length byte and UTF-8), which is returned.
+    pub(super) fn header(&mut self, magic: &[u8; 8], format: u16) -> Result<String, ModelError> {
+        if self.take(8).map_err(|_| ModelError::NotAModel)? != magic {
+            return Err(ModelError::NotAModel);
+        }
+        let found = self.u16()?;
+        if found != format {
+            return Err(ModelError::Format(found));
+        }
+        let len = usize::from(self.take(1)?[0]);
+        Ok(String::from_utf8_lossy(self.take(len)?).into_owned())
+    }
+
     pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         if self.0.len() < n {
             return Err(ModelError::Truncated);

@@ -82,20 +82,25 @@ pub(super) fn dense(layer: &Linear, relu: bool) -> DenseLayer {
     }
 }
 
+/// A Burn linear layer holding `l`'s parameters (training side: fine-tuning, tests).
+pub(super) fn linear(l: &DenseLayer, device: &Device) -> Linear {
+    Linear {
+        weight: Param::from_tensor(Tensor::from_data(
+            TensorData::new(l.weight.clone(), [l.input, l.output]),
+            device,
+        )),
+        bias: Some(Param::from_tensor(Tensor::from_data(
+            TensorData::new(l.bias.clone(), [l.output]),
+            device,
+        ))),
+    }
+}
+
 impl IntentNet {
     /// The network holding `layers` (as read from a weights file), for training-side code
     /// and tests; inference in the SDK runs [`super::FoldedNet`] instead.
     pub fn from_layers(layers: &[DenseLayer; 3], device: &Device) -> Self {
-        let linear = |l: &DenseLayer| Linear {
-            weight: Param::from_tensor(Tensor::from_data(
-                TensorData::new(l.weight.clone(), [l.input, l.output]),
-                device,
-            )),
-            bias: Some(Param::from_tensor(Tensor::from_data(
-                TensorData::new(l.bias.clone(), [l.output]),
-                device,
-            ))),
-        };
+        let linear = |l: &DenseLayer| linear(l, device);
         IntentNet {
             hidden1: linear(&layers[0]),
             hidden2: linear(&layers[1]),

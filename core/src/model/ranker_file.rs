@@ -88,15 +88,7 @@ impl RankerFile {
     /// [`ModelError`] says which check failed; nothing is ever half-loaded.
     pub fn decode(bytes: &[u8]) -> Result<Self, ModelError> {
         let mut r = Reader(bytes);
-        if r.take(8).map_err(|_| ModelError::NotAModel)? != MAGIC {
-            return Err(ModelError::NotAModel);
-        }
-        let format = r.u16()?;
-        if format != RANKER_FORMAT {
-            return Err(ModelError::Format(format));
-        }
-        let len = usize::from(r.take(1)?[0]);
-        let version = String::from_utf8_lossy(r.take(len)?).into_owned();
+        let version = r.header(MAGIC, RANKER_FORMAT)?;
         let features = usize::from(r.u16()?);
         if features != RANK_FEATURES {
             return Err(ModelError::Decode(format!(

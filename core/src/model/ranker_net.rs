@@ -2,11 +2,10 @@
 //! (see [`crate::features::rank_features`]); a slot's order is its items by score. The SDK
 //! runs the same layers folded (see [`super::FoldedNet`]).
 
-use burn::module::Param;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
-use super::net::{dense, DenseLayer};
+use super::net::{dense, linear, DenseLayer};
 use super::ranker_file::RankerConfig;
 use crate::features::RANK_FEATURES;
 
@@ -31,16 +30,7 @@ impl RankerNet {
 
     /// The network holding `layers` (as read from a weights file), e.g. to fine-tune it.
     pub fn from_layers(layers: &[DenseLayer], device: &Device) -> Option<Self> {
-        let linear = |l: &DenseLayer| Linear {
-            weight: Param::from_tensor(Tensor::from_data(
-                TensorData::new(l.weight.clone(), [l.input, l.output]),
-                device,
-            )),
-            bias: Some(Param::from_tensor(Tensor::from_data(
-                TensorData::new(l.bias.clone(), [l.output]),
-                device,
-            ))),
-        };
+        let linear = |l: &DenseLayer| linear(l, device);
         let [a, b, c] = layers else { return None };
         Some(Self {
             hidden1: linear(a),

@@ -59,61 +59,21 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// Grouped bars: one group per entry, one bar per method.
 pub fn bars(path: &Path, title: &str, groups: &[(String, Vec<f64>)]) -> Result<(), String> {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let top = max_of(groups);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 17))
-        .margin(12)
-        .margin_right(LEGEND_PX)
-        .x_label_area_size(34)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0f64..groups.len() as f64, 0f64..top)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_desc("MRR")
-        .draw()
-        .map_err(err)?;
     let width = 0.8 / METHODS.len() as f64;
-    for m in 0..METHODS.len() {
-        let color = Palette99::pick(m).to_rgba();
+    figure(path, title, groups, |chart, m, color| {
         chart
             .draw_series(groups.iter().enumerate().map(|(g, (_, values))| {
                 let x0 = g as f64 + 0.1 + m as f64 * width;
                 Rectangle::new([(x0, 0.0), (x0 + width * 0.9, values[m])], color.filled())
             }))
-            .map_err(err)?;
-    }
-    label_groups(&chart, &root, groups)?;
-    legend(&root)?;
-    root.present().map_err(err)
+            .map(|_| ())
+            .map_err(err)
+    })
 }
 
 /// One line per method across the entries.
 pub fn lines(path: &Path, title: &str, points: &[(String, Vec<f64>)]) -> Result<(), String> {
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let top = max_of(points);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 17))
-        .margin(12)
-        .margin_right(LEGEND_PX)
-        .x_label_area_size(34)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0f64..points.len() as f64, 0f64..top)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_desc("MRR")
-        .draw()
-        .map_err(err)?;
-    for m in 0..METHODS.len() {
-        let color = Palette99::pick(m).to_rgba();
+    figure(path, title, points, |chart, m, color| {
         chart
             .draw_series(LineSeries::new(
                 points
@@ -122,9 +82,40 @@ pub fn lines(path: &Path, title: &str, points: &[(String, Vec<f64>)]) -> Result<
                     .map(|(i, (_, v))| (i as f64 + 0.5, v[m])),
                 color.stroke_width(2),
             ))
-            .map_err(err)?;
+            .map(|_| ())
+            .map_err(err)
+    })
+}
+
+/// An MRR chart over `groups` (named along the x axis), `series` drawing each method's
+/// values in its colour, with the legend on the right.
+fn figure(
+    path: &Path,
+    title: &str,
+    groups: &[(String, Vec<f64>)],
+    series: impl Fn(&mut Chart, usize, RGBAColor) -> Result<(), String>,
+) -> Result<(), String> {
+    let root = SVGBackend::new(path, SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 17))
+        .margin(12)
+        .margin_right(LEGEND_PX)
+        .x_label_area_size(34)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0f64..groups.len() as f64, 0f64..max_of(groups))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc("MRR")
+        .draw()
+        .map_err(err)?;
+    for m in 0..METHODS.len() {
+        series(&mut chart, m, Palette99::pick(m).to_rgba())?;
     }
-    label_groups(&chart, &root, points)?;
+    label_groups(&chart, &root, groups)?;
     legend(&root)?;
     root.present().map_err(err)
 }
