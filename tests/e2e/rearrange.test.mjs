@@ -238,11 +238,14 @@ test("ranker: 'heuristic' keeps the hand-set order and says so in the decision",
   // The demo's script tag reads its options from data- attributes: serve its pages with
   // data-ranker="heuristic" (and no holdout, so the order is applied).
   await page.route('**/*', async (route) => {
-    const res = await route.fetch();
-    const type = res.headers()['content-type'] || '';
-    if (!type.includes('text/html')) return route.fulfill({ response: res });
-    const body = (await res.text()).replace('data-site="demo"', 'data-site="demo" data-ranker="heuristic" data-holdout="0"');
-    return route.fulfill({ response: res, body });
+    try {
+      if (route.request().resourceType() !== 'document') return await route.continue();
+      const res = await route.fetch();
+      const body = (await res.text()).replace('data-site="demo"', 'data-site="demo" data-ranker="heuristic" data-holdout="0"');
+      return await route.fulfill({ response: res, body });
+    } catch (_) {
+      // the context closed with a request in flight
+    }
   });
   await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
@@ -256,5 +259,6 @@ test("ranker: 'heuristic' keeps the hand-set order and says so in the decision",
   const after = await order(page);
   assert.match(after[0], /^bag-/, `${after}`);
   assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
   await context.close();
 });
