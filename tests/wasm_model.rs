@@ -5,19 +5,14 @@
 use reshelf_core::model::{parity_inputs, IntentModel};
 use wasm_bindgen_test::*;
 
+#[path = "support/parity.rs"]
+mod parity;
+use parity::recorded_scores;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 static SHIPPED: &[u8] = include_bytes!("../models/intent.bin");
 static PARITY: &str = include_str!("../models/parity.json");
-
-fn recorded_scores() -> Vec<f64> {
-    let start = PARITY.find('[').unwrap() + 1;
-    let end = PARITY.find(']').unwrap();
-    PARITY[start..end]
-        .split(',')
-        .map(|s| s.trim().parse().unwrap())
-        .collect()
-}
 
 #[wasm_bindgen_test]
 fn embedded_weights_decode_in_wasm() {
@@ -30,7 +25,7 @@ fn wasm_and_native_inference_agree() {
     let model = IntentModel::from_bytes(SHIPPED).unwrap();
     let inputs: Vec<_> = parity_inputs().iter().map(|f| f.to_input()).collect();
     let scores = model.score_batch(&inputs);
-    let want = recorded_scores();
+    let want = recorded_scores(PARITY);
     assert_eq!(scores.len(), want.len());
     for (i, (got, want)) in scores.iter().zip(&want).enumerate() {
         assert!(

@@ -6,19 +6,14 @@
 use reshelf_core::model::{ranker_parity_rows, RankerModel};
 use wasm_bindgen_test::*;
 
+#[path = "support/parity.rs"]
+mod parity;
+use parity::recorded_scores;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 static SHIPPED: &[u8] = include_bytes!("../models/ranker.bin");
 static PARITY: &str = include_str!("../models/ranker_parity.json");
-
-fn recorded_scores() -> Vec<f64> {
-    let start = PARITY.find('[').unwrap() + 1;
-    let end = PARITY.find(']').unwrap();
-    PARITY[start..end]
-        .split(',')
-        .map(|s| s.trim().parse().unwrap())
-        .collect()
-}
 
 #[wasm_bindgen_test]
 fn embedded_ranker_decodes_in_wasm() {
@@ -30,7 +25,7 @@ fn embedded_ranker_decodes_in_wasm() {
 fn wasm_and_native_ranker_scores_agree() {
     let model = RankerModel::from_bytes(SHIPPED).unwrap();
     let scores = model.scores(&ranker_parity_rows());
-    let want = recorded_scores();
+    let want = recorded_scores(PARITY);
     assert_eq!(scores.len(), want.len());
     for (i, (got, want)) in scores.iter().zip(&want).enumerate() {
         assert!(

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::page::PageType;
 
-/// A product tile or button the shopper interacted with, as read from its `data-` attributes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A product tile or button, as read from its `data-` attributes: what the shopper interacted
+/// with, and (as [`crate::policy::SlotItem`]) an item of a slot to rank.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemRef {
     /// `data-reshelf-item`.
     pub id: String,

@@ -16,7 +16,6 @@ pub mod policy;
 mod rage;
 pub mod rng;
 pub mod session;
-pub mod slot;
 pub mod snapshot;
 pub mod summary;
 mod text;

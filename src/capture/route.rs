@@ -51,11 +51,12 @@ impl Route {
         scroll: Rc<Scroll>,
         hash_routes: bool,
     ) -> Result<Self, JsValue> {
+        let here = place(window, hash_routes);
         let watch = Rc::new(RouteWatch {
             window: window.clone(),
             hash_routes,
-            last_key: Cell::new(page_key(window, hash_routes)),
-            last_path: Cell::new(path_of(window)),
+            last_key: Cell::new(here.key),
+            last_path: Cell::new(here.path),
             pending: RefCell::new(None),
             rt,
             dwell,
@@ -99,12 +100,12 @@ impl RouteWatch {
     }
 
     fn check(&self) {
-        let path = path_of(&self.window);
-        let same_path = path == self.last_path.replace(path);
-        if same_path && self.hash_routes && in_page_anchor(&self.window) {
+        let here = place(&self.window, self.hash_routes);
+        let same_path = here.path == self.last_path.replace(here.path);
+        if same_path && here.anchor {
             return; // a jump to an anchor within the page shown
         }
-        let key = page_key(&self.window, self.hash_routes);
+        let key = here.key;
         if key == self.last_key.replace(key) {
             return; // replaceState of state only: same page
         }
@@ -124,34 +125,41 @@ impl RouteWatch {
     }
 }
 
-/// The page the URL names, hashed: its path, plus the route in its fragment when hash routes
-/// are on and the fragment is not an in-page anchor.
-pub fn page_key(window: &Window, hash_routes: bool) -> u32 {
+/// Where the URL points, read once: the hash of its path; the page's key (the path, plus the
+/// route in its fragment when hash routes are on and the fragment is not an in-page anchor);
+/// and whether the fragment is such an anchor.
+struct Place {
+    path: u32,
+    key: u32,
+    anchor: bool,
+}
+
+fn place(window: &Window, hash_routes: bool) -> Place {
     let location = window.location();
-    let path = location.pathname().unwrap_or_default();
+    let pathname = location.pathname().unwrap_or_default();
+    let path = path_hash(&pathname);
     let fragment = if hash_routes {
         location.hash().unwrap_or_default()
     } else {
         String::new()
     };
     let route = fragment.strip_prefix('#').unwrap_or("");
-    if route.is_empty() || in_page_anchor(window) {
-        path_hash(&path)
+    let anchor = !route.is_empty() && is_anchor(window, route);
+    let key = if route.is_empty() || anchor {
+        path
     } else {
-        route_hash(&path, route)
-    }
-}
-
-fn path_of(window: &Window) -> u32 {
-    path_hash(&window.location().pathname().unwrap_or_default())
-}
-
-/// Whether the URL's fragment is an in-page anchor: `#top`, or the id of an element.
-fn in_page_anchor(window: &Window) -> bool {
-    let fragment = window.location().hash().unwrap_or_default();
-    let Some(raw) = fragment.strip_prefix('#').filter(|f| !f.is_empty()) else {
-        return false;
+        route_hash(&pathname, route)
     };
+    Place { path, key, anchor }
+}
+
+/// The page the URL names, hashed (see [`Place`]).
+pub fn page_key(window: &Window, hash_routes: bool) -> u32 {
+    place(window, hash_routes).key
+}
+
+/// Whether a fragment is an in-page anchor: `top`, or the id of an element.
+fn is_anchor(window: &Window, raw: &str) -> bool {
     let id = js_sys::decode_uri_component(raw)
         .ok()
         .and_then(|s| s.as_string())

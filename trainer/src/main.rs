@@ -101,18 +101,8 @@ enum Command {
     /// its parity scores, RANKER_CARD.md and charts; or, with --data, fine-tune the shipped
     /// ranker on a store's exported ranking examples.
     FitRanker {
-        /// Click log with the REES46 columns (e.g. ../shared/data/rees46_sessions_train.csv).
-        #[arg(long)]
-        clicks: Option<PathBuf>,
-        /// A store's ranking examples, as `GET /v1/export?kind=ranking` streams them.
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// The ranker to fine-tune from (with --data).
-        #[arg(long, default_value = "models/ranker.bin")]
-        weights: PathBuf,
-        /// The intent model whose score is a ranking feature.
-        #[arg(long, default_value = "models/intent.bin")]
-        intent: PathBuf,
+        #[command(flatten)]
+        inputs: ranking::RankerInputs,
         #[arg(long, default_value = "models")]
         out: PathBuf,
         #[arg(long, default_value_t = 42)]
@@ -133,14 +123,8 @@ enum Command {
     /// MRR and Recall@5 of the ranker and the baselines (retailer order, category clicks,
     /// hand-set order, item-kNN) per slot kind, on click logs or exported examples.
     EvalRanker {
-        #[arg(long)]
-        clicks: Option<PathBuf>,
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long, default_value = "models/ranker.bin")]
-        weights: PathBuf,
-        #[arg(long, default_value = "models/intent.bin")]
-        intent: PathBuf,
+        #[command(flatten)]
+        inputs: ranking::RankerInputs,
         /// Which slots of --clicks: all, or the latest sessions fit-ranker held out.
         #[arg(long, value_enum, default_value_t = Rows::All)]
         split: Rows,
@@ -200,10 +184,7 @@ fn main() -> ExitCode {
         ),
         Command::Export { weights, out } => export::run(&weights, &out),
         Command::FitRanker {
-            clicks,
-            data,
-            weights,
-            intent,
+            inputs,
             out,
             seed,
             max_epochs,
@@ -212,10 +193,7 @@ fn main() -> ExitCode {
             learning_rate,
             quiet,
         } => ranking::fit(&ranking::FitArgs {
-            clicks: clicks.as_deref(),
-            data: data.as_deref(),
-            weights: &weights,
-            intent: &intent,
+            inputs: &inputs,
             out: &out,
             seed,
             max_epochs,
@@ -224,18 +202,12 @@ fn main() -> ExitCode {
             quiet,
         }),
         Command::EvalRanker {
-            clicks,
-            data,
-            weights,
-            intent,
+            inputs,
             split,
             seed,
             json,
         } => ranking::eval(&ranking::EvalArgs {
-            clicks: clicks.as_deref(),
-            data: data.as_deref(),
-            weights: &weights,
-            intent: &intent,
+            inputs: &inputs,
             test_only: matches!(split, Rows::Test),
             seed,
             json,

@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use crate::engagement::HALF_LIFE_MS;
+use crate::events::ItemRef as SlotItem;
 use crate::session::SessionState;
-use crate::slot::SlotItem;
 use crate::text::clean_id;
 
 /// Number of ranking features per candidate.

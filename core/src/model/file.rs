@@ -21,7 +21,8 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::net::{DenseLayer, IntentNetConfig, INPUT_WIDTH};
+use super::mlp::DenseLayer;
+use super::net::{IntentNetConfig, INPUT_WIDTH};
 use crate::features::{PagePriors, PageStat};
 
 pub const FORMAT: u16 = 3;

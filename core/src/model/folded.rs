@@ -12,7 +12,7 @@ use burn::prelude::*;
 use burn::tensor::activation::relu;
 use burn_flex::{Flex, FlexTensor};
 
-use super::net::DenseLayer;
+use super::mlp::DenseLayer;
 
 /// Weights `[input + 1, output (+ 1 for the carried unit)]` per layer; ReLU after all but
 /// the last.

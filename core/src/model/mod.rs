@@ -5,6 +5,7 @@
 
 mod file;
 mod folded;
+mod mlp;
 mod net;
 mod parity;
 mod ranker;
@@ -14,7 +15,8 @@ mod scorer;
 
 pub use file::{sha256_hex, Calibration, ModelError, ModelFile, FORMAT};
 pub use folded::FoldedNet;
-pub use net::{DenseLayer, IntentNet, IntentNetConfig, INPUT_WIDTH};
+pub use mlp::DenseLayer;
+pub use net::{IntentNet, IntentNetConfig, INPUT_WIDTH};
 pub use parity::{parity_inputs, ranker_parity_rows};
 pub use ranker::RankerModel;
 pub use ranker_file::{RankerConfig, RankerFile, RANKER_FORMAT};

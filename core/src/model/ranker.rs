@@ -2,7 +2,7 @@
 
 use super::file::{sha256_hex, ModelError};
 use super::folded::FoldedNet;
-use super::net::DenseLayer;
+use super::mlp::DenseLayer;
 use super::ranker_file::{RankerConfig, RankerFile};
 use crate::features::RANK_FEATURES;
 

@@ -18,7 +18,7 @@
 use sha2::{Digest, Sha256};
 
 use super::file::{layers_from_payload, ModelError, Reader};
-use super::net::DenseLayer;
+use super::mlp::DenseLayer;
 use crate::features::RANK_FEATURES;
 
 pub const RANKER_FORMAT: u16 = 1;

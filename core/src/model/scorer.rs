@@ -4,7 +4,8 @@ use burn::prelude::*;
 
 use super::file::{sha256_hex, Calibration, ModelError, ModelFile};
 use super::folded::FoldedNet;
-use super::net::{DenseLayer, IntentNet, INPUT_WIDTH};
+use super::mlp::DenseLayer;
+use super::net::{IntentNet, INPUT_WIDTH};
 use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
 
 /// A ready-to-score intent model on Burn's pure-Rust CPU backend (which also runs in wasm).

@@ -10,10 +10,10 @@
 //! logs the model learns from hold too few carts to learn that.
 
 use super::order::order_by_scores_f64;
+use crate::events::ItemRef as SlotItem;
 use crate::features::{has_signal, rank_features, RankContext};
 use crate::model::RankerModel;
 use crate::session::SessionState;
-use crate::slot::SlotItem;
 use crate::text::clean_id;
 
 /// The new order as indices into `items`: always a permutation of `0..items.len()`.

@@ -15,7 +15,9 @@
 use super::interest::Interest;
 use super::order::order_by_scores_f64;
 use crate::engagement::band_of;
-pub use crate::slot::SlotItem;
+/// An item of a slot as the page (or the app, through `rank()`) lists it: the same markup as
+/// any item the shopper touches.
+pub use crate::events::ItemRef as SlotItem;
 
 const SINK: f64 = 2.0;
 const PRIOR_WEIGHT: f64 = 0.5;

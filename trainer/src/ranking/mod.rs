@@ -11,7 +11,7 @@ pub mod slots;
 pub mod train;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use reshelf_core::model::{ranker_parity_rows, RankerConfig, RankerFile, RankerModel};
 use reshelf_core::rng::SplitMix64;
@@ -83,11 +83,44 @@ fn lists(cases: &[&Case], seed: u64) -> Vec<List> {
         .collect()
 }
 
+/// What `fit-ranker` and `eval-ranker` read: exactly one of a click log or a store's export,
+/// the ranker weights and the intent model.
+#[derive(clap::Args, Debug)]
+pub struct RankerInputs {
+    /// Click log with the REES46 columns (e.g. ../shared/data/rees46_sessions_train.csv).
+    #[arg(long)]
+    clicks: Option<PathBuf>,
+    /// A store's ranking examples, as `GET /v1/export?kind=ranking` streams them.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// The ranker weights: the one to evaluate, or (fit-ranker --data) to fine-tune from.
+    #[arg(long, default_value = "models/ranker.bin")]
+    weights: PathBuf,
+    /// The intent model whose score is a ranking feature.
+    #[arg(long, default_value = "models/intent.bin")]
+    intent: PathBuf,
+}
+
+/// Where the ranking data comes from.
+enum Source<'a> {
+    Clicks(&'a Path),
+    Data(&'a Path),
+}
+
+impl RankerInputs {
+    fn source(&self, command: &str) -> Result<Source<'_>, String> {
+        match (&self.clicks, &self.data) {
+            (Some(clicks), None) => Ok(Source::Clicks(clicks)),
+            (None, Some(data)) => Ok(Source::Data(data)),
+            _ => Err(format!(
+                "{command} needs exactly one of --clicks FILE.csv or --data EXPORT"
+            )),
+        }
+    }
+}
+
 pub struct FitArgs<'a> {
-    pub clicks: Option<&'a Path>,
-    pub data: Option<&'a Path>,
-    pub weights: &'a Path,
-    pub intent: &'a Path,
+    pub inputs: &'a RankerInputs,
     pub out: &'a Path,
     pub seed: u64,
     pub max_epochs: usize,
@@ -109,16 +142,15 @@ pub fn fit(a: &FitArgs) -> Result<(), String> {
         quiet: a.quiet,
         ..RankTrainConfig::default()
     };
-    match (a.clicks, a.data) {
-        (Some(clicks), None) => fit_clicks(clicks, a, &cfg),
-        (None, Some(data)) => examples::fine_tune(data, a.weights, a.out, &cfg),
-        _ => Err("fit-ranker needs exactly one of --clicks FILE.csv or --data EXPORT".into()),
+    match a.inputs.source("fit-ranker")? {
+        Source::Clicks(clicks) => fit_clicks(clicks, a, &cfg),
+        Source::Data(data) => examples::fine_tune(data, &a.inputs.weights, a.out, &cfg),
     }
 }
 
 fn fit_clicks(clicks: &Path, a: &FitArgs, cfg: &RankTrainConfig) -> Result<(), String> {
     let log = clicks::read(clicks)?;
-    let intent = read_model(a.intent)?;
+    let intent = read_model(&a.inputs.intent)?;
     let cases = slots::build(&log, &intent, a.seed);
     let split = time_split(&cases);
     if split.train.is_empty() || split.valid.is_empty() || split.test.is_empty() {
@@ -172,10 +204,7 @@ fn fit_clicks(clicks: &Path, a: &FitArgs, cfg: &RankTrainConfig) -> Result<(), S
 }
 
 pub struct EvalArgs<'a> {
-    pub clicks: Option<&'a Path>,
-    pub data: Option<&'a Path>,
-    pub weights: &'a Path,
-    pub intent: &'a Path,
+    pub inputs: &'a RankerInputs,
     /// Only the latest sessions (the split `fit-ranker` held out).
     pub test_only: bool,
     pub seed: u64,
@@ -185,13 +214,15 @@ pub struct EvalArgs<'a> {
 /// `eval-ranker`: every method's MRR and Recall@5 on click logs, or the model against the
 /// retailer's order and the category count on a store's exported examples.
 pub fn eval(a: &EvalArgs) -> Result<(), String> {
-    let bytes = fs::read(a.weights).map_err(|e| format!("{}: {e}", a.weights.display()))?;
+    let source = a.inputs.source("eval-ranker")?;
+    let weights = &a.inputs.weights;
+    let bytes = fs::read(weights).map_err(|e| format!("{}: {e}", weights.display()))?;
     let model =
-        RankerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", a.weights.display()))?;
-    let report = match (a.clicks, a.data) {
-        (Some(clicks), None) => {
+        RankerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", weights.display()))?;
+    let report = match source {
+        Source::Clicks(clicks) => {
             let log = clicks::read(clicks)?;
-            let intent = read_model(a.intent)?;
+            let intent = read_model(&a.inputs.intent)?;
             let cases = slots::build(&log, &intent, a.seed);
             if a.test_only {
                 evaluate(&time_split(&cases).test, &model)
@@ -199,12 +230,7 @@ pub fn eval(a: &EvalArgs) -> Result<(), String> {
                 evaluate(&cases.iter().collect::<Vec<_>>(), &model)
             }
         }
-        (None, Some(data)) => examples::evaluate_examples(data, &model)?,
-        _ => {
-            return Err(
-                "eval-ranker needs exactly one of --clicks FILE.csv or --data EXPORT".into(),
-            )
-        }
+        Source::Data(data) => examples::evaluate_examples(data, &model)?,
     };
     if a.json {
         println!(
