@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := target/$(WASM_TARGET)/release/reshelf.wasm
+WASM_RELEASE := target/$(WASM_TARGET)/release
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-reference-types --enable-multivalue --enable-mutable-globals \
 	--strip-debug --strip-producers
@@ -24,23 +24,29 @@ setup:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; fi
 
+# Two modules: capture (the `reshelf` crate, loaded first) and the model engine
+# (`reshelf-engine`, loaded after first paint). build.mjs gives each a fingerprinted name in pkg/.
 build: setup
+	# Two invocations: built together, cargo would unify reshelf-core's features and compile
+	# the capture module against a core with its models.
 	cargo build --release --target $(WASM_TARGET) -p reshelf
-	wasm-bindgen --target web --out-dir target/wasm-bindgen --out-name reshelf_wasm $(WASM_OUT)
-	mkdir -p pkg
-	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) target/wasm-bindgen/reshelf_wasm_bg.wasm -o pkg/reshelf_wasm_bg.wasm
+	cargo build --release --target $(WASM_TARGET) -p reshelf-engine
+	wasm-bindgen --target web --out-dir target/wasm-bindgen --out-name reshelf_capture $(WASM_RELEASE)/reshelf.wasm
+	wasm-bindgen --target web --out-dir target/wasm-bindgen --out-name reshelf_engine $(WASM_RELEASE)/reshelf_engine.wasm
+	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) target/wasm-bindgen/reshelf_capture_bg.wasm -o target/wasm-bindgen/reshelf_capture.opt.wasm
+	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) target/wasm-bindgen/reshelf_engine_bg.wasm -o target/wasm-bindgen/reshelf_engine.opt.wasm
 	node src/js/build.mjs
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p reshelf --target $(WASM_TARGET) --all-targets -- -D warnings
+	cargo clippy -p reshelf -p reshelf-engine --target $(WASM_TARGET) --all-targets -- -D warnings
 
 test-rust:
 	cargo test --workspace
 
 test-wasm:
-	cargo test -p reshelf --target $(WASM_TARGET)
+	cargo test -p reshelf -p reshelf-engine --target $(WASM_TARGET)
 
 test-e2e:
 	cargo build -p reshelf-server
@@ -65,6 +71,7 @@ demo: build
 bench: build
 	@if [ ! -f bench/node_modules/.package-lock.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
 		npm ci --prefix bench --no-audit --no-fund; fi
+	@command -v twiggy >/dev/null || cargo install twiggy
 	cargo build --release -p reshelf-server -p reshelf-train
 	cargo build --profile server -p reshelf-server
 	cargo build --profile server -p reshelf-server --example raw_insert --example session_summary

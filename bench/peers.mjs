@@ -38,7 +38,7 @@ const maxAbsDiff = (a, b) => (a && b ? Math.max(...a.map((x, i) => Math.abs(x - 
 /** Why reshelf cannot be measured with this pkg/, or null. */
 function reshelfMissing() {
   const js = join(ROOT, 'pkg/reshelf.js');
-  if (!existsSync(js) || !existsSync(join(ROOT, 'pkg/reshelf_wasm_bg.wasm'))) return 'pkg/ is not built';
+  if (!existsSync(js) || !existsSync(join(ROOT, 'pkg/modules.json'))) return 'pkg/ is not built';
   if (!readFileSync(js, 'utf8').includes('scoreInputs')) return 'pkg/reshelf.js has no scoreInputs() (rebuild pkg/)';
   return null;
 }

@@ -69,7 +69,8 @@ fn order_slot(
     items: &[SlotItem],
     intent: Option<f32>,
 ) -> Option<(Vec<usize>, String)> {
-    let r = rt.try_borrow().ok()?;
+    let mut guard = rt.try_borrow_mut().ok()?;
+    let r = &mut *guard;
     Some(r.ranker.order(r.tracker.state(), items, intent, now()))
 }
 
@@ -124,7 +125,7 @@ pub fn run_round(rt: &Shared) {
         } else {
             0
         };
-        let fingerprint = order_fingerprint(&items, &order);
+        let fingerprint = order_fingerprint(&items, &order, &ranker);
         if would_move > 0 || applied > 0 {
             decisions.push(Pending {
                 key: format!("slot:{name}"),
@@ -190,7 +191,7 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
             rt,
             vec![Pending {
                 key: format!("slot:{slot}"),
-                fingerprint: order_fingerprint(items, &order),
+                fingerprint: order_fingerprint(items, &order, &ranker),
                 kind,
                 applied: treat,
                 ranker: Some(ranker),
@@ -262,8 +263,11 @@ fn log(rt: &Shared, decisions: Vec<Pending>, arm: Arm, model_version: Option<Str
     }
 }
 
-fn order_fingerprint(items: &[SlotItem], order: &[usize]) -> u32 {
-    let mut key = String::new();
+/// The order and the ranker that made it: the same order from the model once the engine is
+/// attached is logged again, so the log says which ranker decided.
+fn order_fingerprint(items: &[SlotItem], order: &[usize], ranker: &str) -> u32 {
+    let mut key = ranker.to_string();
+    key.push('\u{1f}');
     for &i in order {
         key.push_str(&items[i].id);
         key.push('\u{1f}');

@@ -13,8 +13,6 @@ pub enum Error {
     Track(String),
     /// A framework-mode call with arguments of the wrong shape.
     Usage(String),
-    /// Weights from `modelUrl` were refused; the current model stays.
-    Model(String),
     /// `on()` with an event name the SDK does not emit.
     UnknownTopic(String),
     /// The page lacks an API the SDK needs (e.g. no `document`).
@@ -28,7 +26,6 @@ impl fmt::Display for Error {
         match self {
             Error::Options(m) => write!(f, "reshelf.init: {m}"),
             Error::Track(m) => write!(f, "reshelf.track: {m}"),
-            Error::Model(m) => write!(f, "reshelf: {m}"),
             Error::Usage(m) => write!(f, "reshelf.{m}"),
             Error::UnknownTopic(t) => write!(
                 f,

@@ -1,19 +1,16 @@
-//! Purchase intent on the device: the embedded Burn model (or newer weights loaded from
-//! `modelUrl`) scoring the live session's features.
+//! Purchase intent on the device: the live session's features, scored by the model engine's
+//! intent model (the shipped Burn model, or newer weights loaded from `modelUrl`).
 
 use reshelf_core::features::{
-    from_session, Calendar, Date, LiveContext, PageStats, PageStatsFeed, VisitorType,
+    from_session, input_rows, Calendar, Date, LiveContext, PageStats, PageStatsFeed, VisitorType,
 };
-use reshelf_core::model::{sha256_hex, IntentModel, ModelError};
 use reshelf_core::SessionState;
 
+use crate::engine::{warn_dropped, EngineHandle, EngineModel};
 use crate::visitor::visitor_type;
 
-/// The shipped weights, compiled into the wasm.
-static EMBEDDED: &[u8] = include_bytes!("../models/intent.bin");
-
 pub struct Intent {
-    model: Option<IntentModel>,
+    model: Option<EngineModel>,
     stats: PageStats,
     calendar: Calendar,
     site: String,
@@ -26,8 +23,7 @@ pub struct Intent {
 }
 
 impl Intent {
-    /// No model yet: [`Intent::load_embedded`] decodes it in a task of its own, so start-up
-    /// and model decoding are two short tasks rather than one long one.
+    /// No model until the engine is attached ([`Intent::attach`]).
     pub fn new(site: &str, calendar: Calendar, kiosk: bool) -> Self {
         Self {
             kiosk,
@@ -40,56 +36,17 @@ impl Intent {
         }
     }
 
-    /// Decodes the embedded weights unless newer ones were loaded meanwhile. On failure the
-    /// SDK runs without a score (the default layout) and says so once.
-    pub fn load_embedded(&mut self) {
-        if self.model.is_some() {
-            return;
-        }
-        match IntentModel::from_bytes(EMBEDDED) {
-            Ok(m) => {
-                self.stats.priors = m.priors;
-                self.model = Some(m);
-            }
-            Err(e) => web_sys::console::warn_1(
-                &format!("reshelf: intent model unavailable ({e}); the default layout is kept")
-                    .into(),
-            ),
+    /// Takes the engine's intent model (and the page priors shipped with it); an engine
+    /// without one leaves intent unscored.
+    pub fn attach(&mut self, engine: &EngineHandle) {
+        self.model = EngineModel::intent(engine);
+        if let Some(priors) = self.model.as_ref().and_then(EngineModel::priors) {
+            self.stats.priors = priors;
         }
     }
 
     pub fn version(&self) -> Option<&str> {
         self.model.as_ref().map(|m| m.version.as_str())
-    }
-
-    /// Calibrated scores for rows already laid out as the network's input (diagnostics and
-    /// benchmarks: the same rows can be fed to the network rebuilt in another runtime).
-    pub fn score_rows(&self, rows: &[f32]) -> Option<Vec<f32>> {
-        self.model.as_ref()?.score_rows(rows)
-    }
-
-    /// Replaces the model with downloaded weights after checking them against the sha256 and
-    /// version the page expects. On any mismatch the current model stays.
-    pub fn replace(&mut self, bytes: &[u8], sha256: &str, version: &str) -> Result<(), String> {
-        let actual = sha256_hex(bytes);
-        if !actual.eq_ignore_ascii_case(sha256.trim()) {
-            return Err(format!(
-                "modelUrl: sha256 {actual} does not match the expected {sha256}"
-            ));
-        }
-        // The file's own payload checksum is verified by `from_bytes`; the sha256 above is
-        // the page's pin on the whole file, checked before any decoding.
-        let model =
-            IntentModel::from_bytes(bytes).map_err(|e: ModelError| format!("modelUrl: {e}"))?;
-        if model.version != version {
-            return Err(format!(
-                "modelUrl: the file holds {}, expected {version}",
-                model.version
-            ));
-        }
-        self.stats.priors = model.priors;
-        self.model = Some(model);
-        Ok(())
     }
 
     /// Scores the session as of `now`; returns the new score when it changed noticeably.
@@ -98,7 +55,14 @@ impl Intent {
         let ctx = self.context(&state.session_id, now);
         let model = self.model.as_ref()?;
         let features = from_session(state, &self.stats, &ctx, now);
-        let score = model.score(&features.to_input());
+        let score = match model.scores(&input_rows(&[features.to_input()])) {
+            Ok(scores) => scores?.first().copied()?,
+            Err(reason) => {
+                warn_dropped("intent", &reason, "the default layout is kept");
+                self.model = None;
+                return None;
+            }
+        };
         let changed = match &self.scored {
             Some((session, old)) => session != &state.session_id || (old - score).abs() >= 0.001,
             None => true,

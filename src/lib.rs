@@ -11,6 +11,7 @@ mod clock;
 mod decide;
 mod dom;
 mod emitter;
+pub mod engine;
 mod errors;
 mod intent;
 pub mod json;

@@ -1,26 +1,25 @@
-//! Which order a slot gets: the learned ranker (embedded Burn model, see `models/ranker.bin`)
-//! or the hand-set order (`ranker: 'heuristic'`), which is also what a model that fails to
-//! load falls back to, said once on the console.
+//! Which order a slot gets: the learned ranker (the model engine's, see `models/ranker.bin`)
+//! or the hand-set order. The hand-set order is what `ranker: 'heuristic'` asks for, and what
+//! slots get until the engine is attached and if the engine fails (said once on the console).
 
 use reshelf_core::features::RankContext;
-use reshelf_core::model::RankerModel;
 use reshelf_core::policy::{
-    personalisation_strength, rank, rank_learned, Interest, SlotItem, HEURISTIC_RANKER,
+    order_learned, personalisation_strength, rank, ranking_rows, Interest, SlotItem,
+    HEURISTIC_RANKER,
 };
 use reshelf_core::SessionState;
 
-/// The shipped ranker weights, compiled into the wasm.
-static EMBEDDED: &[u8] = include_bytes!("../models/ranker.bin");
+use crate::engine::{warn_dropped, EngineHandle, EngineModel};
 
 pub struct Ranker {
-    model: Option<RankerModel>,
-    /// `ranker: 'heuristic'`: the model is never loaded.
+    model: Option<EngineModel>,
+    /// `ranker: 'heuristic'`, or the engine failed: the model is never used again.
     heuristic_only: bool,
 }
 
 impl Ranker {
-    /// `heuristic_only`: `ranker: 'heuristic'` (the model is never loaded). Until a model is
-    /// loaded, slots get the hand-set order.
+    /// `heuristic_only`: `ranker: 'heuristic'` (the engine's ranker is never used). Until an
+    /// engine is attached, slots get the hand-set order.
     pub fn new(heuristic_only: bool) -> Self {
         Self {
             model: None,
@@ -28,65 +27,56 @@ impl Ranker {
         }
     }
 
-    /// Decodes the embedded weights (once). On failure the hand-set order is used and the
-    /// console says so once.
-    pub fn load_embedded(&mut self) {
-        self.load(EMBEDDED);
-    }
-
-    /// Decodes `bytes` as the ranker unless one is loaded or the hand-set order was asked
-    /// for. Damaged weights, or weights for another feature count, leave the hand-set order
-    /// in place and say so once on the console.
-    pub fn load(&mut self, bytes: &[u8]) {
-        if self.heuristic_only || self.model.is_some() {
-            return;
-        }
-        match RankerModel::from_bytes(bytes) {
-            Ok(m) => self.model = Some(m),
-            Err(e) => {
-                self.heuristic_only = true;
-                web_sys::console::warn_1(
-                    &format!("reshelf: ranker model unavailable ({e}); the hand-set order is used")
-                        .into(),
-                );
-            }
+    /// Takes the engine's ranker unless the hand-set order was asked for. An engine without
+    /// a ranker (its weights failed to decode; the engine said why) leaves the hand-set order.
+    pub fn attach(&mut self, engine: &EngineHandle) {
+        if !self.heuristic_only {
+            self.model = EngineModel::ranker(engine);
         }
     }
 
-    /// The order for a slot as of `now` (indices into `items`, a permutation) and the name
-    /// of the ranker that made it: the model's version, or `heuristic`.
-    /// The loaded model's version, if one is loaded.
+    /// The attached ranker's version, if one is attached.
     pub fn version(&self) -> Option<&str> {
         self.model.as_ref().map(|m| m.version.as_str())
     }
 
+    /// The order for a slot as of `now` (indices into `items`, a permutation) and the name
+    /// of the ranker that made it: the model's version, or `heuristic`.
     pub fn order(
-        &self,
+        &mut self,
         state: &SessionState,
         items: &[SlotItem],
         intent: Option<f32>,
         now: f64,
     ) -> (Vec<usize>, String) {
-        match &self.model {
-            Some(model) => {
-                let ctx = RankContext {
-                    now,
-                    intent,
-                    popularity: None,
-                };
-                (
-                    rank_learned(model, state, items, &ctx),
-                    model.version.clone(),
-                )
+        if let Some(model) = &self.model {
+            let ctx = RankContext {
+                now,
+                intent,
+                popularity: None,
+            };
+            let Some(rows) = ranking_rows(state, items, &ctx) else {
+                return ((0..items.len()).collect(), model.version.clone());
+            };
+            match model.scores(&rows) {
+                Ok(Some(scores)) => {
+                    return (order_learned(state, items, &scores), model.version.clone())
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    warn_dropped("a slot", &reason, "the hand-set order is used");
+                    self.model = None;
+                    self.heuristic_only = true;
+                }
             }
-            None => (
-                rank(
-                    items,
-                    &Interest::from_session(state, now),
-                    personalisation_strength(intent),
-                ),
-                HEURISTIC_RANKER.to_string(),
-            ),
         }
+        (
+            rank(
+                items,
+                &Interest::from_session(state, now),
+                personalisation_strength(intent),
+            ),
+            HEURISTIC_RANKER.to_string(),
+        )
     }
 }

@@ -36,7 +36,6 @@ pub struct Runtime {
     persist_timer: Option<Timeout>,
     score_timer: Option<Timeout>,
     score_due: f64,
-    model_timer: Option<Timeout>,
     me: Weak<RefCell<Runtime>>,
 }
 
@@ -60,7 +59,6 @@ impl Runtime {
                 persist_timer: None,
                 score_timer: None,
                 score_due: 0.0,
-                model_timer: None,
                 me: me.clone(),
             })
         })
@@ -126,22 +124,6 @@ impl Runtime {
         }));
     }
 
-    /// Decodes the embedded model in its own task after start-up, then scores.
-    pub fn load_model_soon(&mut self) {
-        let me = self.me.clone();
-        self.model_timer = Some(Timeout::new(0, move || {
-            let Some(rt) = me.upgrade() else { return };
-            if let Ok(mut r) = rt.try_borrow_mut() {
-                r.model_timer = None;
-                mark("reshelf:model-start");
-                r.intent.load_embedded();
-                r.ranker.load_embedded();
-                mark("reshelf:model-ready");
-            }
-            score_and_decide(&rt);
-        }));
-    }
-
     /// Adopts the stored session when another document of this site (another page of a
     /// multi-page store, another tab, the page restored from the bfcache) wrote it after this
     /// one last read or wrote it: that document is where the shopper was since. Event counts
@@ -167,7 +149,6 @@ impl Runtime {
     /// Stops timers and listeners (the capture handles are dropped by the owner).
     pub fn shut_down(&mut self) {
         self.score_timer = None;
-        self.model_timer = None;
         self.persist_now();
         self.emitter.clear();
     }
@@ -265,11 +246,4 @@ pub fn score_now(rt: &Shared) {
 pub fn score_and_decide(rt: &Shared) {
     score_now(rt);
     run_round(rt);
-}
-
-/// A User Timing mark, so start-up phases show in the page's performance tools.
-pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
 }

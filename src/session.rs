@@ -10,6 +10,7 @@ use crate::capture::{page_key, Capture};
 use crate::clock::{now, random_seed};
 use crate::decide::{rank_for_app, variant_for_app, Decider};
 use crate::emitter::{call_all, Topic};
+use crate::engine::EngineHandle;
 use crate::errors::Error;
 use crate::intent::Intent;
 use crate::markup::page_type;
@@ -75,9 +76,6 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         r.persist_now();
     }
     let capture = Capture::install(&window, &document, &rt, options.hash_routes)?;
-    if let Ok(mut r) = rt.try_borrow_mut() {
-        r.load_model_soon();
-    }
     Ok(Session {
         rt,
         capture: Some(capture),
@@ -180,17 +178,18 @@ impl Session {
         }
     }
 
-    /// Swaps in newer weights (fetched from `modelUrl` by the JS side) after checking their
-    /// sha256 and version; on any mismatch the current model stays and the reason is returned.
-    #[wasm_bindgen(js_name = loadModel)]
-    pub fn load_model(&self, bytes: &[u8], sha256: &str, version: &str) -> Result<(), JsValue> {
+    /// Takes the model engine (the `reshelf-engine` module's `Engine`, loaded by the JS side
+    /// after first paint): its intent model scores the session from now on and its ranker
+    /// orders slots, then a decision round runs. Called again after the engine's models
+    /// changed (newer weights from `modelUrl`).
+    #[wasm_bindgen(js_name = attachEngine)]
+    pub fn attach_engine(&self, engine: EngineHandle) -> Result<(), JsValue> {
         {
             let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
-            rt.intent
-                .replace(bytes, sha256, version)
-                .map_err(Error::Model)?;
+            rt.intent.attach(&engine);
+            rt.ranker.attach(&engine);
         }
-        score_now(&self.rt);
+        score_and_decide(&self.rt);
         Ok(())
     }
 
@@ -201,13 +200,6 @@ impl Session {
         score_now(&self.rt);
         let rt = self.rt.try_borrow().ok()?;
         rt.intent.current(&rt.tracker.state().session_id)
-    }
-
-    /// Diagnostics: calibrated scores of the model on rows already laid out as its input
-    /// (`INPUT_WIDTH` floats per row); `null` without a model or unless the rows are whole.
-    #[wasm_bindgen(js_name = scoreInputs)]
-    pub fn score_inputs(&self, rows: &[f32]) -> Option<Vec<f32>> {
-        self.rt.try_borrow().ok()?.intent.score_rows(rows)
     }
 
     /// Runs a decision round now (score, rank every slot, choose every variant, apply in the

@@ -23,11 +23,14 @@ function libraries(root) {
     'tfjs/tf-backend-cpu.min.js': tfjs('tfjs-backend-cpu', 'tf-backend-cpu.min.js'),
     'tfjs/tf-backend-wasm.min.js': tfjs('tfjs-backend-wasm', 'tf-backend-wasm.min.js'),
     'reshelf/reshelf.js': join(root, 'pkg/reshelf.js'),
-    'reshelf/reshelf_wasm_bg.wasm': join(root, 'pkg/reshelf_wasm_bg.wasm'),
     'page/reshelf.js': join(root, 'bench/peers/page/reshelf.js'),
     'page/tfjs.js': join(root, 'bench/peers/page/tfjs.js'),
     'page/ort.mjs': join(root, 'bench/peers/page/ort.mjs'),
   };
+  // Both of reshelf's modules, under the build's fingerprinted names.
+  for (const file of Object.values(JSON.parse(readFileSync(join(root, 'pkg/modules.json'), 'utf8')))) {
+    files[`reshelf/${file}`] = join(root, 'pkg', file);
+  }
   // Whichever variant the backend picks (SIMD or not, threaded or not) is there to fetch.
   for (const v of ['', '-simd', '-threaded-simd']) {
     files[`tfjs/tfjs-backend-wasm${v}.wasm`] = tfjs('tfjs-backend-wasm', `tfjs-backend-wasm${v}.wasm`);

@@ -10,6 +10,7 @@ pub mod experiment;
 pub mod features;
 pub mod hash;
 pub mod limits;
+#[cfg(feature = "inference")]
 pub mod model;
 pub mod page;
 pub mod policy;

@@ -60,7 +60,7 @@ pub fn app(config: &Config, store: Store) -> Router {
         .merge(api::routes(&state))
         .merge(dashboard::routes())
         .with_state(state)
-        .nest_service("/reshelf", static_files::sdk(&config.pkg))
+        .nest("/reshelf", static_files::sdk(&config.pkg))
         .merge(storefront)
         .layer(TraceLayer::new_for_http())
 }

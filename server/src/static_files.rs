@@ -3,25 +3,56 @@
 
 use std::path::Path;
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
-use tower::Layer;
+use axum::middleware::Next;
+use axum::response::Response;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
-/// `pkg/`: revalidated on every load so a rebuilt SDK is picked up at once; versioned,
-/// immutable URLs for production CDNs are the deployer's choice.
-/// `Service-Worker-Allowed: /` lets the kiosk worker served from `/reshelf/` control the
-/// kiosk's pages outside that directory.
-pub fn sdk(dir: &Path) -> SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, HeaderValue> {
-    let no_cache = SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
-    );
-    let worker_scope = SetResponseHeaderLayer::overriding(
+/// A year: what `immutable` files are kept for (RFC 8246 pairs it with a long max-age).
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `pkg/`. The SDK's modules carry their content's hash in their name
+/// (`reshelf_capture.<hash>.wasm`, see `src/js/build.mjs`) and are served `immutable`: a
+/// repeat page load takes them, and the code the browser compiled from them, from its cache
+/// without asking. Everything else (`reshelf.js`, whose URL stores embed) is revalidated on
+/// every load so a rebuilt SDK is picked up at once. `Service-Worker-Allowed: /` lets the
+/// kiosk worker served from `/reshelf/` control the kiosk's pages outside that directory.
+pub fn sdk(dir: &Path) -> axum::Router {
+    axum::Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(axum::middleware::from_fn(sdk_headers))
+}
+
+async fn sdk_headers(req: Request, next: Next) -> Response {
+    let immutable = is_fingerprinted(req.uri().path());
+    let mut res = next.run(req).await;
+    let cache = if immutable && res.status().is_success() {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(
         header::HeaderName::from_static("service-worker-allowed"),
         HeaderValue::from_static("/"),
     );
-    worker_scope.layer(no_cache.layer(ServeDir::new(dir)))
+    res
+}
+
+/// `<name>.<10 or more lowercase hex>.wasm`: a file named for its content.
+fn is_fingerprinted(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let Some(stem) = file.strip_suffix(".wasm") else {
+        return false;
+    };
+    let Some((name, hash)) = stem.rsplit_once('.') else {
+        return false;
+    };
+    !name.is_empty()
+        && hash.len() >= 10
+        && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// `www/`: directories serve their `index.html`; unknown paths get the site's 404 page.
@@ -61,4 +92,20 @@ pub fn with_csp(router: axum::Router, policy: &str) -> axum::Router {
             }
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fingerprinted;
+
+    #[test]
+    fn only_content_named_modules_are_immutable() {
+        assert!(is_fingerprinted("/reshelf_capture.0123456789.wasm"));
+        assert!(is_fingerprinted("/reshelf_engine.abcdef0123.wasm"));
+        assert!(!is_fingerprinted("/reshelf_capture.wasm"));
+        assert!(!is_fingerprinted("/reshelf_capture.ABCDEF0123.wasm"));
+        assert!(!is_fingerprinted("/reshelf_capture.0123.wasm"));
+        assert!(!is_fingerprinted("/reshelf.js"));
+        assert!(!is_fingerprinted("/.0123456789.wasm"));
+    }
 }

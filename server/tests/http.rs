@@ -20,20 +20,28 @@ fn fixture() -> (tempfile::TempDir, Config) {
     fs::write(www.join("category/index.html"), "<h1>shoes</h1>").unwrap();
     fs::write(www.join("404.html"), "<h1>not here</h1>").unwrap();
     fs::write(pkg.join("reshelf.js"), "/* sdk */").unwrap();
-    fs::write(pkg.join("reshelf_wasm_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    fs::write(
+        pkg.join("reshelf_capture.0123456789.wasm"),
+        b"\0asm\x01\0\0\0",
+    )
+    .unwrap();
     let mut config = common::config(www);
     config.pkg = pkg;
     (dir, config)
 }
 
-async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
+async fn respond(config: &Config, uri: &str) -> axum::response::Response {
     let store = Store::open_sqlite(&config.www.join("../data"))
         .await
         .unwrap();
-    let res = app(config, store)
+    app(config, store)
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
+    let res = respond(config, uri).await;
     let status = res.status();
     let ctype = res
         .headers()
@@ -57,12 +65,40 @@ async fn healthz_answers_ok() {
 #[tokio::test]
 async fn wasm_is_served_as_application_wasm() {
     let (_d, c) = fixture();
-    let (status, ctype, body) = get(&c, "/reshelf/reshelf_wasm_bg.wasm").await;
+    let (status, ctype, body) = get(&c, "/reshelf/reshelf_capture.0123456789.wasm").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ctype, "application/wasm");
     assert_eq!(&body[..4], b"\0asm");
     let (_, ctype, _) = get(&c, "/reshelf/reshelf.js").await;
     assert!(ctype.contains("javascript"), "{ctype}");
+}
+
+#[tokio::test]
+async fn fingerprinted_modules_are_immutable_and_the_script_is_revalidated() {
+    let (_d, c) = fixture();
+    let cache_control = |path: &'static str| {
+        let c = &c;
+        async move {
+            let res = respond(c, path).await;
+            let v = res
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap().to_string());
+            (res.status(), v)
+        }
+    };
+    let (status, cc) = cache_control("/reshelf/reshelf_capture.0123456789.wasm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cc.as_deref(), Some("public, max-age=31536000, immutable"));
+    let (_, cc) = cache_control("/reshelf/reshelf.js").await;
+    assert_eq!(cc.as_deref(), Some("no-cache"));
+    let (status, cc) = cache_control("/reshelf/reshelf_capture.9999999999.wasm").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        cc.as_deref(),
+        Some("no-cache"),
+        "a missing module is not cached for a year"
+    );
 }
 
 #[tokio::test]

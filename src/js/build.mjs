@@ -1,7 +1,8 @@
-// Assembles pkg/ from the wasm-bindgen output: the ES module for npm, the script-tag bundle,
-// types and package metadata, then reports every artefact's size raw / gzip / brotli.
+// Assembles pkg/ from the wasm-bindgen output: the two modules under fingerprinted names, the
+// ES module for npm, the script-tag bundle, types and package metadata, then reports every
+// artefact's size raw / gzip / brotli.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +13,28 @@ const glueDir = join(root, 'target/wasm-bindgen');
 const pkg = join(root, 'pkg');
 mkdirSync(pkg, { recursive: true });
 
+// Each module is named for its content (`reshelf_capture.<10 hex of sha256>.wasm`), so
+// reshelf-server and CDNs can serve it as immutable and the browser can reuse its compiled
+// code across page loads. Files of earlier builds are removed.
+for (const f of readdirSync(pkg)) {
+  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm$/.test(f) || f === 'reshelf_wasm_bg.wasm') rmSync(join(pkg, f));
+}
+const fingerprinted = (name) => {
+  const bytes = readFileSync(join(glueDir, `${name}.opt.wasm`));
+  const file = `${name}.${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.wasm`;
+  writeFileSync(join(pkg, file), bytes);
+  return file;
+};
+const CAPTURE = fingerprinted('reshelf_capture');
+const ENGINE = fingerprinted('reshelf_engine');
+const BUILD_ID = createHash('sha256').update(CAPTURE + ENGINE).digest('hex').slice(0, 10);
+writeFileSync(join(pkg, 'modules.json'), JSON.stringify({ capture: CAPTURE, engine: ENGINE }, null, 2) + '\n');
+
 const glue = {
   name: 'wasm-glue',
   setup(b) {
-    b.onResolve({ filter: /^reshelf:wasm-glue$/ }, () => ({ path: join(glueDir, 'reshelf_wasm.js') }));
+    b.onResolve({ filter: /^reshelf:wasm-glue$/ }, () => ({ path: join(glueDir, 'reshelf_capture.js') }));
+    b.onResolve({ filter: /^reshelf:engine-glue$/ }, () => ({ path: join(glueDir, 'reshelf_engine.js') }));
   },
 };
 const common = {
@@ -24,6 +43,11 @@ const common = {
   target: 'es2020',
   plugins: [glue],
   legalComments: 'none',
+  define: {
+    __CAPTURE_WASM__: JSON.stringify(CAPTURE),
+    __ENGINE_WASM__: JSON.stringify(ENGINE),
+    __BUILD_ID__: JSON.stringify(BUILD_ID),
+  },
   logOverride: { 'empty-import-meta': 'silent' },
 };
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
@@ -57,10 +81,12 @@ const meta = {
     './script': './reshelf.js',
     './sw': './reshelf-sw.js',
     './react': { types: './react.d.ts', import: './react.js' },
-    './reshelf_wasm_bg.wasm': './reshelf_wasm_bg.wasm',
+    './capture.wasm': `./${CAPTURE}`,
+    './engine.wasm': `./${ENGINE}`,
+    './modules.json': './modules.json',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf_wasm_bg.wasm', 'sri.json', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', CAPTURE, ENGINE, 'modules.json', 'sri.json', 'README.md'],
   // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
   peerDependencies: { react: '>=18' },
@@ -69,25 +95,28 @@ const meta = {
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 
+// What a page downloads before capture is ready (the critical path) and everything, the
+// engine included; keys are what bench/size-guard.mjs and BENCHMARKS.md name.
 const sizes = {};
-for (const file of ['reshelf_wasm_bg.wasm', 'index.js', 'reshelf.js']) {
-  sizes[file] = compressedSizes(readFileSync(join(pkg, file)));
+for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js']]) {
+  sizes[label] = compressedSizes(readFileSync(join(pkg, file)));
 }
-const total = (js) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: sizes[js][k] + sizes['reshelf_wasm_bg.wasm'][k] }), {});
-sizes['script tag (reshelf.js + wasm)'] = total('reshelf.js');
-sizes['npm module (index.js + wasm)'] = total('index.js');
+const sum = (...labels) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: labels.reduce((n, l) => n + sizes[l][k], 0) }), {});
+sizes['critical path (reshelf.js + capture wasm)'] = sum('reshelf.js', 'capture wasm');
+sizes['script tag (reshelf.js + both wasm)'] = sum('reshelf.js', 'capture wasm', 'engine wasm');
+sizes['npm module (index.js + both wasm)'] = sum('index.js', 'capture wasm', 'engine wasm');
 writeFileSync(join(pkg, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
-console.log('artefact                          raw      gzip    brotli');
+console.log('artefact                                      raw      gzip    brotli');
 for (const [name, s] of Object.entries(sizes)) {
-  console.log(`${name.padEnd(30)} ${String(s.raw).padStart(8)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(9)}`);
+  console.log(`${name.padEnd(42)} ${String(s.raw).padStart(8)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(9)}`);
 }
 
-// Subresource Integrity for the files a page references directly: the script tag's
-// `integrity` and the wasm's `data-wasm-integrity`.
+// Subresource Integrity for the files a page references: the script tag's `integrity`, and
+// the modules' `data-wasm-integrity` / `data-engine-integrity`.
 const sri = {};
-for (const file of ['reshelf.js', 'index.js', 'reshelf_wasm_bg.wasm', 'reshelf-sw.js']) {
+for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js']) {
   sri[file] = `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
 }
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');
 console.log('\nSubresource Integrity (pkg/sri.json):');
-for (const [file, hash] of Object.entries(sri)) console.log(`  ${file.padEnd(22)} ${hash}`);
+for (const [file, hash] of Object.entries(sri)) console.log(`  ${file.padEnd(34)} ${hash}`);

@@ -21,10 +21,16 @@ export interface Options {
   /** Variant policy: section name → rules (see README); default: the page's
    *  <script type="application/json" data-reshelf-policy>. */
   policy?: Record<string, Array<{ variant: string; when?: VariantConditions }>>;
-  /** Where the .wasm is served from. Default: next to this module. */
+  /** Where the capture module (`reshelf_capture.<hash>.wasm`) is served from. Default: next
+   *  to this module. */
   wasmUrl?: string | URL;
-  /** Subresource Integrity of the .wasm (`sha384-…`, from pkg/sri.json). */
+  /** Subresource Integrity of the capture module (`sha384-…`, from pkg/sri.json). */
   wasmIntegrity?: string;
+  /** Where the model engine (`reshelf_engine.<hash>.wasm`) is served from; it is fetched after
+   *  first paint. Default: next to this module. */
+  engineUrl?: string | URL;
+  /** Subresource Integrity of the model engine (`sha384-…`, from pkg/sri.json). */
+  engineIntegrity?: string;
   /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
    *  consent('granted')), 'denied' (nothing is stored or sent). */
   consent?: 'granted' | 'pending' | 'denied';

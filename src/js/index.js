@@ -2,10 +2,13 @@
 // is that nothing reshelf does throws into the page: every call is guarded, a refused call
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
+import initEngine, { Engine } from 'reshelf:engine-glue';
 import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 
+// Module-private: the instance method that loads the model engine.
+const START_ENGINE = Symbol('startEngine');
 const TOPICS = new Set(['event', 'session', 'intent', 'decision', 'error']);
 // One running instance per page whatever mix of script tags, bundles and init() calls: every
 // copy of this module on the page finds the first one under this key and hands it back.
@@ -13,6 +16,10 @@ const SLOT = Symbol.for('reshelf.instance');
 let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
+let engineLoaded = null;
+// The model engine loads after first paint, when the browser is idle or at the latest this
+// long after: scores and model-ranked slots come soon after load, never before capture.
+const ENGINE_IDLE_TIMEOUT_MS = 200;
 let warned = false;
 
 function warnOnce(message, detail) {
@@ -89,8 +96,11 @@ function mark(name) {
 async function boot(options) {
   mark('reshelf:init');
   try {
-    const { wasmUrl, wasmIntegrity, ...rest } = options && typeof options === 'object' ? options : {};
-    const url = wasmUrl ?? new URL('./reshelf_wasm_bg.wasm', import.meta.url);
+    const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, ...rest } = options && typeof options === 'object' ? options : {};
+    // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals
+    // set by src/js/build.mjs: a new build is a new URL, so the files can be cached as
+    // immutable, and bundlers see `new URL('…', import.meta.url)` and emit the files.
+    const url = wasmUrl ?? new URL(__CAPTURE_WASM__, import.meta.url);
     // The module is fetched and compiled once per page; an instance started again after
     // shutdown() reuses it. Fetched here, with the browser's own fetch, so a page's fetch
     // wrapper never sees it; with Subresource Integrity a wasm whose hash differs is refused.
@@ -129,7 +139,7 @@ async function boot(options) {
     const sync = startSync(session, rest, warn, () => !kiosk || kiosk.touched());
     instance = new Reshelf(session, null, { sync, kiosk, kioskHome: kiosk ? kioskHome(rest) : null });
     mark('reshelf:ready');
-    if (rest.modelUrl) loadNewerModel(session, rest);
+    instance[START_ENGINE]({ url: engineUrl ?? new URL(__ENGINE_WASM__, import.meta.url), integrity: engineIntegrity, ...rest });
     return instance;
   } catch (err) {
     warnOnce('could not start', err);
@@ -137,20 +147,54 @@ async function boot(options) {
   }
 }
 
+/** Resolves after the first frame is painted and the browser is idle (or the timeout). */
+function afterFirstPaint() {
+  return new Promise((resolve) => {
+    const idle = () => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: ENGINE_IDLE_TIMEOUT_MS });
+      else setTimeout(resolve, 0);
+    };
+    // A hidden tab paints no frames: no reason to wait for one.
+    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') {
+      requestAnimationFrame(() => setTimeout(idle, 0));
+    } else {
+      idle();
+    }
+  });
+}
+
 /**
- * Fetches newer weights in the background. The wasm side checks them against
- * `modelSha256` and `modelVersion`; on any failure the embedded model stays, with a warning.
+ * Fetches and compiles the model engine (once per page: an instance started again after
+ * shutdown() reuses it), streaming from the response so the browser can cache the compiled
+ * code. With `engineIntegrity`, an engine whose hash differs is refused.
  */
-async function loadNewerModel(session, { modelUrl, modelSha256, modelVersion }) {
+function loadEngine(url, integrity) {
+  engineLoaded ??= initEngine({
+    module_or_path: nativeFetch()(url, {
+      credentials: 'same-origin',
+      ...(typeof integrity === 'string' ? { integrity } : {}),
+    }),
+  }).catch((err) => {
+    engineLoaded = null;
+    throw err;
+  });
+  return engineLoaded;
+}
+
+/**
+ * Fetches newer intent weights into the engine. The engine checks them against
+ * `modelSha256` and `modelVersion`; on any failure the shipped model stays, with a warning.
+ */
+async function loadNewerModel(engine, { modelUrl, modelSha256, modelVersion }) {
   try {
     if (typeof modelSha256 !== 'string' || typeof modelVersion !== 'string') {
       throw new Error('modelUrl needs modelSha256 and modelVersion');
     }
     const res = await nativeFetch()(modelUrl, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`${modelUrl} answered ${res.status}`);
-    session.loadModel(new Uint8Array(await res.arrayBuffer()), modelSha256, modelVersion);
+    engine.replaceIntent(new Uint8Array(await res.arrayBuffer()), modelSha256, modelVersion);
   } catch (err) {
-    console.warn(`reshelf: newer weights not used (${err && err.message}); the embedded model stays.`);
+    console.warn(`reshelf: newer weights not used (${err && err.message ? err.message : err}); the shipped model stays.`);
   }
 }
 
@@ -165,6 +209,7 @@ export class Reshelf {
   #sync;
   #kiosk;
   #kioskHome;
+  #engine = null;
   #ending = null;
 
   constructor(session, error, { sync = null, kiosk = null, kioskHome = null } = {}) {
@@ -173,6 +218,33 @@ export class Reshelf {
     this.#sync = sync;
     this.#kiosk = kiosk;
     this.#kioskHome = kioskHome;
+  }
+
+  /**
+   * Loads the model engine after first paint and hands it to the session. Until
+   * then (and for good if it cannot load) intent is unscored and slots get the hand-set order,
+   * which decisions record as `ranker: 'heuristic'`; a failed load is said once.
+   */
+  async [START_ENGINE]({ url, integrity, ranker, modelUrl, modelSha256, modelVersion }) {
+    try {
+      await afterFirstPaint();
+      if (!this.#session) return;
+      mark('reshelf:engine-start');
+      await loadEngine(url, integrity);
+      const engine = new Engine(ranker !== 'heuristic');
+      for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);
+      if (modelUrl) await loadNewerModel(engine, { modelUrl, modelSha256, modelVersion });
+      if (!this.#session) return;
+      this.#engine = engine;
+      this.#guard(() => this.#session.attachEngine(engine), undefined);
+      mark('reshelf:engine-ready');
+    } catch (err) {
+      try {
+        console.warn(`reshelf: the model engine could not load (${err && err.message ? err.message : err}); capture and sync go on, slots keep the hand-set order.`);
+      } catch (_) {
+        // no console: nothing to tell
+      }
+    }
   }
 
   /**
@@ -279,11 +351,12 @@ export class Reshelf {
   }
 
   /**
-   * Diagnostics: the model's calibrated scores for rows laid out as its input (a flat
-   * Float32Array, `reshelf-train export` documents the layout); null without a model.
+   * Diagnostics: the intent model's calibrated scores for rows laid out as its input (a flat
+   * Float32Array, `reshelf-train export` documents the layout); null until the model engine
+   * has loaded.
    */
   scoreInputs(rows) {
-    return this.#guard(() => this.#session.scoreInputs(rows) ?? null, null);
+    return this.#guard(() => (this.#engine ? this.#engine.scoreIntent(rows) ?? null : null), null);
   }
 
   /** The session's summary as it would be sent: the only data that leaves the device. */

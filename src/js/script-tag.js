@@ -21,16 +21,18 @@ import { init } from './index.js';
   if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;
   if (data.serviceWorker !== undefined) options.serviceWorker = data.serviceWorker || true;
   if (data.wasmIntegrity !== undefined) options.wasmIntegrity = data.wasmIntegrity;
+  if (data.engineIntegrity !== undefined) options.engineIntegrity = data.engineIntegrity;
   if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
   if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
   if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;
-  // Classic scripts have no import.meta: the wasm sits next to this file, also for init()
+  // Classic scripts have no import.meta: the modules sit next to this file, also for init()
   // called later by the page (e.g. again after shutdown()).
   const base = script && script.src;
   const located = (o) => {
     if (!base || o === null || typeof o !== 'object' || Array.isArray(o)) return o;
     const out = { ...o };
-    if (out.wasmUrl === undefined) out.wasmUrl = new URL('reshelf_wasm_bg.wasm', base);
+    if (out.wasmUrl === undefined) out.wasmUrl = new URL(__CAPTURE_WASM__, base);
+    if (out.engineUrl === undefined) out.engineUrl = new URL(__ENGINE_WASM__, base);
     if (out.serviceWorker === true) out.serviceWorker = new URL('reshelf-sw.js', base).href;
     return out;
   };

@@ -55,14 +55,17 @@ test('Subresource Integrity: the published hashes load; a wrong wasm hash leaves
   const sri = JSON.parse(readFileSync(join(ROOT, 'pkg', 'sri.json'), 'utf8'));
   const { context, page } = await strictPage();
   await page.goto(`${env.server.url}/no-such-page`); // a storefront page without the SDK
-  const good = await page.evaluate(async (hash) => {
+  const modules = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
+  const good = await page.evaluate(async ([wasmIntegrity, engineIntegrity]) => {
     const m = await import('/reshelf/index.js');
-    const r = await m.init({ site: 'sri', wasmIntegrity: hash });
-    const out = { active: r.active };
+    const r = await m.init({ site: 'sri', wasmIntegrity, engineIntegrity });
+    for (let i = 0; i < 100 && !r.state().model_version; i++) await new Promise((ok) => setTimeout(ok, 50));
+    const out = { active: r.active, model: r.state().model_version };
     r.shutdown();
     return out;
-  }, sri['reshelf_wasm_bg.wasm']);
+  }, [sri[modules.capture], sri[modules.engine]]);
   assert.equal(good.active, true);
+  assert.ok(good.model, 'the engine loads with its published hash');
   const scriptOk = await page.evaluate(async (hash) => (await fetch('/reshelf/reshelf.js', { integrity: hash })).ok, sri['reshelf.js']);
   assert.equal(scriptOk, true);
   await context.close();

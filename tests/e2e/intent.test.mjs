@@ -4,14 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useServerAndBrowser, openPage, state, ready } from './harness.mjs';
+import { ROOT, useServerAndBrowser, openPage, state, ready, eventually } from './harness.mjs';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'models/model.json'), 'utf8'));
 const weights = readFileSync(join(ROOT, 'models/intent.bin'));
 
 const env = useServerAndBrowser();
 
-const waitIntent = (page) => page.waitForFunction(async () => (await window.reshelf.ready).state().intent !== null);
+// Polled from here: the model engine attaches after first paint.
+const waitIntent = (page) => eventually(async () => (await state(page)).intent !== null, 10000, 'an intent score');
 
 test('the embedded model scores the session; intent rises along a buying journey', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
@@ -46,6 +47,7 @@ test('on("intent") reports score changes with the model version', async () => {
   const { page, context } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
+  await waitIntent(page); // the model engine is attached
   const got = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
     const seen = [];
@@ -70,7 +72,7 @@ async function withModelUrl(body, sha256, version) {
   await page.route(`${env.server.url}/fixture/model`, (r) => r.fulfill({ contentType: 'text/html', body: html }));
   await page.goto(`${env.server.url}/fixture/model`);
   await ready(page);
-  await page.waitForTimeout(500);
+  await waitIntent(page);
   return { page, log, context };
 }
 

@@ -3,11 +3,15 @@
 // from a clean slate, and delivers both sessions once each when the network returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, eventually } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useServerAndBrowser, eventually, ROOT } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
 const IDLE_MS = 15000; // the demo kiosk's data-kiosk-idle
+// Both modules under the build's fingerprinted names.
+const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
 
 const instance = (page) => page.evaluate(async () => {
   const r = await window.reshelf.ready;
@@ -25,10 +29,11 @@ test('offline kiosk: two shoppers, a clean slate between them, each delivered on
   assert.equal((await instance(page)).active, true);
   const defaultOrder = await slotOrder(page, 'kiosk-featured');
   // The worker installs and caches the SDK and the kiosk page.
-  await eventually(() => page.evaluate(async () => {
+  await eventually(() => page.evaluate(async (modules) => {
     const reg = await navigator.serviceWorker.ready;
-    return !!reg.active && !!(await caches.match('/kiosk/')) && !!(await caches.match('/reshelf/reshelf_wasm_bg.wasm'));
-  }), 20000, 'the service worker to cache the kiosk');
+    return !!reg.active && !!(await caches.match('/kiosk/')) && !!(await caches.match(`/reshelf/${modules.capture}`))
+      && !!(await caches.match(`/reshelf/${modules.engine}`));
+  }, MODULES), 20000, 'the service worker to cache the kiosk');
 
   await context.setOffline(true);
   await page.reload();

@@ -5,12 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, startBrowser, openPage } from './harness.mjs';
+import { ROOT, startServer, startBrowser, openPage, eventually } from './harness.mjs';
 
 const BIN = join(ROOT, 'node_modules', '.bin');
+const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
 const env = {};
 
 function run(cmd, args, cwd) {
@@ -50,15 +51,15 @@ after(async () => {
 test('the tarball ships every file the package names, and its exports resolve', () => {
   const files = env.packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'index.d.ts', 'index.js', 'package.json', 'react.d.ts', 'react.js',
-    'reshelf-sw.js', 'reshelf.js', 'reshelf_wasm_bg.wasm', 'sri.json',
-  ]);
+    'README.md', 'index.d.ts', 'index.js', 'modules.json', 'package.json', 'react.d.ts', 'react.js',
+    'reshelf-sw.js', 'reshelf.js', MODULES.capture, MODULES.engine, 'sri.json',
+  ].sort());
   const installed = join(env.app, 'node_modules', 'reshelf');
   const resolved = run('node', ['--input-type=module', '-e', `
-    for (const s of ['reshelf', 'reshelf/react', 'reshelf/script', 'reshelf/sw', 'reshelf/reshelf_wasm_bg.wasm']) {
+    for (const s of ['reshelf', 'reshelf/react', 'reshelf/script', 'reshelf/sw', 'reshelf/capture.wasm', 'reshelf/engine.wasm']) {
       console.log(import.meta.resolve(s).replace(${JSON.stringify(`file://${installed}/`)}, ''));
     }`], env.app).trim().split('\n');
-  assert.deepEqual(resolved, ['index.js', 'react.js', 'reshelf.js', 'reshelf-sw.js', 'reshelf_wasm_bg.wasm']);
+  assert.deepEqual(resolved, ['index.js', 'react.js', 'reshelf.js', 'reshelf-sw.js', MODULES.capture, MODULES.engine]);
 });
 
 test('tsc --strict type-checks an app against the package types', () => {
@@ -103,7 +104,9 @@ test('Vite builds the React example from the package; it ranks, re-renders on de
   run(join(BIN, 'vite'), ['build', '--outDir', 'dist', '--emptyOutDir', '--logLevel', 'warn'], env.app);
   const dist = join(env.app, 'dist');
   const assets = readdirSync(join(dist, 'assets'));
-  assert.ok(assets.some((f) => /^reshelf_wasm_bg-.*\.wasm$/.test(f)), `wasm emitted by Vite: ${assets}`);
+  for (const name of ['reshelf_capture', 'reshelf_engine']) {
+    assert.ok(assets.some((f) => f.startsWith(`${name}.`) && f.endsWith('.wasm')), `${name} emitted by Vite: ${assets}`);
+  }
 
   env.server = await startServer({ www: dist });
   env.chrome = await startBrowser();
@@ -117,9 +120,12 @@ test('Vite builds the React example from the package; it ranks, re-renders on de
   await page.goto(`${env.server.url}/`);
   await page.waitForSelector('main[data-ready="true"]');
   assert.equal(await page.evaluate(() => window.reshelfReact.active), true, 'the SDK is active');
-  assert.equal(wasm.length, 1, JSON.stringify(wasm));
-  assert.match(wasm[0].path, /^\/assets\/reshelf_wasm_bg-.*\.wasm$/, 'the wasm Vite emitted, not /reshelf/');
-  assert.equal(wasm[0].status, 200);
+  // Capture first; the engine after first paint.
+  await eventually(() => wasm.length === 2, 10000, 'both modules');
+  assert.equal(wasm.length, 2, JSON.stringify(wasm));
+  assert.match(wasm[0].path, /^\/assets\/reshelf_capture\..*\.wasm$/, 'the capture module Vite emitted, not /reshelf/');
+  assert.match(wasm[1].path, /^\/assets\/reshelf_engine\..*\.wasm$/, 'the engine Vite emitted');
+  assert.ok(wasm.every((w) => w.status === 200), JSON.stringify(wasm));
 
   const order = (slot) => page.$$eval(`[data-list="${slot}"] [data-reshelf-item]`, (els) => els.map((e) => e.dataset.reshelfItem));
   const ranked = () => page.evaluate(() => window.reshelfReact.rank('featured', window.reshelfFeatured).map((p) => p.id));

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useServerAndBrowser, openPage, state, ready } from './harness.mjs';
+import { ROOT, useServerAndBrowser, openPage, state, ready, eventually } from './harness.mjs';
 
 const ARTIFACTS = join(ROOT, 'target/e2e-artifacts');
 const env = useServerAndBrowser();
@@ -52,7 +52,8 @@ test('browsing bags brings bags forward on the home page with the learned ranker
   await page.waitForTimeout(300);
   await page.goto(`${env.server.url}/`);
   await ready(page);
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
+  // The hand-set order may come first, until the model engine is attached.
+  await eventually(async () => (await state(page)).decisions.some((d) => d.kind === 'slot' && d.ranker !== 'heuristic'), 10000, 'a model-ranked slot');
   const after = await order(page);
   await page.screenshot({ path: join(ARTIFACTS, 'home-after.png'), fullPage: true });
   assert.deepEqual([...after].sort(), [...original].sort(), 'same items, none lost or duplicated');

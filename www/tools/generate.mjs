@@ -14,9 +14,9 @@ const write = (rel, text) => {
 };
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-// The preload starts the wasm download alongside the script instead of after it.
-const SDK_TAG = `<link rel="preload" href="/reshelf/reshelf_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>
-  <script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1"
+// The script finds its modules by their fingerprinted names (pkg/modules.json), so the page
+// names only the script.
+const SDK_TAG = `<script async src="/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1"
         data-key="demo-public-key" data-holdout="0.1"></script>`;
 
 function layout({ title, page, body }) {
@@ -191,7 +191,6 @@ write('kiosk/index.html', `<!doctype html>
   <title>Shelfside kiosk</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/kiosk/kiosk.css">
-  <link rel="preload" href="/reshelf/reshelf_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>
   <script async src="/reshelf/reshelf.js" data-site="kiosk" data-endpoint="/v1"
         data-key="demo-public-key" data-holdout="0.1" data-kiosk data-kiosk-idle="15000"
         data-kiosk-home="/kiosk/" data-service-worker="/reshelf/reshelf-sw.js?pages=/kiosk/,/kiosk/kiosk.css"></script>

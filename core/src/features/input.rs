@@ -92,8 +92,24 @@ pub struct SessionFeatures {
     pub visitor: VisitorType,
 }
 
+/// Width of the intent network's input: numeric columns, then one-hot month, then one-hot
+/// visitor.
+pub const INPUT_WIDTH: usize = NUMERIC + Month::COUNT + VisitorType::COUNT;
+
+/// The batch laid out as the intent network's input, row-major `[n, INPUT_WIDTH]`: what the
+/// capture module hands the model engine.
+pub fn input_rows(inputs: &[ModelInput]) -> Vec<f32> {
+    let mut x = vec![0.0f32; inputs.len() * INPUT_WIDTH];
+    for (row, input) in x.chunks_exact_mut(INPUT_WIDTH).zip(inputs) {
+        row[..NUMERIC].copy_from_slice(&input.numeric);
+        row[NUMERIC + input.month.min(Month::COUNT - 1)] = 1.0;
+        row[NUMERIC + Month::COUNT + input.visitor.min(VisitorType::COUNT - 1)] = 1.0;
+    }
+    x
+}
+
 /// What the model consumes: scaled numeric columns plus the category indices (one-hot encoded
-/// by [`crate::model::tensors`]).
+/// by [`input_rows`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelInput {
     pub numeric: [f32; NUMERIC],

@@ -28,6 +28,42 @@ pub struct PagePriors {
 }
 
 impl PagePriors {
+    /// Floats in [`PagePriors::to_flat`].
+    pub const FLAT: usize = 9;
+
+    /// The priors as floats, kind by kind (administrative, informational, product-related),
+    /// each `[bounce_rate, exit_rate, page_value]`: how the model engine hands them to the
+    /// capture module.
+    pub fn to_flat(&self) -> [f32; Self::FLAT] {
+        let mut out = [0.0; Self::FLAT];
+        for (chunk, s) in out.chunks_exact_mut(3).zip([
+            self.administrative,
+            self.informational,
+            self.product_related,
+        ]) {
+            chunk.copy_from_slice(&[s.bounce_rate, s.exit_rate, s.page_value]);
+        }
+        out
+    }
+
+    /// The inverse of [`PagePriors::to_flat`]; `None` unless `flat` holds exactly
+    /// [`PagePriors::FLAT`] finite floats.
+    pub fn from_flat(flat: &[f32]) -> Option<Self> {
+        if flat.len() != Self::FLAT || !flat.iter().all(|x| x.is_finite()) {
+            return None;
+        }
+        let stat = |i: usize| PageStat {
+            bounce_rate: flat[i],
+            exit_rate: flat[i + 1],
+            page_value: flat[i + 2],
+        };
+        Some(Self {
+            administrative: stat(0),
+            informational: stat(3),
+            product_related: stat(6),
+        })
+    }
+
     fn for_kind(&self, kind: PageKind) -> Option<PageStat> {
         match kind {
             PageKind::Administrative => Some(self.administrative),

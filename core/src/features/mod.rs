@@ -23,7 +23,9 @@ pub use calendar::Date;
 pub use calendar::{special_day, Calendar};
 pub use csv_row::{parse_csv, CsvError, LabelledRow};
 pub use feed::{PageStatsFeed, FEED_VERSION};
-pub use input::{ModelInput, Month, SessionFeatures, VisitorType, NUMERIC};
+pub use input::{
+    input_rows, ModelInput, Month, SessionFeatures, VisitorType, INPUT_WIDTH, NUMERIC,
+};
 pub use live::{from_session, LiveContext, PagePriors, PageStat, PageStats};
 pub use rank_example::{RankExample, RankExampleError, MAX_SKIPPED};
 pub use ranking::{

@@ -9,10 +9,7 @@ use burn::prelude::*;
 
 use super::mlp::{DenseLayer, Mlp};
 
-use crate::features::{Month, VisitorType, NUMERIC};
-
-/// Width of the network's input: numeric columns, then one-hot month, then one-hot visitor.
-pub const INPUT_WIDTH: usize = NUMERIC + Month::COUNT + VisitorType::COUNT;
+pub use crate::features::INPUT_WIDTH;
 
 /// Layer sizes. Stored in the weights file so a file always decodes into its own shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use super::file::{sha256_hex, Calibration, ModelError, ModelFile};
 use super::folded::FoldedNet;
 use super::mlp::DenseLayer;
 use super::net::{IntentNet, INPUT_WIDTH};
-use crate::features::{ModelInput, Month, PagePriors, VisitorType, NUMERIC};
+pub use crate::features::input_rows;
+use crate::features::{ModelInput, PagePriors};
 
 /// A ready-to-score intent model on Burn's pure-Rust CPU backend (which also runs in wasm).
 #[derive(Debug)]
@@ -102,15 +103,4 @@ pub fn tensors(inputs: &[ModelInput], device: &Device) -> Tensor<2> {
         TensorData::new(input_rows(inputs), [inputs.len(), INPUT_WIDTH]),
         device,
     )
-}
-
-/// The batch laid out as the network's input, row-major `[n, INPUT_WIDTH]`.
-pub fn input_rows(inputs: &[ModelInput]) -> Vec<f32> {
-    let mut x = vec![0.0f32; inputs.len() * INPUT_WIDTH];
-    for (row, input) in x.chunks_exact_mut(INPUT_WIDTH).zip(inputs) {
-        row[..NUMERIC].copy_from_slice(&input.numeric);
-        row[NUMERIC + input.month.min(Month::COUNT - 1)] = 1.0;
-        row[NUMERIC + Month::COUNT + input.visitor.min(VisitorType::COUNT - 1)] = 1.0;
-    }
-    x
 }

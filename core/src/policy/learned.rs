@@ -12,21 +12,40 @@
 use super::order::order_by_scores_f64;
 use crate::events::ItemRef as SlotItem;
 use crate::features::{has_signal, rank_features, RankContext};
+#[cfg(feature = "inference")]
 use crate::model::RankerModel;
 use crate::session::SessionState;
 use crate::text::clean_id;
 
 /// The new order as indices into `items`: always a permutation of `0..items.len()`.
+#[cfg(feature = "inference")]
 pub fn rank_learned(
     model: &RankerModel,
     state: &SessionState,
     items: &[SlotItem],
     ctx: &RankContext,
 ) -> Vec<usize> {
-    if items.len() < 2 || !has_signal(state) {
-        return (0..items.len()).collect();
+    match ranking_rows(state, items, ctx) {
+        Some(rows) => order_learned(state, items, &model.scores(&rows)),
+        None => (0..items.len()).collect(),
     }
-    let scores = model.scores(&rank_features(state, items, ctx));
+}
+
+/// The rows the ranker scores for a slot, `[items.len(), RANK_FEATURES]` row-major; `None`
+/// when the page's order stays without asking the model (fewer than 2 items, or a session
+/// with no signal yet). The capture module hands these to the model engine.
+pub fn ranking_rows(
+    state: &SessionState,
+    items: &[SlotItem],
+    ctx: &RankContext,
+) -> Option<Vec<f32>> {
+    (items.len() >= 2 && has_signal(state)).then(|| rank_features(state, items, ctx))
+}
+
+/// The slot's order from the model's `scores` (one per item, from [`ranking_rows`]'s rows):
+/// by score, highest first, stably, with items in the cart or bought last. Always a
+/// permutation of `0..items.len()`; missing scores keep their items' places at the end.
+pub fn order_learned(state: &SessionState, items: &[SlotItem], scores: &[f32]) -> Vec<usize> {
     let held: Vec<bool> = items
         .iter()
         .map(|item| {

@@ -12,6 +12,8 @@ pub mod variants;
 pub use crate::experiment::{Arm, Decision, DecisionKind, HEURISTIC_RANKER};
 pub use holdout::assign_arm;
 pub use interest::Interest;
-pub use learned::{order_by_scores, rank_learned};
+#[cfg(feature = "inference")]
+pub use learned::rank_learned;
+pub use learned::{order_by_scores, order_learned, ranking_rows};
 pub use rank::{personalisation_strength, rank, SlotItem};
 pub use variants::{choose_variant, Signals, VariantPolicy, VariantRule};

@@ -11,8 +11,8 @@ use parity::recorded_scores;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-static SHIPPED: &[u8] = include_bytes!("../models/intent.bin");
-static PARITY: &str = include_str!("../models/parity.json");
+static SHIPPED: &[u8] = include_bytes!("../../models/intent.bin");
+static PARITY: &str = include_str!("../../models/parity.json");
 
 #[wasm_bindgen_test]
 fn embedded_weights_decode_in_wasm() {

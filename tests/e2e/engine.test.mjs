@@ -1,0 +1,135 @@
+// The two modules: capture is ready first and the model engine follows after first paint.
+// Until the engine is attached slots get the hand-set order and the decision log says so; an
+// engine that cannot load (404, blocked, wrong integrity) leaves capture, sync and the
+// hand-set order working with one warning; a repeat load takes both modules from the cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useServerAndBrowser, openPage, ready, state, eventually, ROOT } from './harness.mjs';
+import { storedSessions } from './sqlite.mjs';
+
+const env = useServerAndBrowser();
+const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
+const engineWarnings = (log) => log.console.filter((m) => m.type === 'warning' && m.text.includes('model engine could not load'));
+// A short window: the home page's slot is below the fold, where tiles may move.
+const SHORT = { viewport: { width: 1200, height: 300 } };
+const slotDecisions = (s) => s.decisions.filter((d) => d.kind === 'slot');
+
+/** A shopper in the treatment arm (no holdout) who clicked two bags, now on the home page. */
+async function bagShopper(page) {
+  await page.goto(`${env.server.url}/category/bags/`);
+  await ready(page);
+  for (const sku of ['bag-01', 'bag-03']) await page.click(`[data-reshelf-item="${sku}"] .price`);
+  await page.goto(`${env.server.url}/`);
+  await ready(page);
+}
+
+/** Serves the storefront with data-holdout="0" so every decision is applied. */
+async function noHoldout(page) {
+  await page.route('**/*', async (route) => {
+    try {
+      if (route.request().resourceType() !== 'document') return await route.fallback();
+      const res = await route.fetch();
+      const body = (await res.text()).replace('data-holdout="0.1"', 'data-holdout="0"');
+      return await route.fulfill({ response: res, body });
+    } catch (_) {
+      // the context closed with a request in flight
+    }
+  });
+}
+
+test('before the engine is attached slots get the hand-set order, logged as such; the model takes over when it loads', async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  await noHoldout(page);
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  let hold = false;
+  await page.route(`**/reshelf/${MODULES.engine}`, async (route) => {
+    if (hold) await held;
+    try {
+      await route.fallback();
+    } catch (_) {
+      // the context closed
+    }
+  });
+  await bagShopper(page);
+  hold = true;
+  await page.reload();
+  await ready(page);
+  const before = await eventually(async () => {
+    const s = await state(page);
+    return slotDecisions(s).at(-1)?.ranker === 'heuristic' && s;
+  }, 10000, 'the reloaded page\'s hand-set decision');
+  assert.equal(before.model_version, null, 'the engine is held back');
+  assert.equal(before.ranker, 'heuristic');
+  assert.equal(slotDecisions(before).at(-1).ranker, 'heuristic');
+  release();
+  // Decisions of the pages before the reload stay in the session's log: look past them.
+  const seen = slotDecisions(before).length;
+  await eventually(async () => slotDecisions(await state(page)).slice(seen).some((d) => d.ranker !== 'heuristic'), 10000, 'a model-ranked slot');
+  const after = await state(page);
+  assert.ok(slotDecisions(after).slice(seen).some((d) => /^ranker-\d/.test(d.ranker)), JSON.stringify(slotDecisions(after)));
+  assert.ok(after.intent > 0 && after.intent < 1, JSON.stringify(after));
+  assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
+for (const [name, fault] of [
+  ['answers 404', (route) => route.fulfill({ status: 404, body: 'not here' })],
+  ['is blocked', (route) => route.abort('blockedbyclient')],
+  ['is not WebAssembly', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'garbage' })],
+]) {
+  test(`an engine that ${name} leaves capture, sync and the hand-set order working, with one warning`, async () => {
+    const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+    await noHoldout(page);
+    await page.route(`**/reshelf/${MODULES.engine}`, (route) => fault(route).catch(() => {}));
+    await bagShopper(page);
+    await eventually(async () => slotDecisions(await state(page)).length > 0, 10000, 'a slot decision');
+    await eventually(() => engineWarnings(log).length > 0, 10000, 'the warning');
+    const s = await state(page);
+    assert.equal(s.ranker, 'heuristic');
+    assert.equal(s.intent, null);
+    assert.equal(slotDecisions(s).at(-1).ranker, 'heuristic');
+    const first = await page.$eval('[data-reshelf-slot] [data-reshelf-item]', (e) => e.dataset.reshelfItem);
+    assert.match(first, /^bag-/, 'the hand-set order follows the bags');
+    // Capture and sync go on: the session reaches the server.
+    const sid = await page.evaluate(async () => {
+      const r = await window.reshelf.ready;
+      await r.flush();
+      return r.state().session_id;
+    });
+    await eventually(() => storedSessions(env.server.dataDir, 'demo').some((r) => r.sid === sid), 15000, 'the summary stored');
+    const warned = engineWarnings(log).length;
+    assert.ok(warned >= 1 && warned <= 2, `at most one warning per page (two pages): ${warned}`);
+    assert.deepEqual(log.errors, []);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await context.close();
+  });
+}
+
+test('a repeat load takes both modules from the HTTP cache (immutable) and revalidates the script', async () => {
+  const { page, context } = await openPage(env.chrome.browser);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map();
+  const cached = new Set();
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, new URL(e.request.url).pathname));
+  cdp.on('Network.requestServedFromCache', (e) => cached.add(urls.get(e.requestId)));
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.response.fromDiskCache || e.response.fromMemoryCache) cached.add(new URL(e.response.url).pathname);
+  });
+  await page.goto(`${env.server.url}/`);
+  await ready(page);
+  await eventually(async () => (await state(page)).model_version !== null, 10000, 'the engine');
+  cached.clear();
+  await page.goto(`${env.server.url}/category/bags/`);
+  await ready(page);
+  await eventually(async () => (await state(page)).model_version !== null, 10000, 'the engine');
+  assert.ok(cached.has(`/reshelf/${MODULES.capture}`), `capture from cache: ${[...cached]}`);
+  assert.ok(cached.has(`/reshelf/${MODULES.engine}`), `engine from cache: ${[...cached]}`);
+  assert.ok(!cached.has('/reshelf/reshelf.js'), 'the script is revalidated (no-cache)');
+  await context.close();
+});
