@@ -55,7 +55,7 @@ pub fn order_learned(state: &SessionState, items: &[SlotItem], scores: &[f32]) -
         })
         .collect();
     // The model's order within the held items and within the others.
-    let (mut order, held): (Vec<usize>, Vec<usize>) = order_by_scores(&scores, items.len())
+    let (mut order, held): (Vec<usize>, Vec<usize>) = order_by_scores(scores, items.len())
         .into_iter()
         .partition(|&i| !held[i]);
     order.extend(held);
