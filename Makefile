@@ -48,9 +48,11 @@ test-rust:
 test-wasm:
 	cargo test -p reshelf -p reshelf-engine --target $(WASM_TARGET)
 
+# The whole suite with the model engine on the main thread, then in a worker.
 test-e2e:
 	cargo build -p reshelf-server
 	node --test --test-concurrency=1 tests/e2e/
+	RESHELF_E2E_ENGINE=worker node --test --test-concurrency=1 tests/e2e/
 
 # Each artefact's gzip size against bench/size-record.json (+5% at most).
 size-guard: build

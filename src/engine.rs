@@ -1,14 +1,22 @@
 //! The link to the model engine (the `reshelf-engine` module, loaded after first paint by the
 //! JS side and handed to [`crate::Session::attach_engine`]). Rows go out, scores come back;
-//! the engine keeps no session state. An engine that throws (a trap inside it, say) is
-//! dropped: intent goes quiet and slots get the hand-set order, said once on the console.
+//! the engine keeps no session state.
+//!
+//! Two kinds of engine: on the main thread (`engine: 'main'`) it answers at once; in a Web
+//! Worker (`engine: 'worker'`, `deferred` true) each request gets an id and the answer
+//! arrives later through [`crate::Session::engine_answer`]. An engine that throws (a trap
+//! inside it, say) is dropped: intent goes quiet and slots get the hand-set order, said once
+//! on the console.
+
+use std::cell::Cell;
 
 use reshelf_core::features::PagePriors;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The engine's `Engine` object (see `engine/src/lib.rs` for each method's contract).
+    /// The engine's `Engine` object, or the JS side's stand-in for an engine in a worker
+    /// (see `engine/src/lib.rs` for each method's contract).
     #[derive(Clone, Debug)]
     pub type EngineHandle;
 
@@ -26,6 +34,30 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = scoreRanker)]
     fn score_ranker(this: &EngineHandle, rows: &[f32]) -> Result<Option<Vec<f32>>, JsValue>;
+
+    /// True for an engine in a worker: scores come later, through `request`.
+    #[wasm_bindgen(method, getter)]
+    fn deferred(this: &EngineHandle) -> Option<bool>;
+
+    /// Asks a deferred engine to score `rows` (the ranker when `ranker`); the answer comes
+    /// back as `Session.engineAnswer(id, scores)`.
+    #[wasm_bindgen(method, catch)]
+    fn request(this: &EngineHandle, id: u32, ranker: bool, rows: &[f32]) -> Result<(), JsValue>;
+}
+
+thread_local! {
+    static NEXT_REQUEST: Cell<u32> = const { Cell::new(1) };
+}
+
+/// What scoring some rows gave.
+#[derive(Debug, PartialEq)]
+pub enum Scored {
+    /// A main-thread engine's scores, one per row.
+    Now(Vec<f32>),
+    /// A worker engine was asked; its answer will carry this id.
+    Asked(u32),
+    /// The engine declined the rows (not whole rows, or no such model).
+    Declined,
 }
 
 /// One model of the engine as the capture module sees it: its version and how to score.
@@ -34,6 +66,8 @@ pub struct EngineModel {
     handle: EngineHandle,
     pub version: String,
     ranker: bool,
+    /// The engine runs in a worker: answers come later.
+    pub deferred: bool,
 }
 
 impl EngineModel {
@@ -57,6 +91,7 @@ impl EngineModel {
             handle: handle.clone(),
             version: version.ok().flatten()?,
             ranker,
+            deferred: handle.deferred().unwrap_or(false),
         })
     }
 
@@ -68,13 +103,26 @@ impl EngineModel {
         PagePriors::from_flat(&self.handle.intent_priors().ok().flatten()?)
     }
 
-    /// Scores for `rows`, one per row. `Err` when the engine threw (the caller drops it);
-    /// `Ok(None)` when it declined the rows.
-    pub fn scores(&self, rows: &[f32]) -> Result<Option<Vec<f32>>, String> {
-        let answer = if self.ranker {
-            self.handle.score_ranker(rows)
+    /// Scores `rows` now (main thread) or asks for them (worker). `Err` when the engine threw
+    /// (the caller drops it).
+    pub fn score(&self, rows: &[f32]) -> Result<Scored, String> {
+        let answer = if self.deferred {
+            let id = NEXT_REQUEST.with(|n| {
+                let id = n.get();
+                n.set(id.wrapping_add(1).max(1));
+                id
+            });
+            self.handle
+                .request(id, self.ranker, rows)
+                .map(|()| Scored::Asked(id))
+        } else if self.ranker {
+            self.handle
+                .score_ranker(rows)
+                .map(|s| s.map_or(Scored::Declined, Scored::Now))
         } else {
-            self.handle.score_intent(rows)
+            self.handle
+                .score_intent(rows)
+                .map(|s| s.map_or(Scored::Declined, Scored::Now))
         };
         answer.map_err(|e| {
             e.as_string()

@@ -6,7 +6,7 @@ use reshelf_core::features::{
 };
 use reshelf_core::SessionState;
 
-use crate::engine::{warn_dropped, EngineHandle, EngineModel};
+use crate::engine::{warn_dropped, EngineHandle, EngineModel, Scored};
 use crate::visitor::visitor_type;
 
 pub struct Intent {
@@ -16,6 +16,8 @@ pub struct Intent {
     site: String,
     /// The latest score and the session it belongs to.
     scored: Option<(String, f32)>,
+    /// A worker engine's pending request: its id and the session it scores.
+    asked: Option<(u32, String)>,
     /// New/returning, read from storage once per session rather than on every scoring.
     visitor: Option<(String, VisitorType)>,
     /// A shared kiosk: every shopper is a new visitor.
@@ -32,6 +34,7 @@ impl Intent {
             calendar,
             site: site.to_string(),
             scored: None,
+            asked: None,
             visitor: None,
         }
     }
@@ -45,29 +48,61 @@ impl Intent {
         }
     }
 
+    /// Drops the engine (a worker that failed): intent goes quiet.
+    pub fn detach(&mut self) {
+        self.model = None;
+        self.asked = None;
+    }
+
     pub fn version(&self) -> Option<&str> {
         self.model.as_ref().map(|m| m.version.as_str())
     }
 
-    /// Scores the session as of `now`; returns the new score when it changed noticeably.
+    /// Scores the session as of `now`; returns the new score when it changed noticeably. An
+    /// engine in a worker is asked instead, and its answer comes to [`Intent::answer`].
     pub fn rescore(&mut self, state: &SessionState, now: f64) -> Option<f32> {
         self.model.as_ref()?;
         let ctx = self.context(&state.session_id, now);
         let model = self.model.as_ref()?;
         let features = from_session(state, &self.stats, &ctx, now);
-        let score = match model.scores(&input_rows(&[features.to_input()])) {
-            Ok(scores) => scores?.first().copied()?,
+        let score = match model.score(&input_rows(&[features.to_input()])) {
+            Ok(Scored::Now(scores)) => scores.first().copied()?,
+            Ok(Scored::Asked(id)) => {
+                self.asked = Some((id, state.session_id.clone()));
+                return None;
+            }
+            Ok(Scored::Declined) => return None,
             Err(reason) => {
                 warn_dropped("intent", &reason, "the default layout is kept");
                 self.model = None;
                 return None;
             }
         };
+        self.take(&state.session_id, score)
+    }
+
+    /// A worker engine's answer to request `id`: the new score when it is the latest request
+    /// and the score changed noticeably.
+    pub fn answer(&mut self, id: u32, scores: &[f32]) -> Option<f32> {
+        let (asked, session) = self.asked.take()?;
+        if asked != id {
+            self.asked = Some((asked, session));
+            return None;
+        }
+        self.take(&session, *scores.first()?)
+    }
+
+    /// Whether request `id` is the intent request waiting for an answer.
+    pub fn awaits(&self, id: u32) -> bool {
+        self.asked.as_ref().is_some_and(|(asked, _)| *asked == id)
+    }
+
+    fn take(&mut self, session_id: &str, score: f32) -> Option<f32> {
         let changed = match &self.scored {
-            Some((session, old)) => session != &state.session_id || (old - score).abs() >= 0.001,
+            Some((session, old)) => session != session_id || (old - score).abs() >= 0.001,
             None => true,
         };
-        self.scored = Some((state.session_id.clone(), score));
+        self.scored = Some((session_id.to_string(), score));
         changed.then_some(score)
     }
 

@@ -1,20 +1,43 @@
 //! Which order a slot gets: the learned ranker (the model engine's, see `models/ranker.bin`)
 //! or the hand-set order. The hand-set order is what `ranker: 'heuristic'` asks for, and what
 //! slots get until the engine is attached and if the engine fails (said once on the console).
+//!
+//! An engine in a worker answers later: a slot is ordered by the scores of the latest answer
+//! for the same items, and asked again when the session has changed since; until the first
+//! answer for a slot's items arrives, the slot gets the hand-set order.
 
 use reshelf_core::features::RankContext;
+use reshelf_core::hash::fnv1a32;
 use reshelf_core::policy::{
     order_learned, personalisation_strength, rank, ranking_rows, Interest, SlotItem,
     HEURISTIC_RANKER,
 };
 use reshelf_core::SessionState;
 
-use crate::engine::{warn_dropped, EngineHandle, EngineModel};
+use crate::engine::{warn_dropped, EngineHandle, EngineModel, Scored};
+
+/// Item lists whose worker answers are kept (a page has a handful of slots).
+const MAX_CACHED: usize = 32;
+
+/// A worker's latest answer for one item list: each item's score by id (sorted by id), so it
+/// still applies after the slot was rearranged. Vectors rather than maps throughout: a page
+/// has a handful of slots, and each map type would be code in the capture module.
+struct Answer {
+    list: u32,
+    scores: Vec<(String, f32)>,
+    /// The session's event count when the rows were made: asked again once it moves on.
+    events: u64,
+}
 
 pub struct Ranker {
     model: Option<EngineModel>,
     /// `ranker: 'heuristic'`, or the engine failed: the model is never used again.
     heuristic_only: bool,
+    /// Worker answers, one per item list (see [`item_list`]).
+    answers: Vec<Answer>,
+    /// Worker requests waiting: (request id, item list, its ids in the order asked, event
+    /// count).
+    asked: Vec<(u32, u32, Vec<String>, u64)>,
 }
 
 impl Ranker {
@@ -24,6 +47,8 @@ impl Ranker {
         Self {
             model: None,
             heuristic_only,
+            answers: Vec::new(),
+            asked: Vec::new(),
         }
     }
 
@@ -35,9 +60,38 @@ impl Ranker {
         }
     }
 
+    /// Drops the engine for good (a worker that failed): the hand-set order from now on.
+    pub fn detach(&mut self) {
+        self.model = None;
+        self.heuristic_only = true;
+        self.answers.clear();
+        self.asked.clear();
+    }
+
     /// The attached ranker's version, if one is attached.
     pub fn version(&self) -> Option<&str> {
         self.model.as_ref().map(|m| m.version.as_str())
+    }
+
+    /// A worker engine's answer to request `id`; true when it was this ranker's (a decision
+    /// round should follow).
+    pub fn answer(&mut self, id: u32, scores: Vec<f32>) -> bool {
+        let Some(at) = self.asked.iter().position(|a| a.0 == id) else {
+            return false;
+        };
+        let (_, list, ids, events) = self.asked.swap_remove(at);
+        self.answers.retain(|a| a.list != list);
+        if self.answers.len() >= MAX_CACHED {
+            self.answers.remove(0);
+        }
+        let mut scores: Vec<(String, f32)> = ids.into_iter().zip(scores).collect();
+        scores.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.answers.push(Answer {
+            list,
+            scores,
+            events,
+        });
+        true
     }
 
     /// The order for a slot as of `now` (indices into `items`, a permutation) and the name
@@ -49,24 +103,29 @@ impl Ranker {
         intent: Option<f32>,
         now: f64,
     ) -> (Vec<usize>, String) {
-        if let Some(model) = &self.model {
+        if let Some(model) = self.model.clone() {
             let ctx = RankContext {
                 now,
                 intent,
                 popularity: None,
             };
             let Some(rows) = ranking_rows(state, items, &ctx) else {
-                return ((0..items.len()).collect(), model.version.clone());
+                return ((0..items.len()).collect(), model.version);
             };
-            match model.scores(&rows) {
-                Ok(Some(scores)) => {
-                    return (order_learned(state, items, &scores), model.version.clone())
+            if model.deferred {
+                if let Some(order) = self.worker_order(&model, state, items, &rows) {
+                    return (order, model.version);
                 }
-                Ok(None) => {}
-                Err(reason) => {
-                    warn_dropped("a slot", &reason, "the hand-set order is used");
-                    self.model = None;
-                    self.heuristic_only = true;
+            } else {
+                match model.score(&rows) {
+                    Ok(Scored::Now(scores)) => {
+                        return (order_learned(state, items, &scores), model.version)
+                    }
+                    Ok(_) => {}
+                    Err(reason) => {
+                        warn_dropped("a slot", &reason, "the hand-set order is used");
+                        self.detach();
+                    }
                 }
             }
         }
@@ -79,4 +138,59 @@ impl Ranker {
             HEURISTIC_RANKER.to_string(),
         )
     }
+
+    /// The order from the worker's latest answer for these items, asking again when the
+    /// session moved on since (or nothing was asked yet); `None` until a first answer.
+    fn worker_order(
+        &mut self,
+        model: &EngineModel,
+        state: &SessionState,
+        items: &[SlotItem],
+        rows: &[f32],
+    ) -> Option<Vec<usize>> {
+        let list = item_list(items);
+        let current = self
+            .answers
+            .iter()
+            .any(|a| a.list == list && a.events == state.events);
+        let pending = self.asked.iter().any(|a| a.1 == list);
+        if !pending && !current {
+            match model.score(rows) {
+                Ok(Scored::Asked(id)) => {
+                    let ids = items.iter().map(|i| i.id.clone()).collect();
+                    self.asked.push((id, list, ids, state.events));
+                }
+                Ok(_) => {}
+                Err(reason) => {
+                    warn_dropped("a slot", &reason, "the hand-set order is used");
+                    self.detach();
+                    return None;
+                }
+            }
+        }
+        let answer = self.answers.iter().find(|a| a.list == list)?;
+        // An id the answer lacks scores NaN, which sorts last.
+        let scores: Vec<f32> = items
+            .iter()
+            .map(|i| {
+                answer
+                    .scores
+                    .binary_search_by(|(id, _)| id.as_str().cmp(&i.id))
+                    .map_or(f32::NAN, |at| answer.scores[at].1)
+            })
+            .collect();
+        Some(order_learned(state, items, &scores))
+    }
+}
+
+/// A slot's item list whatever its current order: the fingerprint of its sorted ids.
+fn item_list(items: &[SlotItem]) -> u32 {
+    let mut ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut key = String::new();
+    for id in ids {
+        key.push_str(id);
+        key.push('\u{1f}');
+    }
+    fnv1a32(key.as_bytes())
 }

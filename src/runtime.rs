@@ -228,17 +228,44 @@ pub fn score_now(rt: &Shared) {
     guard.score_timer = None;
     let r = &mut *guard;
     let changed = r.intent.rescore(r.tracker.state(), now());
-    if let Some(score) = changed {
-        r.tracker.record_intent(score);
-    }
+    drop(guard);
+    take_intent(rt, changed);
+}
+
+/// Records a new score in the session and tells `on('intent')` listeners (outside the
+/// borrow, so a listener may call back into the SDK).
+fn take_intent(rt: &Shared, changed: Option<f32>) {
+    let Some(score) = changed else { return };
+    let Ok(mut r) = rt.try_borrow_mut() else {
+        return;
+    };
+    r.tracker.record_intent(score);
     let version = r.intent.version().unwrap_or_default().to_string();
     let targets = r.emitter.targets(Topic::Intent);
-    drop(guard);
-    if let Some(score) = changed {
-        let o = Object::new();
-        let _ = Reflect::set(&o, &"score".into(), &f64::from(score).into());
-        let _ = Reflect::set(&o, &"model_version".into(), &version.into());
-        call_all(&targets, &o.into());
+    drop(r);
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"score".into(), &f64::from(score).into());
+    let _ = Reflect::set(&o, &"model_version".into(), &version.into());
+    call_all(&targets, &o.into());
+}
+
+/// A worker engine's answer to request `id`: a new intent score is recorded and reported, a
+/// slot's scores are kept; either way a decision round follows. Unknown ids (an answer for
+/// a request since superseded) are ignored.
+pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) {
+    let (intent, slot) = {
+        let Ok(mut r) = rt.try_borrow_mut() else {
+            return;
+        };
+        if r.intent.awaits(id) {
+            (r.intent.answer(id, &scores), false)
+        } else {
+            (None, r.ranker.answer(id, scores))
+        }
+    };
+    take_intent(rt, intent);
+    if intent.is_some() || slot {
+        run_round(rt);
     }
 }
 

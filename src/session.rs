@@ -193,8 +193,26 @@ impl Session {
         Ok(())
     }
 
+    /// A worker engine's answer (`Float32Array` of scores) to the request `id` it was sent; see
+    /// `src/engine.rs`.
+    #[wasm_bindgen(js_name = engineAnswer)]
+    pub fn engine_answer(&self, id: u32, scores: Vec<f32>) {
+        crate::runtime::engine_answer(&self.rt, id, scores);
+    }
+
+    /// Drops the model engine (a worker that failed): intent goes quiet and slots keep the
+    /// hand-set order from now on.
+    #[wasm_bindgen(js_name = detachEngine)]
+    pub fn detach_engine(&self) {
+        if let Ok(mut rt) = self.rt.try_borrow_mut() {
+            rt.intent.detach();
+            rt.ranker.detach();
+        }
+    }
+
     /// Scores the session now and returns the calibrated purchase probability (`null` without
-    /// a model), for apps that need the score at a moment of their choosing.
+    /// a model), for apps that need the score at a moment of their choosing. With the engine
+    /// in a worker this is the latest score; the new one follows as an `intent` event.
     #[wasm_bindgen(js_name = intentNow)]
     pub fn intent_now(&self) -> Option<f32> {
         score_now(&self.rt);

@@ -52,6 +52,8 @@ const common = {
 };
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
+// The engine's worker (`engine: 'worker'`): a classic script holding the engine's glue.
+await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
 // The kiosk service worker is a classic script of its own (workers cannot share the bundle).
 await build({ ...common, plugins: [], entryPoints: [join(root, 'src/js/sw.js')], format: 'iife', outfile: join(pkg, 'reshelf-sw.js') });
 // The React hooks: `react` stays the app's (a peer dependency) and the SDK is imported from
@@ -84,9 +86,10 @@ const meta = {
     './capture.wasm': `./${CAPTURE}`,
     './engine.wasm': `./${ENGINE}`,
     './modules.json': './modules.json',
+    './engine-worker': './reshelf-engine-worker.js',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', CAPTURE, ENGINE, 'modules.json', 'sri.json', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', CAPTURE, ENGINE, 'modules.json', 'sri.json', 'README.md'],
   // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
   peerDependencies: { react: '>=18' },
@@ -114,7 +117,7 @@ for (const [name, s] of Object.entries(sizes)) {
 // Subresource Integrity for the files a page references: the script tag's `integrity`, and
 // the modules' `data-wasm-integrity` / `data-engine-integrity`.
 const sri = {};
-for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js']) {
+for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 'reshelf-engine-worker.js']) {
   sri[file] = `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
 }
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');

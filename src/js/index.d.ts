@@ -31,6 +31,13 @@ export interface Options {
   engineUrl?: string | URL;
   /** Subresource Integrity of the model engine (`sha384-…`, from pkg/sri.json). */
   engineIntegrity?: string;
+  /** Where the model engine runs: 'main' (default: `rank()` gets the model's order at once)
+   *  or 'worker' (a dedicated Web Worker; inference never runs on the main thread, and a
+   *  slot takes the model's order once the worker has answered for its items). */
+  engine?: 'main' | 'worker';
+  /** Where the engine's worker script (`reshelf-engine-worker.js`) is served from. Default:
+   *  next to this module. */
+  engineWorkerUrl?: string | URL;
   /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
    *  consent('granted')), 'denied' (nothing is stored or sent). */
   consent?: 'granted' | 'pending' | 'denied';

@@ -96,7 +96,7 @@ function mark(name) {
 async function boot(options) {
   mark('reshelf:init');
   try {
-    const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, ...rest } = options && typeof options === 'object' ? options : {};
+    const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, ...rest } = options && typeof options === 'object' ? options : {};
     // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals
     // set by src/js/build.mjs: a new build is a new URL, so the files can be cached as
     // immutable, and bundlers see `new URL('…', import.meta.url)` and emit the files.
@@ -139,7 +139,12 @@ async function boot(options) {
     const sync = startSync(session, rest, warn, () => !kiosk || kiosk.touched());
     instance = new Reshelf(session, null, { sync, kiosk, kioskHome: kiosk ? kioskHome(rest) : null });
     mark('reshelf:ready');
-    instance[START_ENGINE]({ url: engineUrl ?? new URL(__ENGINE_WASM__, import.meta.url), integrity: engineIntegrity, ...rest });
+    instance[START_ENGINE]({
+      url: engineUrl ?? new URL(__ENGINE_WASM__, import.meta.url),
+      integrity: engineIntegrity,
+      workerUrl: engineWorkerUrl ?? new URL('./reshelf-engine-worker.js', import.meta.url),
+      ...rest,
+    });
     return instance;
   } catch (err) {
     warnOnce('could not start', err);
@@ -181,21 +186,87 @@ function loadEngine(url, integrity) {
   return engineLoaded;
 }
 
+const message = (err) => (err && err.message ? err.message : String(err));
+const NEWER_REFUSED = (err) => `newer weights not used (${message(err)}); the shipped model stays.`;
+
 /**
- * Fetches newer intent weights into the engine. The engine checks them against
- * `modelSha256` and `modelVersion`; on any failure the shipped model stays, with a warning.
+ * Fetches newer intent weights (`modelUrl`) for the engine, which checks them against
+ * `modelSha256` and `modelVersion`. Null, with a warning, when they cannot be fetched.
  */
-async function loadNewerModel(engine, { modelUrl, modelSha256, modelVersion }) {
+async function fetchNewerModel({ modelUrl, modelSha256, modelVersion }) {
   try {
     if (typeof modelSha256 !== 'string' || typeof modelVersion !== 'string') {
       throw new Error('modelUrl needs modelSha256 and modelVersion');
     }
     const res = await nativeFetch()(modelUrl, { credentials: 'same-origin' });
     if (!res.ok) throw new Error(`${modelUrl} answered ${res.status}`);
-    engine.replaceIntent(new Uint8Array(await res.arrayBuffer()), modelSha256, modelVersion);
+    return { bytes: new Uint8Array(await res.arrayBuffer()), sha256: modelSha256, version: modelVersion };
   } catch (err) {
-    console.warn(`reshelf: newer weights not used (${err && err.message ? err.message : err}); the shipped model stays.`);
+    console.warn(`reshelf: ${NEWER_REFUSED(err)}`);
+    return null;
   }
+}
+
+/** The engine on the main thread: the engine module's own `Engine`, answering at once. */
+async function mainThreadEngine({ url, integrity, ranker }, newer) {
+  await loadEngine(url, integrity);
+  const engine = new Engine(ranker !== 'heuristic');
+  for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);
+  if (newer) {
+    try {
+      engine.replaceIntent(newer.bytes, newer.sha256, newer.version);
+    } catch (err) {
+      console.warn(`reshelf: ${NEWER_REFUSED(err)}`);
+    }
+  }
+  return engine;
+}
+
+/**
+ * The engine in a dedicated worker (src/js/engine-worker.js). Resolves to a stand-in with the
+ * engine's methods whose scores arrive later (`deferred`): `request(id, ranker, rows)` posts
+ * a copy of the rows, and each answer goes to `onScores(id, scores)`. `onFailed(reason)` is
+ * called once if the worker fails after it was ready.
+ */
+function workerEngine({ url, integrity, workerUrl, ranker }, newer, onScores, onFailed) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl);
+    let ready = false;
+    const fail = (reason) => {
+      worker.terminate();
+      if (ready) onFailed(reason);
+      else reject(new Error(reason));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      fail(e.message || 'the engine worker failed to start');
+    };
+    worker.onmessage = (e) => {
+      const m = e.data || {};
+      if (m.type === 'scores') {
+        onScores(m.id, m.scores);
+      } else if (m.type === 'failed') {
+        fail(m.message);
+      } else if (m.type === 'ready') {
+        ready = true;
+        for (const problem of m.problems) console.warn(`reshelf: ${problem}`);
+        resolve({
+          deferred: true,
+          worker,
+          intentVersion: m.intentVersion,
+          rankerVersion: m.rankerVersion,
+          intentPriors: () => m.priors,
+          scoreIntent: () => undefined,
+          scoreRanker: () => undefined,
+          request: (id, ranker, rows) => {
+            const copy = rows.slice(); // a view into capture's memory: send only the rows
+            worker.postMessage({ type: 'score', id, ranker, rows: copy }, [copy.buffer]);
+          },
+        });
+      }
+    };
+    worker.postMessage({ type: 'load', url: String(new URL(url, location.href)), integrity, ranker: ranker !== 'heuristic', model: newer });
+  });
 }
 
 /** A refusal the caller can act on (bad options, bad track props), as opposed to a fault. */
@@ -225,25 +296,37 @@ export class Reshelf {
    * then (and for good if it cannot load) intent is unscored and slots get the hand-set order,
    * which decisions record as `ranker: 'heuristic'`; a failed load is said once.
    */
-  async [START_ENGINE]({ url, integrity, ranker, modelUrl, modelSha256, modelVersion }) {
+  async [START_ENGINE]({ engine: where = 'main', modelUrl, modelSha256, modelVersion, ...how }) {
+    const warn = (what, err) => {
+      try {
+        console.warn(`reshelf: the model engine ${what} (${message(err)}); capture and sync go on, slots keep the hand-set order.`);
+      } catch (_) {
+        // no console: nothing to tell
+      }
+    };
     try {
+      if (where !== 'main' && where !== 'worker') throw new Error(`engine must be 'main' or 'worker', got ${JSON.stringify(where)}`);
       await afterFirstPaint();
       if (!this.#session) return;
       mark('reshelf:engine-start');
-      await loadEngine(url, integrity);
-      const engine = new Engine(ranker !== 'heuristic');
-      for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);
-      if (modelUrl) await loadNewerModel(engine, { modelUrl, modelSha256, modelVersion });
-      if (!this.#session) return;
+      const newer = modelUrl ? await fetchNewerModel({ modelUrl, modelSha256, modelVersion }) : null;
+      const engine = where === 'worker'
+        ? await workerEngine(how, newer,
+          (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), undefined),
+          (reason) => {
+            warn('failed', reason);
+            this.#guard(() => this.#session.detachEngine(), undefined);
+          })
+        : await mainThreadEngine(how, newer);
+      if (!this.#session) {
+        engine.worker?.terminate();
+        return;
+      }
       this.#engine = engine;
       this.#guard(() => this.#session.attachEngine(engine), undefined);
       mark('reshelf:engine-ready');
     } catch (err) {
-      try {
-        console.warn(`reshelf: the model engine could not load (${err && err.message ? err.message : err}); capture and sync go on, slots keep the hand-set order.`);
-      } catch (_) {
-        // no console: nothing to tell
-      }
+      warn('could not load', err);
     }
   }
 
@@ -353,10 +436,10 @@ export class Reshelf {
   /**
    * Diagnostics: the intent model's calibrated scores for rows laid out as its input (a flat
    * Float32Array, `reshelf-train export` documents the layout); null until the model engine
-   * has loaded.
+   * has loaded, and always with the engine in a worker (its scores arrive asynchronously).
    */
   scoreInputs(rows) {
-    return this.#guard(() => (this.#engine ? this.#engine.scoreIntent(rows) ?? null : null), null);
+    return this.#guard(() => (this.#engine && !this.#engine.deferred ? this.#engine.scoreIntent(rows) ?? null : null), null);
   }
 
   /** The session's summary as it would be sent: the only data that leaves the device. */
@@ -384,6 +467,8 @@ export class Reshelf {
       }
     }
     this.#session = null;
+    this.#engine?.worker?.terminate();
+    this.#engine = null;
     const held = slot();
     if (held && held.instance === this) {
       try {

@@ -96,3 +96,47 @@ test('a refused service worker registration leaves the SDK working online', asyn
   assert.ok(console.some((l) => l.includes('service worker not registered')), console.join('\n'));
   await context.close();
 });
+
+test('the engine in a worker under the strict CSP: the worker runs and scores with no violation', async () => {
+  const { context, page, console } = await strictPage();
+  await page.goto(`${env.server.url}/no-such-page`);
+  const r = await page.evaluate(async () => {
+    const m = await import('/reshelf/index.js');
+    const inst = await m.init({ site: 'csp-worker', engine: 'worker' });
+    inst.track('add_to_cart', { item: 'bag-01', category: 'bags', price: 45 });
+    for (let i = 0; i < 100 && inst.state().intent === null; i++) await new Promise((ok) => setTimeout(ok, 50));
+    const out = { intent: inst.state().intent, ranker: inst.state().ranker };
+    inst.shutdown();
+    return out;
+  });
+  assert.equal(typeof r.intent, 'number', 'scored in the worker');
+  assert.match(r.ranker, /^ranker-\d/);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(console.filter((l) => /Content Security Policy|Refused to/i.test(l)), []);
+  await context.close();
+});
+
+test("a CSP without worker-src for the engine's worker leaves capture, sync and the hand-set order, with one warning", async () => {
+  const blocked = await startServer({ args: ['--storefront-csp', `${POLICY}; worker-src 'none'`] });
+  try {
+    const { context, page, console } = await strictPage();
+    await page.goto(`${blocked.url}/no-such-page`);
+    const r = await page.evaluate(async () => {
+      const m = await import('/reshelf/index.js');
+      const inst = await m.init({ site: 'csp-no-worker', engine: 'worker' });
+      await new Promise((ok) => setTimeout(ok, 1500));
+      const out = { active: inst.active, intent: inst.state().intent, ranker: inst.state().ranker, tracked: inst.track('page_extra', {}) };
+      inst.shutdown();
+      return out;
+    });
+    assert.equal(r.active, true);
+    assert.equal(r.tracked, true, 'capture goes on');
+    assert.equal(r.intent, null);
+    assert.equal(r.ranker, 'heuristic');
+    const warnings = console.filter((l) => l.includes('model engine could not load'));
+    assert.equal(warnings.length, 1, console.join('\n'));
+    await context.close();
+  } finally {
+    await blocked.stop();
+  }
+});

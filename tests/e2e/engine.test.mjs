@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, ready, state, eventually, ROOT } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, state, eventually, ROOT, ENGINE } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
@@ -25,13 +25,16 @@ async function bagShopper(page) {
   await ready(page);
 }
 
-/** Serves the storefront with data-holdout="0" so every decision is applied. */
-async function noHoldout(page) {
+/** Serves the storefront with data-holdout="0" so every decision is applied (and `extra`
+ * data- attributes on the script tag). */
+async function noHoldout(page, extra = '') {
   await page.route('**/*', async (route) => {
     try {
       if (route.request().resourceType() !== 'document') return await route.fallback();
       const res = await route.fetch();
-      const body = (await res.text()).replace('data-holdout="0.1"', 'data-holdout="0"');
+      let body = (await res.text()).replace('data-holdout="0.1"', `data-holdout="0"${extra}`);
+      // The run's own data-engine (RESHELF_E2E_ENGINE) gives way to the test's.
+      if (extra.includes('data-engine')) body = body.replace(/ data-engine="(main|worker)"/, '');
       return await route.fulfill({ response: res, body });
     } catch (_) {
       // the context closed with a request in flight
@@ -110,7 +113,9 @@ for (const [name, fault] of [
   });
 }
 
-test('a repeat load takes both modules from the HTTP cache (immutable) and revalidates the script', async () => {
+test('a repeat load takes both modules from the HTTP cache (immutable) and revalidates the script', {
+  skip: ENGINE === 'worker' && "the worker's requests are not the page's (this run has the engine in a worker)",
+}, async () => {
   const { page, context } = await openPage(env.chrome.browser);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -131,5 +136,39 @@ test('a repeat load takes both modules from the HTTP cache (immutable) and reval
   assert.ok(cached.has(`/reshelf/${MODULES.capture}`), `capture from cache: ${[...cached]}`);
   assert.ok(cached.has(`/reshelf/${MODULES.engine}`), `engine from cache: ${[...cached]}`);
   assert.ok(!cached.has('/reshelf/reshelf.js'), 'the script is revalidated (no-cache)');
+  await context.close();
+});
+
+test("engine: 'worker' scores intent and ranks slots in a dedicated worker, off the main thread", async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  await noHoldout(page, ' data-engine="worker"');
+  await bagShopper(page);
+  const s = await eventually(async () => {
+    const s = await state(page);
+    return s.intent !== null && slotDecisions(s).some((d) => /^ranker-\d/.test(d.ranker)) && s;
+  }, 10000, 'a score and a model-ranked slot from the worker');
+  assert.ok(s.intent > 0 && s.intent < 1);
+  assert.equal(page.workers().length, 1, 'one dedicated worker');
+  assert.ok(page.workers()[0].url().endsWith('/reshelf/reshelf-engine-worker.js'));
+  // The page's thread holds no engine: the diagnostic that scores synchronously has none.
+  assert.equal(await page.evaluate(async () => (await window.reshelf.ready).scoreInputs(new Float32Array(20))), null);
+  const first = await page.$eval('[data-reshelf-slot] [data-reshelf-item]', (e) => e.dataset.reshelfItem);
+  assert.match(first, /^bag-/, 'the model brings bags forward');
+  assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
+test("an unknown engine option is refused with one warning; capture and the hand-set order go on", async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  await noHoldout(page, ' data-engine="gpu"');
+  await bagShopper(page);
+  await eventually(() => engineWarnings(log).length > 0, 10000, 'the warning');
+  const s = await state(page);
+  assert.equal(s.ranker, 'heuristic');
+  assert.equal(s.intent, null);
+  assert.match(engineWarnings(log)[0].text, /engine must be 'main' or 'worker'/);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
   await context.close();
 });

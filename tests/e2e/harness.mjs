@@ -1,7 +1,7 @@
 // Shared set-up for the browser end-to-end tests: the real reshelf-server on a free loopback
 // port serving www/ and pkg/, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,35 @@ import { before, after } from 'node:test';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.RESHELF_CHROMIUM || '/usr/bin/chromium';
 
+/**
+ * Where the model engine runs in this run of the suite: `RESHELF_E2E_ENGINE=worker` serves
+ * the storefront with `data-engine="worker"` on its script tags (a copy of the site root, see
+ * `siteRoot`), so the same tests cover the engine in a worker; unset, the default (the main
+ * thread).
+ */
+export const ENGINE = process.env.RESHELF_E2E_ENGINE || 'main';
+
 export const DEMO_KEY = 'demo-public-key';
+
+/** `www` as served in this run: itself, or a copy whose script tags ask for ENGINE. */
+function siteRoot(www) {
+  if (ENGINE === 'main') return www;
+  const copy = mkdtempSync(join(tmpdir(), 'reshelf-www-'));
+  cpSync(www, copy, { recursive: true });
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.html')) {
+        const html = readFileSync(path, 'utf8');
+        const tagged = html.replace(/<script([^>]*)src="\/reshelf\/reshelf\.js"/g, `<script$1src="/reshelf/reshelf.js" data-engine="${ENGINE}"`);
+        if (tagged !== html) writeFileSync(path, tagged);
+      }
+    }
+  };
+  walk(copy);
+  return copy;
+}
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
 /**
@@ -24,7 +52,7 @@ export async function startServer({ profile = 'debug', args = [], dataDir, addr 
   const bin = join(ROOT, 'target', profile, 'reshelf-server');
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'reshelf-data-'));
   const base = [
-    '--addr', addr, '--www', www, '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
+    '--addr', addr, '--www', siteRoot(www), '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
     '--site', `demo=${DEMO_KEY}`, '--site', `demo-spa=${DEMO_KEY}`, '--site', `kiosk=${DEMO_KEY}`,
     '--admin-token', ADMIN_TOKEN,
   ];

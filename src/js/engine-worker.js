@@ -1,0 +1,48 @@
+// The model engine in a dedicated worker (`engine: 'worker'`): loads the engine module and
+// answers scoring requests, so inference never runs on the page's main thread. Messages in:
+//   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', … } or { type: 'failed', message }
+//   { type: 'score', id, ranker, rows }                → { type: 'scores', id, scores }
+// `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
+import initEngine, { Engine } from 'reshelf:engine-glue';
+
+let engine = null;
+
+self.onmessage = async (event) => {
+  const m = event.data || {};
+  if (m.type === 'load') {
+    try {
+      await initEngine({
+        module_or_path: fetch(m.url, { credentials: 'same-origin', ...(typeof m.integrity === 'string' ? { integrity: m.integrity } : {}) }),
+      });
+      engine = new Engine(m.ranker);
+      const problems = engine.problems();
+      if (m.model) {
+        try {
+          engine.replaceIntent(m.model.bytes, m.model.sha256, m.model.version);
+        } catch (err) {
+          problems.push(`newer weights not used (${err && err.message ? err.message : err}); the shipped model stays.`);
+        }
+      }
+      self.postMessage({
+        type: 'ready',
+        intentVersion: engine.intentVersion,
+        rankerVersion: engine.rankerVersion,
+        priors: engine.intentPriors(),
+        problems,
+      });
+    } catch (err) {
+      self.postMessage({ type: 'failed', message: String(err && err.message ? err.message : err) });
+    }
+  } else if (m.type === 'score' && engine) {
+    let scores;
+    try {
+      scores = m.ranker ? engine.scoreRanker(m.rows) : engine.scoreIntent(m.rows);
+    } catch (err) {
+      // A trap leaves the engine unusable: say so, and answer nothing more.
+      engine = null;
+      self.postMessage({ type: 'failed', message: String(err && err.message ? err.message : err) });
+      return;
+    }
+    self.postMessage({ type: 'scores', id: m.id, scores: scores ?? new Float32Array(0) });
+  }
+};
