@@ -171,6 +171,11 @@ async function inference(browser, url) {
   await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
   const out = await page.evaluate(async () => {
     const r = await window.reshelf.ready;
+    // The model engine is attached after first paint: measure with it.
+    for (const until = performance.now() + 10_000; r.state().model_version === null || r.state().ranker === 'heuristic';) {
+      if (performance.now() > until) throw new Error('the model engine did not attach within 10 s');
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
     for (let i = 0; i < 2000; i += 1) r.intentNow();
     const each = [];
     const rounds = [];
@@ -220,6 +225,11 @@ async function decisionRounds(browser, url) {
     await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
     const out = await page.evaluate(async () => {
       const r = await window.reshelf.ready;
+      // The model engine is attached after first paint: measure with it.
+      for (const until = performance.now() + 10_000; r.state().model_version === null || r.state().ranker === 'heuristic';) {
+        if (performance.now() > until) throw new Error('the model engine did not attach within 10 s');
+        await new Promise((ok) => setTimeout(ok, 20));
+      }
       await new Promise((ok) => setTimeout(ok, 200));
       const rounds = [];
       for (let k = 0; k < 30; k += 1) {
