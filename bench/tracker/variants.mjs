@@ -62,7 +62,9 @@ const RESHELF_TAG = /[ \t]*<script async src="\/reshelf\/reshelf\.js"[^>]*><\/sc
  * the expected way, so a changed page cannot silently measure the wrong thing.
  */
 export function rewriteHtml(html, variant, apiHost) {
-  if (variant === 'reshelf') return html;
+  // RESHELF_BENCH_ENGINE=worker measures reshelf with its model engine in a worker.
+  const engine = process.env.RESHELF_BENCH_ENGINE;
+  if (variant === 'reshelf') return engine ? html.replace('src="/reshelf/reshelf.js"', `src="/reshelf/reshelf.js" data-engine="${engine}"`) : html;
   if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to replace');
   const stripped = html.replace(RESHELF_PRELOAD, '');
   if (variant === 'none') return stripped.replace(RESHELF_TAG, '');
