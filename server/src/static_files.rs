@@ -18,9 +18,11 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// without asking. Everything else (`reshelf.js`, whose URL stores embed) is revalidated on
 /// every load so a rebuilt SDK is picked up at once. `Service-Worker-Allowed: /` lets the
 /// kiosk worker served from `/reshelf/` control the kiosk's pages outside that directory.
+/// The build writes brotli and gzip copies beside each file (`src/js/build.mjs`); a browser
+/// that accepts them gets those bytes, with `Content-Encoding`, instead of the raw file.
 pub fn sdk(dir: &Path) -> axum::Router {
     axum::Router::new()
-        .fallback_service(ServeDir::new(dir))
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
         .layer(axum::middleware::from_fn(sdk_headers))
 }
 

@@ -25,19 +25,25 @@ fn fixture() -> (tempfile::TempDir, Config) {
         b"\0asm\x01\0\0\0",
     )
     .unwrap();
+    fs::write(
+        pkg.join("reshelf_capture.0123456789.wasm.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
     let mut config = common::config(www);
     config.pkg = pkg;
     (dir, config)
 }
 
 async fn respond(config: &Config, uri: &str) -> axum::response::Response {
+    respond_with(config, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn respond_with(config: &Config, req: Request<Body>) -> axum::response::Response {
     let store = Store::open_sqlite(&config.www.join("../data"))
         .await
         .unwrap();
-    app(config, store)
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap()
+    app(config, store).oneshot(req).await.unwrap()
 }
 
 async fn get(config: &Config, uri: &str) -> (StatusCode, String, Vec<u8>) {
@@ -128,4 +134,33 @@ async fn path_traversal_is_refused() {
     let (_d, c) = fixture();
     let (status, _, _) = get(&c, "/reshelf/../www/index.html").await;
     assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_sdk_is_served_precompressed_to_browsers_that_accept_it() {
+    let (_d, c) = fixture();
+    let path = "/reshelf/reshelf_capture.0123456789.wasm";
+    let req = Request::get(path)
+        .header("accept-encoding", "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let res = respond_with(&c, req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(header("content-encoding").as_deref(), Some("br"));
+    assert_eq!(header("content-type").as_deref(), Some("application/wasm"));
+    assert_eq!(
+        header("cache-control").as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"brotli bytes");
+    // Without Accept-Encoding: the raw file.
+    let (status, _, body) = get(&c, path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&body[..4], b"\0asm");
 }

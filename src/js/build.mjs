@@ -6,6 +6,7 @@ import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSy
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { compressedSizes } from './sizes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,7 +18,7 @@ mkdirSync(pkg, { recursive: true });
 // reshelf-server and CDNs can serve it as immutable and the browser can reuse its compiled
 // code across page loads. Files of earlier builds are removed.
 for (const f of readdirSync(pkg)) {
-  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm$/.test(f) || f === 'reshelf_wasm_bg.wasm') rmSync(join(pkg, f));
+  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm')) rmSync(join(pkg, f));
 }
 const fingerprinted = (name) => {
   const bytes = readFileSync(join(glueDir, `${name}.opt.wasm`));
@@ -123,3 +124,11 @@ for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');
 console.log('\nSubresource Integrity (pkg/sri.json):');
 for (const [file, hash] of Object.entries(sri)) console.log(`  ${file.padEnd(34)} ${hash}`);
+
+// Brotli and gzip copies beside each file a page fetches, for servers that serve precompressed
+// files (reshelf-server does): the bytes on the wire are the gzip/brotli sizes above.
+for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
+  const bytes = readFileSync(join(pkg, file));
+  writeFileSync(join(pkg, `${file}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(pkg, `${file}.br`), brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
+}
