@@ -81,20 +81,14 @@ impl Intent {
         self.take(&state.session_id, score)
     }
 
-    /// A worker engine's answer to request `id`: the new score when it is the latest request
-    /// and the score changed noticeably.
-    pub fn answer(&mut self, id: u32, scores: &[f32]) -> Option<f32> {
-        let (asked, session) = self.asked.take()?;
-        if asked != id {
-            self.asked = Some((asked, session));
+    /// A worker engine's answer to request `id`: `None` when `id` is not the intent request
+    /// waiting (it may be a slot's), else the new score if it changed noticeably.
+    pub fn answer(&mut self, id: u32, scores: &[f32]) -> Option<Option<f32>> {
+        if !matches!(&self.asked, Some((asked, _)) if *asked == id) {
             return None;
         }
-        self.take(&session, *scores.first()?)
-    }
-
-    /// Whether request `id` is the intent request waiting for an answer.
-    pub fn awaits(&self, id: u32) -> bool {
-        self.asked.as_ref().is_some_and(|(asked, _)| *asked == id)
+        let (_, session) = self.asked.take()?;
+        Some(scores.first().and_then(|s| self.take(&session, *s)))
     }
 
     fn take(&mut self, session_id: &str, score: f32) -> Option<f32> {

@@ -103,30 +103,24 @@ impl Ranker {
         intent: Option<f32>,
         now: f64,
     ) -> (Vec<usize>, String) {
-        if let Some(model) = self.model.clone() {
+        if let Some(model) = &self.model {
+            let version = model.version.clone();
+            let deferred = model.deferred;
             let ctx = RankContext {
                 now,
                 intent,
                 popularity: None,
             };
             let Some(rows) = ranking_rows(state, items, &ctx) else {
-                return ((0..items.len()).collect(), model.version);
+                return ((0..items.len()).collect(), version);
             };
-            if model.deferred {
-                if let Some(order) = self.worker_order(&model, state, items, &rows) {
-                    return (order, model.version);
-                }
+            let order = if deferred {
+                self.worker_order(state, items, &rows)
             } else {
-                match model.score(&rows) {
-                    Ok(Scored::Now(scores)) => {
-                        return (order_learned(state, items, &scores), model.version)
-                    }
-                    Ok(_) => {}
-                    Err(reason) => {
-                        warn_dropped("a slot", &reason, "the hand-set order is used");
-                        self.detach();
-                    }
-                }
+                self.engine_order(state, items, &rows)
+            };
+            if let Some(order) = order {
+                return (order, version);
             }
         }
         (
@@ -139,11 +133,28 @@ impl Ranker {
         )
     }
 
+    /// The order from a main-thread engine's scores; `None` when it declined the rows or
+    /// threw (then it is dropped for good).
+    fn engine_order(
+        &mut self,
+        state: &SessionState,
+        items: &[SlotItem],
+        rows: &[f32],
+    ) -> Option<Vec<usize>> {
+        match self.model.as_ref()?.score(rows) {
+            Ok(Scored::Now(scores)) => Some(order_learned(state, items, &scores)),
+            Ok(_) => None,
+            Err(reason) => {
+                self.drop_failed(&reason);
+                None
+            }
+        }
+    }
+
     /// The order from the worker's latest answer for these items, asking again when the
     /// session moved on since (or nothing was asked yet); `None` until a first answer.
     fn worker_order(
         &mut self,
-        model: &EngineModel,
         state: &SessionState,
         items: &[SlotItem],
         rows: &[f32],
@@ -155,15 +166,14 @@ impl Ranker {
             .any(|a| a.list == list && a.events == state.events);
         let pending = self.asked.iter().any(|a| a.1 == list);
         if !pending && !current {
-            match model.score(rows) {
+            match self.model.as_ref()?.score(rows) {
                 Ok(Scored::Asked(id)) => {
                     let ids = items.iter().map(|i| i.id.clone()).collect();
                     self.asked.push((id, list, ids, state.events));
                 }
                 Ok(_) => {}
                 Err(reason) => {
-                    warn_dropped("a slot", &reason, "the hand-set order is used");
-                    self.detach();
+                    self.drop_failed(&reason);
                     return None;
                 }
             }
@@ -180,6 +190,12 @@ impl Ranker {
             })
             .collect();
         Some(order_learned(state, items, &scores))
+    }
+
+    /// An engine that threw: said once, and the hand-set order from now on.
+    fn drop_failed(&mut self, reason: &str) {
+        warn_dropped("a slot", reason, "the hand-set order is used");
+        self.detach();
     }
 }
 

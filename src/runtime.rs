@@ -257,10 +257,9 @@ pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) {
         let Ok(mut r) = rt.try_borrow_mut() else {
             return;
         };
-        if r.intent.awaits(id) {
-            (r.intent.answer(id, &scores), false)
-        } else {
-            (None, r.ranker.answer(id, scores))
+        match r.intent.answer(id, &scores) {
+            Some(changed) => (changed, false),
+            None => (None, r.ranker.answer(id, scores)),
         }
     };
     take_intent(rt, intent);

@@ -6,8 +6,7 @@ import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSy
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { compressedSizes } from './sizes.mjs';
+import { compressed, compressedSizes } from './sizes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const glueDir = join(root, 'target/wasm-bindgen');
@@ -99,11 +98,22 @@ const meta = {
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 
+// Brotli and gzip copies beside each file a page fetches, for servers that serve precompressed
+// files (reshelf-server does): the bytes on the wire are the gzip/brotli sizes below, which
+// are measured on these same copies.
+const packed = new Map();
+for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
+  const copies = compressed(readFileSync(join(pkg, file)));
+  writeFileSync(join(pkg, `${file}.gz`), copies.gzip);
+  writeFileSync(join(pkg, `${file}.br`), copies.brotli);
+  packed.set(file, copies);
+}
+
 // What a page downloads before capture is ready (the critical path) and everything, the
 // engine included; keys are what bench/size-guard.mjs and BENCHMARKS.md name.
 const sizes = {};
 for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js']]) {
-  sizes[label] = compressedSizes(readFileSync(join(pkg, file)));
+  sizes[label] = compressedSizes(readFileSync(join(pkg, file)), packed.get(file));
 }
 const sum = (...labels) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: labels.reduce((n, l) => n + sizes[l][k], 0) }), {});
 sizes['critical path (reshelf.js + capture wasm)'] = sum('reshelf.js', 'capture wasm');
@@ -124,11 +134,3 @@ for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');
 console.log('\nSubresource Integrity (pkg/sri.json):');
 for (const [file, hash] of Object.entries(sri)) console.log(`  ${file.padEnd(34)} ${hash}`);
-
-// Brotli and gzip copies beside each file a page fetches, for servers that serve precompressed
-// files (reshelf-server does): the bytes on the wire are the gzip/brotli sizes above.
-for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
-  const bytes = readFileSync(join(pkg, file));
-  writeFileSync(join(pkg, `${file}.gz`), gzipSync(bytes, { level: 9 }));
-  writeFileSync(join(pkg, `${file}.br`), brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
-}

@@ -1,9 +1,11 @@
 // The model engine in a dedicated worker (`engine: 'worker'`): loads the engine module and
 // answers scoring requests, so inference never runs on the page's main thread. Messages in:
-//   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', … } or { type: 'failed', message }
+//   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', …, problems, newerRefused }
+//                                                       or { type: 'failed', message }
 //   { type: 'score', id, ranker, rows }                → { type: 'scores', id, scores }
 // `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
 import initEngine, { Engine } from 'reshelf:engine-glue';
+import { describe } from './describe.js';
 
 let engine = null;
 
@@ -15,12 +17,12 @@ self.onmessage = async (event) => {
         module_or_path: fetch(m.url, { credentials: 'same-origin', ...(typeof m.integrity === 'string' ? { integrity: m.integrity } : {}) }),
       });
       engine = new Engine(m.ranker);
-      const problems = engine.problems();
+      let newerRefused = null;
       if (m.model) {
         try {
           engine.replaceIntent(m.model.bytes, m.model.sha256, m.model.version);
         } catch (err) {
-          problems.push(`newer weights not used (${err && err.message ? err.message : err}); the shipped model stays.`);
+          newerRefused = describe(err);
         }
       }
       self.postMessage({
@@ -28,10 +30,11 @@ self.onmessage = async (event) => {
         intentVersion: engine.intentVersion,
         rankerVersion: engine.rankerVersion,
         priors: engine.intentPriors(),
-        problems,
+        problems: engine.problems(),
+        newerRefused,
       });
     } catch (err) {
-      self.postMessage({ type: 'failed', message: String(err && err.message ? err.message : err) });
+      self.postMessage({ type: 'failed', message: describe(err) });
     }
   } else if (m.type === 'score' && engine) {
     let scores;
@@ -40,7 +43,7 @@ self.onmessage = async (event) => {
     } catch (err) {
       // A trap leaves the engine unusable: say so, and answer nothing more.
       engine = null;
-      self.postMessage({ type: 'failed', message: String(err && err.message ? err.message : err) });
+      self.postMessage({ type: 'failed', message: describe(err) });
       return;
     }
     self.postMessage({ type: 'scores', id: m.id, scores: scores ?? new Float32Array(0) });

@@ -6,6 +6,7 @@ import initEngine, { Engine } from 'reshelf:engine-glue';
 import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
+import { describe } from './describe.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -186,8 +187,7 @@ function loadEngine(url, integrity) {
   return engineLoaded;
 }
 
-const message = (err) => (err && err.message ? err.message : String(err));
-const NEWER_REFUSED = (err) => `newer weights not used (${message(err)}); the shipped model stays.`;
+const NEWER_REFUSED = (err) => `newer weights not used (${describe(err)}); the shipped model stays.`;
 
 /**
  * Fetches newer intent weights (`modelUrl`) for the engine, which checks them against
@@ -250,6 +250,7 @@ function workerEngine({ url, integrity, workerUrl, ranker }, newer, onScores, on
       } else if (m.type === 'ready') {
         ready = true;
         for (const problem of m.problems) console.warn(`reshelf: ${problem}`);
+        if (m.newerRefused !== null) console.warn(`reshelf: ${NEWER_REFUSED(m.newerRefused)}`);
         resolve({
           deferred: true,
           worker,
@@ -299,7 +300,7 @@ export class Reshelf {
   async [START_ENGINE]({ engine: where = 'main', modelUrl, modelSha256, modelVersion, ...how }) {
     const warn = (what, err) => {
       try {
-        console.warn(`reshelf: the model engine ${what} (${message(err)}); capture and sync go on, slots keep the hand-set order.`);
+        console.warn(`reshelf: the model engine ${what} (${describe(err)}); capture and sync go on, slots keep the hand-set order.`);
       } catch (_) {
         // no console: nothing to tell
       }

@@ -4,6 +4,8 @@
 // in its default arrangement for the next shopper. A session nobody touched (the start page
 // waiting between shoppers) is never sent, so an idle kiosk does not fill the data with
 // empty visits. The service worker (opt-in) keeps all of it working offline.
+import { describe } from './describe.js';
+
 
 const DEFAULT_IDLE_MS = 60000;
 const INPUT_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'scroll'];
@@ -78,6 +80,6 @@ export async function registerWorker(url, scope, warn) {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker) throw new Error('service workers are not supported here');
     await navigator.serviceWorker.register(url, scope ? { scope } : undefined);
   } catch (err) {
-    warn(`kiosk service worker not registered (${err && err.message ? err.message : err}); the SDK works online only`);
+    warn(`kiosk service worker not registered (${describe(err)}); the SDK works online only`);
   }
 }

@@ -4,6 +4,7 @@
 import { createOutbox } from './outbox.js';
 import { watchNavigations, park, takeParked } from './handoff.js';
 import { nativeFetch } from './native.js';
+import { describe } from './describe.js';
 
 const DEFAULT_INTERVAL_MS = 10000;
 
@@ -35,7 +36,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
     key,
     consent: options.consent ?? 'granted',
     respectDnt: options.respectDnt === true,
-    onError: (err) => warn(`summary delivery: ${err && err.message ? err.message : err}`),
+    onError: (err) => warn(`summary delivery: ${describe(err)}`),
   });
   let last = '';
   let latest = null;
@@ -142,6 +143,6 @@ async function loadPageStats(session, endpoint, site, warn) {
     if (!res.ok) throw new Error(`${url} answered ${res.status}`);
     session.setPageStats(await res.json());
   } catch (err) {
-    warn(`page statistics not loaded (${err && err.message ? err.message : err}); shipped priors are used`);
+    warn(`page statistics not loaded (${describe(err)}); shipped priors are used`);
   }
 }

@@ -51,8 +51,9 @@ export const ADMIN_TOKEN = 'e2e-admin-token';
 export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0', www = join(ROOT, 'www') } = {}) {
   const bin = join(ROOT, 'target', profile, 'reshelf-server');
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'reshelf-data-'));
+  const root = siteRoot(www);
   const base = [
-    '--addr', addr, '--www', siteRoot(www), '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
+    '--addr', addr, '--www', root, '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
     '--site', `demo=${DEMO_KEY}`, '--site', `demo-spa=${DEMO_KEY}`, '--site', `kiosk=${DEMO_KEY}`,
     '--admin-token', ADMIN_TOKEN,
   ];
@@ -77,6 +78,9 @@ export async function startServer({ profile = 'debug', args = [], dataDir, addr 
     if (child.exitCode !== null || child.signalCode !== null) return ok();
     child.once('exit', ok);
     child.kill('SIGTERM');
+  }).then(() => {
+    // A copy of the site root made for this run goes with the server.
+    if (root !== www) rmSync(root, { recursive: true, force: true });
   });
   return { url, dataDir: data, child, stop };
 }
