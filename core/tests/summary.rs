@@ -219,6 +219,10 @@ fn sequence_grows_with_time_and_more_events_win() {
     let a = Summary::sequence(tr.state(), 2_000.0);
     let b = Summary::sequence(tr.state(), 2_100.0);
     assert!(b > a, "later summaries of one document rank higher");
+    assert!(
+        Summary::sequence(tr.state(), 2_010.0) > a,
+        "also within one tenth of a second (a score recorded with no event changes the summary)"
+    );
     let mut other = Tracker::new(5, 1_000.0);
     other.apply(&Event::new(
         1_000.0,

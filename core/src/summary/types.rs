@@ -157,18 +157,20 @@ pub struct Summary {
     pub sd: u8,
 }
 
-/// Tenths of a second a sequence number can count (19 days: longer than any session).
-const SEQ_TIME_SPAN: u64 = 1 << 24;
+/// Milliseconds a sequence number can count (24.8 days: longer than any session). Finer than
+/// a flush: a summary taken later in the same tenth of a second can differ (the model engine
+/// attached meanwhile and a score was recorded, with no event), and must not share its number.
+const SEQ_TIME_SPAN: u64 = 1 << 31;
 /// Largest sequence number: JSON numbers are exact up to 2^53.
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 impl Summary {
     /// The sequence number of a summary of `state` at `now`: the session's event count, then
-    /// its age in tenths of a second. It grows with every later summary of a session in one
+    /// its age in milliseconds. It grows with every later summary of a session in one
     /// document and across page loads, with no counter to keep; when two tabs summarise one
     /// session, the one that saw more of it wins.
     pub fn sequence(state: &SessionState, now: f64) -> u64 {
-        let age = ((now - state.started_at).max(0.0) / 100.0) as u64;
+        let age = (now - state.started_at).max(0.0) as u64;
         let events = state.events.min(MAX_SEQ / SEQ_TIME_SPAN);
         events * SEQ_TIME_SPAN + age.min(SEQ_TIME_SPAN - 1)
     }
