@@ -2,7 +2,7 @@
 // reports, across page loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, state, ready } from './harness.mjs';
+import { useServerAndBrowser, openPage, state, ready, eventually } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -133,7 +133,7 @@ test('a purchase on checkout is recorded', async () => {
   await page.fill('input[name=address]', '1 Road');
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-order-done]:not([hidden])');
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().purchases === 1);
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().purchases === 1));
   const s = await state(page);
   assert.equal(s.purchases, 1);
   assert.equal(s.page, 'checkout');

@@ -104,7 +104,7 @@ test('items on screen keep their boxes and reshelf causes no layout shift', asyn
     const r = await window.reshelf.ready;
     r.track('add_to_cart', { item: 'sun-08', category: 'sunglasses', price: 80 });
   });
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.length > 0);
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().decisions.length > 0));
   await page.waitForTimeout(300);
   const afterBoxes = await boxes();
   assert.deepEqual(afterBoxes, before, 'every tile on screen is where it was');
@@ -125,7 +125,7 @@ test('the control arm sees the original order; its would-be decisions are logged
   for (const sku of ['wat-01', 'wat-02']) await page.click(`[data-reshelf-item="${sku}"] .price`);
   await page.goto(`${env.server.url}/`);
   await ready(page);
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot')));
   assert.deepEqual(await order(page), original);
   const d = (await state(page)).decisions.find((x) => x.kind === 'slot');
   assert.equal(d.arm, 'control');
@@ -253,7 +253,7 @@ test("ranker: 'heuristic' keeps the hand-set order and says so in the decision",
   for (const sku of ['bag-01', 'bag-03']) await page.click(`[data-reshelf-item="${sku}"] .price`);
   await page.goto(`${env.server.url}/`);
   await ready(page);
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot'));
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().decisions.some((d) => d.kind === 'slot')));
   const s = await state(page);
   const slot = s.decisions.filter((d) => d.kind === 'slot').at(-1);
   assert.equal(slot.ranker, 'heuristic');

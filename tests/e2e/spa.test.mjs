@@ -2,7 +2,7 @@
 // changes are page views, and tiles rendered by the app are watched for dwell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, ready, state } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, state, eventually } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -19,12 +19,12 @@ test('pushState and popstate routes are page views by type; same-path replaceSta
 
   await page.click('a[href="/spa/c/bags"]');
   await page.waitForSelector('[data-reshelf-slot="category"]');
-  await page.waitForFunction(async () => (await window.reshelfSpa).state().page === 'category');
+  await eventually(() => page.evaluate(async () => (await window.reshelfSpa).state().page === 'category'));
   await page.click('a[href="/spa/info"]');
-  await page.waitForFunction(async () => (await window.reshelfSpa).state().page === 'info');
+  await eventually(() => page.evaluate(async () => (await window.reshelfSpa).state().page === 'info'));
   await page.evaluate(() => history.replaceState({ scroll: 1 }, '', location.pathname));
   await page.goBack();
-  await page.waitForFunction(async () => (await window.reshelfSpa).state().page === 'category');
+  await eventually(() => page.evaluate(async () => (await window.reshelfSpa).state().page === 'category'));
   s = await spaState(page);
   assert.deepEqual(s.page_views, { administrative: 0, informational: 1, product_related: 3, unmarked: 0 });
   assert.deepEqual(s.pages.map((p) => p.page), ['home', 'category', 'info']);
@@ -65,12 +65,12 @@ async function hashApp(attrs, at = '') {
 test('hash routes are page views with the page type re-read; in-page anchors are not', async () => {
   const { page, log, context } = await hashApp();
   await page.evaluate(() => { location.hash = '#/product/1'; });
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().page === 'product', null, { timeout: 3000 });
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().page === 'product'), 3000);
   await page.evaluate(() => { location.hash = '#reviews'; });
   await page.waitForTimeout(300);
   assert.equal((await state(page)).page_views.product_related, 2, 'the anchor is no page view');
   await page.evaluate(() => { location.hash = '#/product/2'; });
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().page_views.product_related === 3, null, { timeout: 3000 });
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().page_views.product_related === 3), 3000);
   await page.goBack(); // to #reviews: still no page view
   await page.waitForTimeout(300);
   const s = await state(page);
@@ -83,7 +83,7 @@ test('hash routes are page views with the page type re-read; in-page anchors are
 test('landing on a hash route and moving on counts one more view; data-hash-routes="false" ignores fragments', async () => {
   let { page, log, context } = await hashApp('', '#/product/1');
   await page.evaluate(() => { location.hash = '#/product/2'; });
-  await page.waitForFunction(async () => (await window.reshelf.ready).state().page_views.product_related === 2, null, { timeout: 3000 });
+  await eventually(() => page.evaluate(async () => (await window.reshelf.ready).state().page_views.product_related === 2), 3000);
   await page.waitForTimeout(300);
   assert.equal((await state(page)).page_views.product_related, 2);
   assert.deepEqual(log.errors, []);
