@@ -54,14 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|i| {
             let mut s = template.clone();
             s.sid = format!("raw-{run}-{i}");
-            Ok(NewSummary {
-                body: serde_json::to_string(&s)?,
-                sid: s.sid,
-                seq: s.seq,
-                started_at: s.ts,
-                control: s.ctl,
-                purchase: s.out.purchase,
-            })
+            NewSummary::new(s)
         })
         .collect::<Result<Vec<_>, serde_json::Error>>()?;
     let batches: Arc<Vec<Vec<NewSummary>>> =
@@ -79,7 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .duration_since(UNIX_EPOCH)
                     .unwrap_or_default();
                 stored += store
-                    .upsert(&site, batch, 0, now.as_millis() as i64)
+                    .upsert(&site, batch, 0, now.as_millis() as i64, 0)
                     .await?
                     .stored;
             }

@@ -24,6 +24,17 @@ pub struct Site {
     pub rate_per_second: f64,
     #[serde(default = "default_burst")]
     pub burst: f64,
+    /// The control share the storefront's SDK is configured with (`holdout`), for the
+    /// sample-ratio check.
+    #[serde(default = "default_holdout")]
+    pub holdout: f64,
+}
+
+/// The SDK's default `holdout`.
+pub const DEFAULT_HOLDOUT: f64 = 0.1;
+
+fn default_holdout() -> f64 {
+    DEFAULT_HOLDOUT
 }
 
 fn default_rate() -> f64 {
@@ -33,6 +44,9 @@ fn default_rate() -> f64 {
 fn default_burst() -> f64 {
     200.0
 }
+
+/// A year and a month: a year-over-year comparison still has its raw rows.
+pub const DEFAULT_RETENTION_DAYS: u32 = 400;
 
 /// Limits on ingest, applied as tower layers in front of the handler.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +59,21 @@ pub struct Limits {
     /// Requests in flight before new ones are shed with 503.
     pub concurrency: usize,
     pub timeout: Duration,
+    /// Requests in flight per read route (insights, export, page-stats) before new ones are
+    /// shed with 503: a burst of dashboard reads cannot hold every database connection.
+    pub read_concurrency: usize,
+    /// A read that has not answered by then gets 503.
+    pub read_timeout: Duration,
+    /// Raw summaries of sessions older than this many days are deleted (the rollups keep
+    /// their contribution) and late versions of them are not stored.
+    pub retention_days: u32,
+}
+
+impl Limits {
+    /// Unix seconds before which a session is past retention, at `now` (unix seconds).
+    pub fn retention_horizon(&self, now: u64) -> u64 {
+        now.saturating_sub(u64::from(self.retention_days) * 86_400)
+    }
 }
 
 impl Default for Limits {
@@ -55,6 +84,9 @@ impl Default for Limits {
             max_batch: 200,
             concurrency: 256,
             timeout: Duration::from_secs(10),
+            read_concurrency: 8,
+            read_timeout: Duration::from_secs(15),
+            retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -103,6 +135,9 @@ impl Access {
                 site.id
             ));
         }
+        if !(0.0..1.0).contains(&site.holdout) {
+            return Err(format!("site {}: holdout is a fraction in [0, 1)", site.id));
+        }
         if self.sites.contains_key(&site.id) {
             return Err(format!("site {} is configured twice", site.id));
         }
@@ -121,6 +156,7 @@ impl Access {
             origins: Vec::new(),
             rate_per_second: default_rate(),
             burst: default_burst(),
+            holdout: DEFAULT_HOLDOUT,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! (for the demo) the SDK build and the storefront.
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
 pub mod api;
 pub mod config;
 mod dashboard;
@@ -43,10 +44,10 @@ pub fn app(config: &Config, store: Store) -> Router {
     let state = AppState(Arc::new(state::Shared {
         access: config.access.clone(),
         limits: config.limits.clone(),
+        page_stats: insight::cache::PageStatsCache::new(store.clone()),
         store,
         metrics: metrics::Metrics::default(),
         limiter: rate_limit::RateLimiter::default(),
-        page_stats: insight::cache::PageStatsCache::default(),
     }));
     let storefront = Router::new()
         .nest_service("/spa", static_files::spa(&config.www.join("spa")))

@@ -48,6 +48,16 @@ struct Args {
     /// Ingest request timeout in milliseconds (503 after it).
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
+    /// Requests in flight per read route (insights, export, page-stats); more are shed with 503.
+    #[arg(long, default_value_t = 8)]
+    read_concurrency: usize,
+    /// Read request timeout in milliseconds (503 after it).
+    #[arg(long, default_value_t = 15_000)]
+    read_timeout_ms: u64,
+    /// Days raw summaries are kept; older ones are deleted hourly (insights keep them in
+    /// their daily rollups).
+    #[arg(long, default_value_t = reshelf_server::config::DEFAULT_RETENTION_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    retention_days: u32,
     /// Content-Security-Policy header for the storefront's pages (demos and tests of the SDK
     /// under a strict policy), e.g. "script-src 'self' 'wasm-unsafe-eval'".
     #[arg(long)]
@@ -100,8 +110,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let limits = Limits {
         concurrency: args.concurrency.max(1),
         timeout: Duration::from_millis(args.timeout_ms.max(1)),
+        read_concurrency: args.read_concurrency.max(1),
+        read_timeout: Duration::from_millis(args.read_timeout_ms.max(1)),
+        retention_days: args.retention_days,
         ..Limits::default()
     };
+    tokio::spawn(expire_hourly(store.clone(), limits.clone()));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     // Tests and scripts read this line to learn the port.
     println!(
@@ -124,6 +138,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     store.close().await;
     Ok(())
+}
+
+/// Deletes raw summaries past retention, now and then every hour. A failure is logged and
+/// tried again at the next hour: nothing is lost by waiting.
+async fn expire_hourly(store: Store, limits: Limits) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let now = reshelf_server::insight::unix_now();
+        match store.expire(limits.retention_horizon(now)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deleted = n,
+                days = limits.retention_days,
+                "raw summaries past retention deleted"
+            ),
+            Err(e) => tracing::warn!(error = %e, "retention: deleting old summaries failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

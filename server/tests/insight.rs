@@ -65,10 +65,22 @@ async fn insights_report_lift_with_its_interval_and_drivers() {
         assert!((ci[1].as_f64().unwrap() - 0.199_474).abs() < 1e-5, "{ci:?}");
         assert!((lift["relative"].as_f64().unwrap() - 1.0).abs() < 1e-9);
         assert_eq!(lift["enough_data"], true);
+        // Buyers' last checkpoint is 0xc0 (0.75: the 8th tenth), the others' 0x10 (the 1st).
         let cal = v["calibration"].as_array().unwrap();
-        assert_eq!(cal.len(), 10);
-        // The top decile holds the high-intent buyers.
-        assert!(cal[9]["observed"].as_f64().unwrap() > cal[0]["observed"].as_f64().unwrap());
+        assert_eq!(cal.len(), 2, "{cal:?}");
+        assert_eq!(
+            (cal[0]["bin"].as_i64(), cal[1]["bin"].as_i64()),
+            (Some(1), Some(8))
+        );
+        assert_eq!(
+            (cal[0]["sessions"].as_i64(), cal[1]["sessions"].as_i64()),
+            (Some(170), Some(30))
+        );
+        assert_eq!(
+            (cal[0]["observed"].as_f64(), cal[1]["observed"].as_f64()),
+            (Some(0.0), Some(1.0))
+        );
+        assert!((cal[1]["predicted"].as_f64().unwrap() - 192.0 / 255.0).abs() < 1e-12);
         let top = &v["drivers"][0];
         assert_eq!(top["feature"], "product_pages", "{}", v["drivers"]);
         assert!(top["effect_size"].as_f64().unwrap() > 1.0);

@@ -73,6 +73,11 @@ test('a browsed session with a purchase reaches the database, the insights and t
   assert.ok(!dash.url().includes(ADMIN_TOKEN), 'the token is taken out of the address bar');
   const funnel = await dash.textContent('#funnel');
   assert.match(funnel, /Purchases/);
+  // The traffic-split check sits above the lift, and both interval kinds are labelled.
+  const lift = await dash.textContent('#lift');
+  assert.match(lift, /Traffic split check passed|Sample ratio mismatch/);
+  assert.match(lift, /always valid/i);
+  assert.match(lift, /fixed horizon/i);
   mkdirSync(ARTIFACTS, { recursive: true });
   await dash.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   assert.deepEqual(log.errors, []);

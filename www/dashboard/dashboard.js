@@ -157,15 +157,16 @@ function liftRow(label, value, ci, [format, tickFormat], chartWidth, missing) {
     ciChart(label, value, ci, format, tickFormat, chartWidth));
 }
 
-// A plain-language reading of the interval, because store owners rarely read CIs.
+// A plain-language reading of the always-valid interval, because store owners rarely read
+// CIs and refresh the dashboard daily.
 function liftVerdict(lift) {
-  if (!isInterval(lift.absolute_ci95)) return null;
-  const p = isNum(lift.p_value) ? ` (p = ${fmtP(lift.p_value)})` : '';
+  if (!isInterval(lift.absolute_always_valid_ci95)) return null;
+  const p = isNum(lift.p_value) ? ` (fixed-horizon p = ${fmtP(lift.p_value)})` : '';
   const text = {
-    pos: 'The whole 95% interval is above zero: personalisation is raising conversion.',
-    neg: 'The whole 95% interval is below zero: personalisation is lowering conversion.',
-    unsure: 'The 95% interval still includes zero: the lift cannot yet be told apart from no effect.',
-  }[intervalClass(lift.absolute_ci95)];
+    pos: 'The whole always-valid 95% interval is above zero: personalisation is raising conversion.',
+    neg: 'The whole always-valid 95% interval is below zero: personalisation is lowering conversion.',
+    unsure: 'The always-valid 95% interval still includes zero: the lift cannot yet be told apart from no effect.',
+  }[intervalClass(lift.absolute_always_valid_ci95)];
   return h('p', { class: 'verdict' }, text + p);
 }
 
@@ -173,22 +174,59 @@ function liftVerdict(lift) {
 // in cards narrower than 640px. Knowing the width lets the chart's text render at true size.
 const liftChartWidth = (width) => Math.round(width <= 640 ? width : Math.min(560, width - 248));
 
+// The sample-ratio check goes above the lift: when the split is broken the lift is not to
+// be trusted, whatever its interval says.
+function srmStatus(srm) {
+  if (!srm) return null;
+  const observed = fmtPct(srm.observed_control_share), expected = fmtPct(srm.expected_control_share);
+  if (srm.mismatch) {
+    return h('p', { class: 'srm srm--fail', role: 'alert' },
+      `Sample ratio mismatch: the holdout got ${observed} of sessions where ${expected} was configured (χ² p = ${fmtP(srm.p_value)}). ` +
+      'Something is dropping or moving sessions in one arm; the lift below is not reliable until that is fixed.');
+  }
+  return h('p', { class: 'srm srm--ok' }, `Traffic split check passed: holdout ${observed} of sessions, ${expected} configured (p = ${fmtP(srm.p_value)}).`);
+}
+
+const fmtMoney = formatter({ minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+
+// Control against each ranker/model version that made decisions, with the correction named.
+function versionsTable(versions) {
+  if (!Array.isArray(versions) || versions.length === 0) return null;
+  return dataTable('Holdout against each ranker and model version (Bonferroni intervals, Holm p-values)',
+    ['Version', 'Sessions', 'Conversion', 'Lift', 'Interval', 'Holm p'],
+    versions.map((v) => {
+      const d = v.conversion_diff ?? {};
+      const ci = isInterval(d.ci) ? `${fmtPp(d.ci[0])} to ${fmtPp(d.ci[1])}` : DASH;
+      return [`${v.ranker ?? 'hand-set'} · ${v.model ?? 'no model'}`, fmtInt(v.sessions), fmtPct(v.conversion), fmtPp(d.estimate), ci, fmtP(v.p_value_holm)];
+    }));
+}
+
 function renderLift(data, width) {
   const arms = data.arms ?? {};
   const lift = data.lift ?? {};
+  const exp = data.experiment ?? {};
+  const adjusted = exp.conversion_stratified ?? {};
+  const revenue = exp.revenue_per_session?.diff ?? {};
   const enough = lift.enough_data !== false;
   const chartWidth = liftChartWidth(width);
   // Saying what "enough" means tells the owner how long to wait rather than just "no".
   const missing = isNum(lift.min_sessions_per_arm)
     ? `not enough data yet (needs ${fmtInt(lift.min_sessions_per_arm)} sessions in each arm)` : 'not enough data yet';
   return [
+    srmStatus(exp.srm),
     h('div', { class: 'arms' },
       armStat('Personalised (treatment)', arms.treatment ?? {}, 'treatment'),
       armStat('Holdout (control)', arms.control ?? {}, 'control')),
     h('div', { class: 'lift-rows' },
-      liftRow('Absolute lift', enough ? lift.absolute : null, lift.absolute_ci95, [fmtPp, fmtPpTick], chartWidth, missing),
-      liftRow('Relative lift', enough ? lift.relative : null, lift.relative_ci95, [fmtSignedPct, fmtSignedPctTick], chartWidth, missing)),
+      liftRow('Absolute lift, always valid', enough ? lift.absolute : null, lift.absolute_always_valid_ci95, [fmtPp, fmtPpTick], chartWidth, missing),
+      liftRow('Absolute lift, fixed horizon', enough ? lift.absolute : null, lift.absolute_ci95, [fmtPp, fmtPpTick], chartWidth, missing),
+      liftRow('Relative lift, fixed horizon', enough ? lift.relative : null, lift.relative_ci95, [fmtSignedPct, fmtSignedPctTick], chartWidth, missing),
+      liftRow('Absolute lift, adjusted for visitor, source and device', enough ? adjusted.estimate : null, adjusted.always_valid_ci, [fmtPp, fmtPpTick], chartWidth, missing),
+      liftRow('Revenue per session', enough ? revenue.estimate : null, revenue.always_valid_ci, [fmtMoney, fmtMoney], chartWidth, missing)),
     enough ? liftVerdict(lift) : null,
+    h('p', { class: 'note' }, 'The always-valid interval stays correct however often this page is refreshed; the fixed-horizon one holds only for a single look at a sample size chosen in advance.'),
+    versionsTable(exp.versions),
+    exp.unit_note ? h('p', { class: 'note' }, `Unit of analysis: ${exp.unit}. ${exp.unit_note}`) : null,
     lift.method ? h('p', { class: 'method' }, `Method: ${lift.method}`) : null,
   ];
 }
@@ -204,11 +242,12 @@ function renderCalibration(data, width) {
   const x = linear(0, max, m.l, W - m.r);
   const y = linear(0, max, H - m.b, m.t);
   const maxSessions = Math.max(1, ...rows.map((r) => r.sessions || 0));
-  // Area, not radius, tracks sessions, so a decile with four times the sessions looks 4x as big.
+  // Area, not radius, tracks sessions, so a band with four times the sessions looks 4x as big.
   const radius = (n) => 3 + 6 * Math.sqrt((n || 0) / maxSessions);
-  const describe = (r) => `Decile ${r.decile}: predicted ${fmtPct(r.predicted)}, observed ${fmtPct(r.observed)}, ${fmtInt(r.sessions)} sessions`;
+  const band = (r) => `${fmtPctShort(r.from)}–${fmtPctShort(r.to)}`;
+  const describe = (r) => `Intent ${band(r)}: predicted ${fmtPct(r.predicted)}, observed ${fmtPct(r.observed)}, ${fmtInt(r.sessions)} sessions`;
   return [
-    chart(W, H, `Predicted versus observed purchase rate for ${rows.length} intent deciles`,
+    chart(W, H, `Predicted versus observed purchase rate for ${rows.length} intent bands`,
       yAxis(y, ticks(max), fmtPctShort, m.l, W - m.r),
       xAxis(x, ticks(max), fmtPctShort, H - m.b, m.t),
       s('line', { class: 'diagonal', x1: x(0), y1: y(0), x2: x(max), y2: y(max) }),
@@ -216,9 +255,9 @@ function renderCalibration(data, width) {
       s('text', { class: 'axis-title', transform: `translate(12 ${(m.t + H - m.b) / 2}) rotate(-90)`, 'text-anchor': 'middle' }, 'Observed purchase rate'),
       rows.map((r) => s('circle', { class: 'dot', cx: x(r.predicted), cy: y(r.observed), r: radius(r.sessions) },
         s('title', {}, describe(r))))),
-    h('p', { class: 'note' }, 'Dot area shows sessions per decile. Dots on the dashed line are perfectly calibrated; dots below it are over-confident.'),
-    dataTable('Calibration by intent decile', ['Decile', 'Sessions', 'Predicted', 'Observed'],
-      rows.map((r) => [String(r.decile), fmtInt(r.sessions), fmtPct(r.predicted), fmtPct(r.observed)])),
+    h('p', { class: 'note' }, 'Sessions are grouped by the tenth of the intent score they ended on; dot area shows sessions per band. Dots on the dashed line are perfectly calibrated; dots below it are over-confident.'),
+    dataTable('Calibration by intent band', ['Intent', 'Sessions', 'Predicted', 'Observed'],
+      rows.map((r) => [band(r), fmtInt(r.sessions), fmtPct(r.predicted), fmtPct(r.observed)])),
   ];
 }
 

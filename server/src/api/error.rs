@@ -72,7 +72,15 @@ impl IntoResponse for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
-        tracing::error!(error = %e, "storage unavailable");
-        ApiError::unavailable("storage unavailable")
+        tracing::error!(error = %e, transient = e.is_transient(), "storage failed");
+        if e.is_transient() {
+            ApiError::unavailable("storage unavailable")
+        } else {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "storage_error",
+                "storage failed; retrying will not help",
+            )
+        }
     }
 }

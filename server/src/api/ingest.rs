@@ -108,7 +108,13 @@ pub async fn ingest(
     }
     let outcome = app
         .store
-        .upsert(&site.id, &batch, dropped, now.as_millis() as i64)
+        .upsert(
+            &site.id,
+            &batch,
+            dropped,
+            now.as_millis() as i64,
+            app.limits.retention_horizon(now.as_secs()),
+        )
         .await?;
     app.metrics.received.fetch_add(batch.len() as u64, Relaxed);
     app.metrics.stored.fetch_add(outcome.stored, Relaxed);
@@ -173,15 +179,7 @@ fn decode(item: &Value, now: u64, skew: i64) -> Result<NewSummary, String> {
         s.ts = middle - middle % 3600;
     }
     s.validate(now).map_err(|e| e.to_string())?;
-    let body = serde_json::to_string(&s).map_err(|e| e.to_string())?;
-    Ok(NewSummary {
-        sid: s.sid,
-        seq: s.seq,
-        started_at: s.ts,
-        control: s.ctl,
-        purchase: s.out.purchase,
-        body,
-    })
+    NewSummary::new(s).map_err(|e| e.to_string())
 }
 
 /// `OPTIONS /v1/summaries`: the CORS layer answers preflights for allowed origins; this is

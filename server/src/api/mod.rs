@@ -37,9 +37,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .layer(from_fn_with_state(state.clone(), layers::rate_limit))
         .layer(from_fn_with_state(state.clone(), layers::cors))
         .layer(from_fn_with_state(state.clone(), layers::record_metrics));
-    Router::new()
-        .merge(ingest)
+    // Each read route gets its own limit (a layer on a router wraps each route apart): a
+    // slow export cannot shed the storefronts' page-stats requests.
+    let reads = Router::new()
         .route("/v1/page-stats", get(read::page_stats_handler))
         .route("/v1/insights", get(read::insights_handler))
         .route("/v1/export", get(read::export_handler))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(layers::overloaded))
+                .load_shed()
+                .concurrency_limit(limits.read_concurrency)
+                .timeout(limits.read_timeout),
+        );
+    Router::new().merge(ingest).merge(reads)
 }

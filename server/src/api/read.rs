@@ -1,22 +1,17 @@
 //! The read side: insights and export (admin token), and the public page-stats feed.
 
-use std::time::Instant;
-
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::auth::require_admin;
 use super::error::ApiError;
-use crate::insight::cache::Feed;
-use crate::insight::{export, insights, load, page_stats, rfc3339, unix_now};
+use crate::config::DEFAULT_HOLDOUT;
+use crate::insight::cache::STATS_DAYS;
+use crate::insight::{export, load, report, since_day};
 use crate::state::AppState;
-
-/// Page statistics and exports look this far back.
-const STATS_DAYS: u32 = 90;
 
 #[derive(Debug, Deserialize)]
 pub struct SiteParams {
@@ -58,13 +53,12 @@ pub async fn insights_handler(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require_admin(&app.access, &headers)?;
     let (site, days) = (params.site(&app)?, params.days()?);
-    let summaries = load(&app.store, site, days).await?;
-    Ok(Json(insights::insights(
-        site,
-        &summaries,
-        days,
-        &rfc3339(unix_now()),
-    )))
+    let holdout = app
+        .access
+        .sites
+        .get(site)
+        .map_or(DEFAULT_HOLDOUT, |s| s.holdout);
+    Ok(Json(report(&app.store, site, days, holdout).await?))
 }
 
 pub async fn export_handler(
@@ -95,8 +89,8 @@ pub async fn export_handler(
         )
             .into_response());
     }
-    let stats = page_stats::page_stats(&summaries);
-    let csv = export::csv(&summaries, &stats);
+    let page_sums = app.store.page_sums(site, since_day(days)).await?;
+    let csv = export::csv(&summaries, &page_sums);
     let disposition = format!("attachment; filename=\"reshelf-{site}.csv\"");
     Ok((
         [
@@ -115,30 +109,7 @@ pub async fn page_stats_handler(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = params.site(&app)?;
-    let now = Instant::now();
-    let feed = match app.page_stats.get(site, now) {
-        Some(f) => f,
-        None => {
-            let summaries = load(&app.store, site, STATS_DAYS).await?;
-            let body =
-                serde_json::to_string(&page_stats::feed(&page_stats::page_stats(&summaries)))
-                    .map_err(|e| ApiError::unavailable(e.to_string()))?;
-            let digest = Sha256::digest(body.as_bytes());
-            let etag = format!(
-                "\"{}\"",
-                digest[..12]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            );
-            let f = Feed {
-                body: body.into(),
-                etag,
-            };
-            app.page_stats.put(site, f.clone(), now);
-            f
-        }
-    };
+    let feed = app.page_stats.get(site).await?;
     let cache = HeaderValue::from_static("public, max-age=300");
     let etag =
         HeaderValue::from_str(&feed.etag).map_err(|e| ApiError::unavailable(e.to_string()))?;

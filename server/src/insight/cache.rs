@@ -1,34 +1,101 @@
-//! The page-stats feed is fetched on every storefront visit: it is computed at most once a
-//! minute per site and served with an ETag.
+//! The page-stats feed is fetched on every storefront visit. Each site's feed is computed
+//! once however many requests arrive together (the first computes it, the others wait for
+//! its answer: single flight), and once it is older than [`FEED_TTL`] the old feed is
+//! served while one background task computes the next, so no visitor waits on the
+//! database after the first.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use moka::future::Cache;
+use sha2::{Digest, Sha256};
+
+use super::feed_json;
+use crate::store::{Store, StoreError};
+
 pub const FEED_TTL: Duration = Duration::from_secs(60);
+
+/// Page statistics look this far back (days).
+pub const STATS_DAYS: u32 = 90;
+
+/// Sites whose feeds are kept; beyond it the least used are computed again when asked.
+const MAX_SITES: u64 = 10_000;
 
 #[derive(Clone)]
 pub struct Feed {
     pub body: Arc<String>,
+    /// A strong ETag: the first 12 bytes of the body's SHA-256, quoted hex.
     pub etag: String,
 }
 
-#[derive(Default)]
+impl Feed {
+    pub fn new(body: String) -> Self {
+        let digest = Sha256::digest(body.as_bytes());
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        Feed {
+            body: body.into(),
+            etag: format!("\"{hex}\""),
+        }
+    }
+}
+
+struct Entry {
+    feed: Feed,
+    at: Instant,
+    refreshing: AtomicBool,
+}
+
+impl Entry {
+    fn new(feed: Feed) -> Arc<Self> {
+        Arc::new(Entry {
+            feed,
+            at: Instant::now(),
+            refreshing: AtomicBool::new(false),
+        })
+    }
+}
+
+#[derive(Clone)]
 pub struct PageStatsCache {
-    feeds: Mutex<HashMap<String, (Instant, Feed)>>,
+    store: Store,
+    feeds: Cache<String, Arc<Entry>>,
 }
 
 impl PageStatsCache {
-    pub fn get(&self, site: &str, now: Instant) -> Option<Feed> {
-        let feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
-        feeds
-            .get(site)
-            .filter(|(at, _)| now.saturating_duration_since(*at) < FEED_TTL)
-            .map(|(_, f)| f.clone())
+    pub fn new(store: Store) -> Self {
+        PageStatsCache {
+            store,
+            feeds: Cache::new(MAX_SITES),
+        }
     }
 
-    pub fn put(&self, site: &str, feed: Feed, now: Instant) {
-        let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
-        feeds.insert(site.to_string(), (now, feed));
+    async fn compute(store: &Store, site: &str) -> Result<Feed, StoreError> {
+        Ok(Feed::new(feed_json(store, site, STATS_DAYS).await?))
+    }
+
+    /// The site's feed. Errors: the store's, only when no feed of the site was computed yet
+    /// (a failed background refresh keeps the old feed and is tried again on a later request).
+    pub async fn get(&self, site: &str) -> Result<Feed, StoreError> {
+        let entry = self
+            .feeds
+            .try_get_with(site.to_string(), async {
+                Self::compute(&self.store, site).await.map(Entry::new)
+            })
+            .await
+            .map_err(|e| (*e).clone())?;
+        if entry.at.elapsed() >= FEED_TTL && !entry.refreshing.swap(true, Ordering::AcqRel) {
+            let (cache, site, stale) = (self.clone(), site.to_string(), entry.clone());
+            tokio::spawn(async move {
+                match Self::compute(&cache.store, &site).await {
+                    Ok(feed) => cache.feeds.insert(site, Entry::new(feed)).await,
+                    Err(e) => {
+                        tracing::warn!(site, error = %e, "page-stats refresh failed; serving the previous feed");
+                        stale.refreshing.store(false, Ordering::Release);
+                    }
+                }
+            });
+        }
+        Ok(entry.feed.clone())
     }
 }

@@ -1,16 +1,19 @@
 //! Training rows for `reshelf-train fit --data`: the columns of the training data, one row
 //! per stored session, so a retailer can retrain on their own traffic. Page statistics are
-//! averaged over the session's pages, as the live features do.
+//! averaged over the session's pages, as the live features do, leaving the row's own
+//! session out of them.
 //!
 //! And the ranking examples the summaries carry, for `reshelf-train fit-ranker --data`: JSON
 //! Lines, one example per line, `{"rk": ranker or null, "ctl": in the holdout, "rows":
 //! [[22 bytes] clicked, [22 bytes] skipped nearest first, ...]}`.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use reshelf_core::features::PageStat;
 use reshelf_core::summary::{BrowserFamily, DeviceClass, Summary, TrafficSource};
+
+use super::page_stats;
+use crate::aggregate::{page, page_tallies, PageKey};
 
 pub const HEADER: &str = "Administrative,Administrative_Duration,Informational,Informational_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue";
 
@@ -46,14 +49,28 @@ fn codes(s: &Summary) -> (u8, u8, u8) {
     (device, browser, source)
 }
 
-pub fn csv(summaries: &[Summary], stats: &HashMap<u32, (u64, PageStat)>) -> String {
+/// The sessions as training rows. Page statistics come from `page_sums` (per-page tallies
+/// of the export's window, day ignored) with the row's own session taken out, so a row's
+/// own purchase never shows up in its PageValues.
+pub fn csv(summaries: &[Summary], page_sums: &BTreeMap<PageKey, [i64; page::WIDTH]>) -> String {
     let mut out = String::with_capacity(64 + summaries.len() * 96);
     out.push_str(HEADER);
     out.push('\n');
     for s in summaries {
         let (mut sum, mut n) = ([0.0f64; 3], 0.0);
-        for h in s.page_hashes() {
-            if let Some((_, p)) = stats.get(&h) {
+        for (h, own) in page_tallies(s) {
+            let key = PageKey {
+                day: 0,
+                page: i64::from(h),
+            };
+            let Some(all) = page_sums.get(&key) else {
+                continue;
+            };
+            let mut others = *all;
+            for (o, x) in others.iter_mut().zip(own) {
+                *o -= x;
+            }
+            if let Some(p) = page_stats::stat(&others) {
                 sum[0] += f64::from(p.bounce_rate);
                 sum[1] += f64::from(p.exit_rate);
                 sum[2] += f64::from(p.page_value);

@@ -1,36 +1,44 @@
 //! `GET /v1/insights`: what the stored summaries say — conversion per arm and the lift of
 //! personalisation with honest intervals, intent calibration, the funnel, purchase drivers,
-//! top categories and the daily trend.
+//! top categories and the daily trend, from the rollups (`crate::aggregate`).
 
 use std::collections::BTreeMap;
 
 use reshelf_core::features::Date;
-use reshelf_core::summary::{DeviceClass, Summary, TrafficSource};
 use serde_json::{json, Value};
 
-use super::stats::{cohens_d, newcombe_diff, relative_lift, two_proportion_p, Moments};
+use crate::aggregate::{
+    arm, Aggregates, ArmKey, CalibrationKey, CategoryKey, DriverKey, CALIBRATION, CATEGORY,
+    DRIVERS, MOMENTS,
+};
+
+use super::experiment::experiment;
+use super::experiment::{ALPHA, TUNED_N};
+use super::stats::{
+    cohens_d, confidence_sequence_halfwidth, newcombe_diff, relative_lift, two_proportion_p,
+    Moments,
+};
 
 /// An arm needs this many sessions before its lift is reported.
 const MIN_ARM_SESSIONS: u64 = 30;
 const TOP_CATEGORIES: usize = 10;
-const TREND_DAYS: usize = 30;
+pub const TREND_DAYS: i64 = 30;
 
 #[derive(Default)]
 struct Arm {
     sessions: u64,
     add_to_cart: u64,
     purchases: u64,
-    value_bands: Moments,
+    revenue_cents: i64,
 }
 
 impl Arm {
-    fn add(&mut self, s: &Summary) {
-        self.sessions += 1;
-        self.add_to_cart += u64::from(s.out.cart > 0);
-        self.purchases += u64::from(s.out.purchase);
-        if s.out.purchase {
-            self.value_bands.push(f64::from(s.out.value_band));
-        }
+    fn add(&mut self, t: &[i64; arm::WIDTH]) {
+        let n = |i: usize| t[i].max(0) as u64;
+        self.sessions += n(arm::SESSIONS);
+        self.add_to_cart += n(arm::CARTS);
+        self.purchases += n(arm::PURCHASES);
+        self.revenue_cents += t[arm::REVENUE];
     }
 
     fn conversion(&self) -> Option<f64> {
@@ -43,101 +51,63 @@ impl Arm {
             "add_to_cart": self.add_to_cart,
             "purchases": self.purchases,
             "conversion": self.conversion(),
-            "revenue_band_mean": (self.value_bands.n > 0).then(|| self.value_bands.mean()),
+            "revenue_per_session": (self.sessions > 0)
+                .then(|| self.revenue_cents as f64 / 100.0 / self.sessions as f64),
         })
     }
 }
 
-/// The session features compared between buyers and non-buyers. Outcome fields (cart,
-/// value) are left out: they are the purchase, not what leads to it.
-const DRIVERS: [(&str, &str); 11] = [
-    ("product_pages", "Product pages viewed"),
-    ("product_seconds", "Time on product pages (s)"),
-    ("info_pages", "Informational pages viewed"),
-    ("admin_pages", "Account, cart and checkout pages"),
-    ("session_seconds", "Session length (s)"),
-    ("categories", "Categories engaged"),
-    ("returning", "Returning visitor"),
-    ("search_traffic", "Arrived from search"),
-    ("mobile", "On a phone"),
-    ("special_day", "Near a special day"),
-    ("applied_decisions", "Rearrangements applied"),
-];
-
-fn driver_values(s: &Summary) -> [f64; DRIVERS.len()] {
-    [
-        f64::from(s.pv[2]),
-        f64::from(s.secs[2]),
-        f64::from(s.pv[1]),
-        f64::from(s.pv[0]),
-        s.secs.iter().map(|&x| f64::from(x)).sum(),
-        s.cats.len() as f64,
-        f64::from(u8::from(s.ret)),
-        f64::from(u8::from(s.src == TrafficSource::Search)),
-        f64::from(u8::from(s.dev == DeviceClass::Mobile)),
-        f64::from(s.sd) / 10.0,
-        s.dec.iter().filter(|d| d.applied).count() as f64,
-    ]
-}
-
-/// Everything the dashboard shows, from the sessions of one site.
-pub fn insights(site: &str, summaries: &[Summary], window_days: u32, generated_at: &str) -> Value {
+/// Everything the dashboard shows for one site: `totals` are the window's rollups summed
+/// over days (pages not needed), `days` the arms table per day for the trend.
+pub fn insights(
+    site: &str,
+    totals: &Aggregates,
+    days: &BTreeMap<ArmKey, [i64; arm::WIDTH]>,
+    window_days: u32,
+    generated_at: &str,
+    control_share: f64,
+) -> Value {
     let (mut treatment, mut control) = (Arm::default(), Arm::default());
-    let mut buyers = [Moments::default(); DRIVERS.len()];
-    let mut others = [Moments::default(); DRIVERS.len()];
-    let mut calibration: Vec<(f64, bool)> = Vec::new();
-    let (mut product_views, mut carts, mut purchases) = (0u64, 0u64, 0u64);
-    let mut categories: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    // day → (sessions, treatment sessions, treatment purchases, control sessions, control purchases)
-    let mut days: BTreeMap<u64, [u64; 5]> = BTreeMap::new();
-    for s in summaries {
-        if s.ctl {
-            control.add(s);
+    let mut product_viewers = 0;
+    for (key, t) in &totals.arms {
+        if key.control {
+            control.add(t);
         } else {
-            treatment.add(s);
+            treatment.add(t);
         }
-        let group = if s.out.purchase {
-            &mut buyers
-        } else {
-            &mut others
-        };
-        for (m, x) in group.iter_mut().zip(driver_values(s)) {
-            m.push(x);
-        }
-        if let Some(&last) = s.intent_checkpoints().last() {
-            calibration.push((f64::from(last), s.out.purchase));
-        }
-        product_views += u64::from(s.pv[2] > 0);
-        carts += u64::from(s.out.cart > 0);
-        purchases += u64::from(s.out.purchase);
-        for (name, _) in &s.cats {
-            let c = categories.entry(name.as_str()).or_default();
-            c.0 += 1;
-            c.1 += u64::from(s.out.purchase);
-        }
-        let d = days.entry(s.ts / 86_400).or_default();
-        d[0] += 1;
-        let (n, x) = if s.ctl { (3, 4) } else { (1, 2) };
-        d[n] += 1;
-        d[x] += u64::from(s.out.purchase);
+        product_viewers += t[arm::PRODUCT_VIEWERS].max(0) as u64;
+    }
+    let sessions = treatment.sessions + control.sessions;
+    let mut per_day: BTreeMap<i64, [u64; 5]> = BTreeMap::new();
+    for (key, t) in days {
+        let d = per_day.entry(key.day).or_default();
+        let (n, x) = (
+            t[arm::SESSIONS].max(0) as u64,
+            t[arm::PURCHASES].max(0) as u64,
+        );
+        d[0] += n;
+        let (ni, xi) = if key.control { (3, 4) } else { (1, 2) };
+        d[ni] += n;
+        d[xi] += x;
     }
     json!({
         "site": site,
         "generated_at": generated_at,
         "window_days": window_days,
-        "sessions": summaries.len(),
+        "sessions": sessions,
         "arms": { "treatment": treatment.to_json(), "control": control.to_json() },
         "lift": lift(&treatment, &control),
-        "calibration": deciles(calibration),
+        "experiment": experiment(&totals.arms, control_share),
+        "calibration": calibration(&totals.calibration),
         "funnel": {
-            "sessions": summaries.len(),
-            "product_views": product_views,
-            "add_to_cart": carts,
-            "purchases": purchases,
+            "sessions": sessions,
+            "product_views": product_viewers,
+            "add_to_cart": treatment.add_to_cart + control.add_to_cart,
+            "purchases": treatment.purchases + control.purchases,
         },
-        "drivers": drivers(&buyers, &others),
-        "top_categories": top_categories(categories),
-        "trend": trend(days),
+        "drivers": drivers(&totals.drivers),
+        "top_categories": top_categories(&totals.categories),
+        "trend": trend(per_day),
     })
 }
 
@@ -146,52 +116,74 @@ fn lift(t: &Arm, c: &Arm) -> Value {
     let abs = newcombe_diff(t.purchases, t.sessions, c.purchases, c.sessions);
     let rel = relative_lift(t.purchases, t.sessions, c.purchases, c.sessions);
     let diff = t.conversion().zip(c.conversion()).map(|(a, b)| a - b);
+    let always_valid = diff.filter(|_| enough).map(|d| {
+        let var = t.conversion().zip(c.conversion()).map_or(0.0, |(a, b)| {
+            a * (1.0 - a) / t.sessions as f64 + b * (1.0 - b) / c.sessions as f64
+        });
+        let h =
+            confidence_sequence_halfwidth(var, (t.sessions + c.sessions) as f64, ALPHA, TUNED_N);
+        [d - h, d + h]
+    });
     json!({
         "absolute": diff.filter(|_| enough),
+        "absolute_always_valid_ci95": always_valid,
         "absolute_ci95": abs.filter(|_| enough).map(|(l, h)| [l, h]),
         "relative": rel.filter(|_| enough).map(|r| r.0),
         "relative_ci95": rel.filter(|_| enough).map(|r| [r.1, r.2]),
         "p_value": two_proportion_p(t.purchases, t.sessions, c.purchases, c.sessions).filter(|_| enough),
-        "method": "difference of two proportions with Newcombe's hybrid score interval; relative lift with Katz's log risk-ratio interval; pooled two-proportion z test",
+        "method": "fixed horizon: difference of two proportions with Newcombe's hybrid score interval; relative lift with Katz's log risk-ratio interval; pooled two-proportion z test. Always valid: asymptotic confidence sequence (Waudby-Smith et al., 2024)",
         "enough_data": enough,
         "min_sessions_per_arm": MIN_ARM_SESSIONS,
     })
 }
 
-/// Sessions sorted by their last intent score, cut into ten groups of (nearly) equal size.
-fn deciles(mut scored: Vec<(f64, bool)>) -> Value {
-    if scored.len() < 10 {
-        return json!([]);
-    }
-    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let n = scored.len();
-    (0..10)
-        .map(|i| {
-            let part = &scored[i * n / 10..(i + 1) * n / 10];
-            let k = part.len() as f64;
+/// Sessions by the tenth of the intent score their last checkpoint fell in: predicted
+/// (mean score) against observed purchase rate, non-empty tenths only.
+fn calibration(bins: &BTreeMap<CalibrationKey, [i64; CALIBRATION]>) -> Value {
+    bins.iter()
+        .filter(|(_, t)| t[0] > 0)
+        .map(|(key, &[n, bought, score])| {
+            let k = n as f64;
             json!({
-                "decile": i + 1,
-                "sessions": part.len(),
-                "predicted": part.iter().map(|p| p.0).sum::<f64>() / k,
-                "observed": part.iter().filter(|p| p.1).count() as f64 / k,
+                "bin": key.bin + 1,
+                "from": key.bin as f64 / 10.0,
+                "to": (key.bin + 1) as f64 / 10.0,
+                "sessions": n,
+                "predicted": score as f64 / 255.0 / k,
+                "observed": bought as f64 / k,
             })
         })
         .collect()
 }
 
-fn drivers(buyers: &[Moments], others: &[Moments]) -> Value {
+fn drivers(moments: &BTreeMap<DriverKey, [i64; MOMENTS]>) -> Value {
+    let group = |buyer: bool, feature: usize| {
+        let key = DriverKey {
+            day: 0,
+            buyer,
+            feature: feature as i64,
+        };
+        moments
+            .get(&key)
+            .map_or_else(Moments::default, |&[n, sum, sum_sq]| {
+                Moments::from_sums(n, sum, sum_sq)
+            })
+    };
     let mut rows: Vec<(f64, Value)> = DRIVERS
         .iter()
-        .zip(buyers.iter().zip(others))
-        .filter_map(|((feature, label), (b, o))| {
-            let d = cohens_d(b, o)?;
+        .enumerate()
+        .filter_map(|(i, (feature, label))| {
+            let (b, o) = (group(true, i), group(false, i));
+            let d = cohens_d(&b, &o)?;
+            // Special days are tallied in tenths.
+            let scale = if *feature == "special_day" { 10.0 } else { 1.0 };
             Some((
                 d,
                 json!({
                     "feature": feature,
                     "label": label,
-                    "buyers_mean": b.mean(),
-                    "non_buyers_mean": o.mean(),
+                    "buyers_mean": b.mean() / scale,
+                    "non_buyers_mean": o.mean() / scale,
                     "effect_size": d,
                 }),
             ))
@@ -201,23 +193,26 @@ fn drivers(buyers: &[Moments], others: &[Moments]) -> Value {
     rows.into_iter().map(|r| r.1).collect()
 }
 
-fn top_categories(categories: BTreeMap<&str, (u64, u64)>) -> Value {
-    let mut rows: Vec<_> = categories.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(b.0)));
+fn top_categories(categories: &BTreeMap<CategoryKey, [i64; CATEGORY]>) -> Value {
+    let mut rows: Vec<_> = categories
+        .iter()
+        .filter(|(_, t)| t[0] > 0)
+        .map(|(k, t)| (k.category.as_str(), t[0], t[1]))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     rows.into_iter()
         .take(TOP_CATEGORIES)
-        .map(|(name, (n, k))| json!({ "category": name, "sessions": n, "purchase_rate": k as f64 / n as f64 }))
+        .map(|(name, n, k)| json!({ "category": name, "sessions": n, "purchase_rate": k as f64 / n as f64 }))
         .collect()
 }
 
-fn trend(days: BTreeMap<u64, [u64; 5]>) -> Value {
+fn trend(days: BTreeMap<i64, [u64; 5]>) -> Value {
     let rate = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
-    let skip = days.len().saturating_sub(TREND_DAYS);
     days.into_iter()
-        .skip(skip)
+        .filter(|(_, d)| d[0] > 0)
         .map(|(day, [n, tn, tx, cn, cx])| {
             json!({
-                "day": iso_day(day),
+                "day": iso_day(day.max(0) as u64),
                 "sessions": n,
                 "treatment_conversion": rate(tx, tn),
                 "control_conversion": rate(cx, cn),

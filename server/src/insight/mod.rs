@@ -1,8 +1,10 @@
-//! Aggregates over stored summaries: insight for the retailer, page statistics for the
-//! clients, training rows for the trainer. Computed in Rust over the decoded summaries, so
-//! SQLite and PostgreSQL give the same answers.
+//! Insight for the retailer and page statistics for the clients, from the daily rollups
+//! (`crate::aggregate`); training rows for the trainer, from the stored summaries. The
+//! figures are computed in Rust from integer sums, so SQLite and PostgreSQL give the same
+//! answers.
 
 pub mod cache;
+pub mod experiment;
 pub mod export;
 pub mod insights;
 pub mod page_stats;
@@ -18,6 +20,39 @@ pub fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// The first day (day number, UTC) of a window of `days` days ending today.
+pub fn since_day(days: u32) -> i64 {
+    crate::aggregate::day_of(unix_now()) - i64::from(days) + 1
+}
+
+/// The insight report of a site's last `days` days, from the rollups.
+pub async fn report(
+    store: &Store,
+    site: &str,
+    days: u32,
+    control_share: f64,
+) -> Result<serde_json::Value, StoreError> {
+    let since = since_day(days);
+    let totals = store.rollups(site, since, false, false).await?;
+    let trend_since = since.max(since_day(insights::TREND_DAYS as u32));
+    let per_day = store.arm_days(site, trend_since).await?;
+    Ok(insights::insights(
+        site,
+        &totals,
+        &per_day,
+        days,
+        &rfc3339(unix_now()),
+        control_share,
+    ))
+}
+
+/// The page-stats feed of a site's last `days` days, as JSON, from the rollups.
+pub async fn feed_json(store: &Store, site: &str, days: u32) -> Result<String, StoreError> {
+    let sums = store.page_sums(site, since_day(days)).await?;
+    serde_json::to_string(&page_stats::feed(&page_stats::page_stats(&sums)))
+        .map_err(|e| StoreError::Failed(e.to_string()))
 }
 
 /// The site's sessions that started in the last `days` days.

@@ -6,68 +6,46 @@
 //!   with the order value band's midpoint standing in for the amount.
 //!
 //! A summary lists a session's last 10 distinct pages, so a page counts once per session
-//! and the entry page is known only when the list was not cut.
+//! and the entry page is known only when the list was not cut. The tallies are kept per day
+//! by ingest (`crate::aggregate`); this module turns their sums into rates.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use reshelf_core::features::{PageStat, PageStatsFeed, FEED_VERSION};
-use reshelf_core::summary::{Summary, MAX_PAGES};
+
+use crate::aggregate::{page, PageKey};
 
 /// Pages seen in fewer sessions are left to the SDK's priors: a rate of 1 sample is noise.
 pub const MIN_SESSIONS: u64 = 5;
 /// The feed is fetched by every storefront visit: the busiest pages only.
 pub const MAX_FEED_PAGES: usize = 2_000;
 
-/// Midpoints of the summary's order value bands 1..=5 (0 is no order).
-const BAND_VALUE: [f32; 6] = [0.0, 12.5, 37.5, 75.0, 150.0, 300.0];
-
-#[derive(Default, Clone, Copy)]
-struct Tally {
-    sessions: u64,
-    entries: u64,
-    bounces: u64,
-    exits: u64,
-    value: f64,
-}
-
-pub fn page_stats(summaries: &[Summary]) -> HashMap<u32, (u64, PageStat)> {
-    let mut pages: HashMap<u32, Tally> = HashMap::new();
-    for s in summaries {
-        let hashes = s.page_hashes();
-        let views: u64 = s.pv.iter().map(|&v| u64::from(v)).sum();
-        let value = if s.out.purchase {
-            f64::from(BAND_VALUE[usize::from(s.out.value_band.min(5))])
+/// A page's rates from its tally (`crate::aggregate::page`); `None` below [`MIN_SESSIONS`].
+pub fn stat(t: &[i64; page::WIDTH]) -> Option<PageStat> {
+    let sessions = t[page::SESSIONS];
+    if sessions < MIN_SESSIONS as i64 {
+        return None;
+    }
+    let n = sessions as f64;
+    let entries = t[page::ENTRIES];
+    Some(PageStat {
+        bounce_rate: if entries > 0 {
+            (t[page::BOUNCES] as f64 / entries as f64) as f32
         } else {
             0.0
-        };
-        for (i, h) in hashes.iter().enumerate() {
-            let t = pages.entry(*h).or_default();
-            t.sessions += 1;
-            t.value += value;
-            if i + 1 == hashes.len() {
-                t.exits += 1;
-            }
-            if i == 0 && hashes.len() < MAX_PAGES {
-                t.entries += 1;
-                t.bounces += u64::from(views <= 1);
-            }
-        }
-    }
-    pages
-        .into_iter()
-        .filter(|(_, t)| t.sessions >= MIN_SESSIONS)
-        .map(|(h, t)| {
-            let n = t.sessions as f64;
-            let stat = PageStat {
-                bounce_rate: if t.entries > 0 {
-                    (t.bounces as f64 / t.entries as f64) as f32
-                } else {
-                    0.0
-                },
-                exit_rate: (t.exits as f64 / n) as f32,
-                page_value: (t.value / n) as f32,
-            };
-            (h, (t.sessions, stat))
+        },
+        exit_rate: (t[page::EXITS] as f64 / n) as f32,
+        page_value: (t[page::VALUE] as f64 / 100.0 / n) as f32,
+    })
+}
+
+/// Page statistics of every page with enough sessions, from per-page sums (the day of each
+/// key is ignored): path hash → (sessions, rates).
+pub fn page_stats(sums: &BTreeMap<PageKey, [i64; page::WIDTH]>) -> HashMap<u32, (u64, PageStat)> {
+    sums.iter()
+        .filter_map(|(key, t)| {
+            let stat = stat(t)?;
+            Some((key.page as u32, (t[page::SESSIONS] as u64, stat)))
         })
         .collect()
 }

@@ -1,5 +1,9 @@
 //! The statistics behind the insight: intervals for proportions, their difference and
-//! ratio, a two-proportion test, and standardised mean differences.
+//! ratio, a two-proportion test, standardised mean differences, the sample-ratio check, the
+//! always-valid confidence sequence and the multiple-comparison correction. Distribution
+//! tails come from `statrs`.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
@@ -53,19 +57,73 @@ pub fn two_proportion_p(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
         return Some(1.0);
     }
     let z = ((x1 / n1) - (x2 / n2)).abs() / se;
-    Some((2.0 * (1.0 - normal_cdf(z))).clamp(0.0, 1.0))
+    Some(two_sided_p(z))
 }
 
-/// Standard normal CDF via erf (Abramowitz & Stegun 7.1.26, error < 1.5e-7).
+/// Standard normal CDF (statrs: via erfc, accurate in the tails).
 pub fn normal_cdf(z: f64) -> f64 {
-    let x = z / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs());
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-x * x).exp();
-    0.5 * (1.0 + erf.copysign(x))
+    Normal::standard().cdf(z)
+}
+
+/// Two-sided p-value of a standard normal statistic, from the upper tail (statrs), so a
+/// small p-value is not lost to `1 − cdf` cancelling.
+pub fn two_sided_p(z: f64) -> f64 {
+    (2.0 * Normal::standard().sf(z.abs())).min(1.0)
+}
+
+/// Sample ratio mismatch: Pearson's χ² goodness-of-fit of the arms' unit counts against the
+/// configured control share (1 degree of freedom). Returns (χ², p-value); `None` without
+/// units or with a share outside (0, 1).
+pub fn srm(control: u64, treatment: u64, control_share: f64) -> Option<(f64, f64)> {
+    let n = (control + treatment) as f64;
+    if n == 0.0 || !(control_share > 0.0 && control_share < 1.0) {
+        return None;
+    }
+    let (ec, et) = (n * control_share, n * (1.0 - control_share));
+    let chi2 = (control as f64 - ec).powi(2) / ec + (treatment as f64 - et).powi(2) / et;
+    let p = ChiSquared::new(1.0).ok()?.sf(chi2);
+    Some((chi2, p))
+}
+
+/// Half-width of the asymptotic confidence sequence of Waudby-Smith, Arbour, Sinha, Kennedy
+/// & Ramdas, "Time-uniform central limit theory and asymptotic confidence sequences"
+/// (Annals of Statistics, 2024, Theorem 2.2 with the normal-mixture boundary): valid at
+/// every sample size at once, so the interval may be looked at after every refresh.
+///
+/// `variance` is the estimator's variance (e.g. p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂), `n` the units
+/// it is computed from, `alpha` the error rate (0.05 for 95%), `tuned_n` the sample size at
+/// which the sequence is tightest (ρ² = (−2 ln α + ln(−2 ln α + 1)) / tuned_n).
+pub fn confidence_sequence_halfwidth(variance: f64, n: f64, alpha: f64, tuned_n: f64) -> f64 {
+    if n <= 0.0 || variance <= 0.0 {
+        return 0.0;
+    }
+    let l = -2.0 * alpha.ln();
+    let rho2 = (l + (l + 1.0).ln()) / tuned_n;
+    // The per-unit variance σ² with variance = σ²/n.
+    let sigma2 = variance * n;
+    let width2 =
+        sigma2 * 2.0 * (n * rho2 + 1.0) / (n * n * rho2) * ((n * rho2 + 1.0).sqrt() / alpha).ln();
+    width2.max(0.0).sqrt()
+}
+
+/// z for a two-sided interval of level 1 − `alpha` (statrs inverse CDF).
+pub fn z_for(alpha: f64) -> f64 {
+    Normal::standard().inverse_cdf(1.0 - alpha / 2.0)
+}
+
+/// Holm–Bonferroni step-down adjustment of `p` (family-wise error control), in the input's
+/// order.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut adjusted = vec![0.0; m];
+    let mut running = 0.0f64;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p[i]).min(1.0));
+        adjusted[i] = running;
+    }
+    adjusted
 }
 
 /// Mean and sample variance, accumulated in one pass (Welford).
@@ -82,6 +140,22 @@ impl Moments {
         let d = x - self.mean;
         self.mean += d / self.n as f64;
         self.m2 += d * (x - self.mean);
+    }
+
+    /// Moments from a count, sum and sum of squares of integers (a rollup's `[n, Σx, Σx²]`).
+    /// The variance is computed in 128-bit integers, exactly, before the one division.
+    pub fn from_sums(n: i64, sum: i64, sum_sq: i64) -> Self {
+        if n <= 0 {
+            return Self::default();
+        }
+        let (n128, s, q) = (i128::from(n), i128::from(sum), i128::from(sum_sq));
+        // Σ(x − mean)² = (n·Σx² − (Σx)²) / n
+        let m2 = (n128 * q - s * s).max(0) as f64 / n as f64;
+        Moments {
+            n: n as u64,
+            mean: sum as f64 / n as f64,
+            m2,
+        }
     }
 
     pub fn mean(&self) -> f64 {
@@ -157,6 +231,44 @@ mod tests {
         let p = two_proportion_p(20, 100, 10, 100).unwrap();
         assert!(close(p, 0.0477, 1e-3), "{p}");
         assert!(close(normal_cdf(1.959_964), 0.975, 1e-6));
+    }
+
+    #[test]
+    fn tails_come_from_statrs_and_stay_exact_when_small() {
+        // z = 6: two-sided p = 1.973e-9 (an erf approximation with 1.5e-7 absolute error
+        // cannot resolve it).
+        assert!(close(two_sided_p(6.0) / 1.973_175_400_848_4e-9, 1.0, 1e-6));
+        assert!(close(z_for(0.05), Z95, 1e-9));
+    }
+
+    #[test]
+    fn srm_matches_a_hand_computed_chi_square() {
+        // 5,200 control against 4,800 treatment for a 50/50 split: χ² = 2·200²/5000 = 16,
+        // p = P(χ²₁ > 16) = 6.334e-5.
+        let (chi2, p) = srm(5_200, 4_800, 0.5).unwrap();
+        assert!(close(chi2, 16.0, 1e-9));
+        assert!(close(p / 6.334_248_366_623_996e-5, 1.0, 1e-6), "{p}");
+        assert!(srm(0, 0, 0.5).is_none() && srm(1, 1, 1.0).is_none());
+    }
+
+    #[test]
+    fn confidence_sequence_is_wider_than_the_fixed_interval_and_shrinks() {
+        let v = |n: f64| 0.1 * 0.9 / n * 2.0;
+        let fixed = Z95 * v(10_000.0).sqrt();
+        let cs = confidence_sequence_halfwidth(v(10_000.0), 20_000.0, 0.05, 5_000.0);
+        assert!(cs > fixed && cs < 3.0 * fixed, "{cs} {fixed}");
+        let later = confidence_sequence_halfwidth(v(40_000.0), 80_000.0, 0.05, 5_000.0);
+        assert!(later < cs);
+    }
+
+    #[test]
+    fn holm_matches_the_textbook_example() {
+        // Holm (1979) style example: p = 0.01, 0.04, 0.03, 0.005 → 0.03, 0.06, 0.06, 0.02.
+        let adj = holm(&[0.01, 0.04, 0.03, 0.005]);
+        let want = [0.03, 0.06, 0.06, 0.02];
+        for (a, w) in adj.iter().zip(want) {
+            assert!(close(*a, w, 1e-12), "{adj:?}");
+        }
     }
 
     #[test]

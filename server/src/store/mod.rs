@@ -2,6 +2,7 @@
 //! number of stateless servers in front of one database). The SQL is the same for both; a
 //! small macro runs one body of code against whichever pool is open.
 
+pub(crate) mod rollups;
 mod rows;
 
 use std::path::Path;
@@ -18,6 +19,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How long a request waits for a connection before the server answers 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Summaries rolled up per transaction when rows stored before the rollups are caught up.
+const BACKLOG_BATCH: usize = 2_000;
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -36,26 +40,65 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-#[derive(Debug)]
-pub struct StoreError(pub String);
+/// Why a store call failed, split by what the caller should do about it.
+#[derive(Clone, Debug)]
+pub enum StoreError {
+    /// The database is out of reach or busy for now (no connection within the acquire
+    /// timeout, a dropped connection, a deadlock or serialization failure, SQLite busy):
+    /// the same request may succeed later. The API answers 503 with Retry-After.
+    Unavailable(String),
+    /// The request cannot succeed as it is (a constraint, a bad schema, undecodable data,
+    /// a failed migration): retrying does not help. The API answers 500.
+    Failed(String),
+}
+
+impl StoreError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
+            StoreError::Failed(e) => write!(f, "store error: {e}"),
+        }
     }
 }
 
 impl std::error::Error for StoreError {}
 
+/// SQLSTATEs (PostgreSQL) and result codes (SQLite) that pass: serialization failure,
+/// deadlock, too many connections, admin or crash shutdown, cannot connect now; SQLite
+/// BUSY and LOCKED (with their extended codes).
+fn transient_code(code: &str) -> bool {
+    matches!(
+        code,
+        "40001" | "40P01" | "53300" | "57P01" | "57P02" | "57P03"
+    ) || code.starts_with("08")
+        || matches!(code.parse::<i32>().map(|c| c & 0xff), Ok(5 | 6))
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError(e.to_string())
+        use sqlx::Error as E;
+        let transient = match &e {
+            E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => true,
+            E::Database(db) => db.code().is_some_and(|c| transient_code(&c)),
+            _ => false,
+        };
+        if transient {
+            StoreError::Unavailable(e.to_string())
+        } else {
+            StoreError::Failed(e.to_string())
+        }
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        StoreError(e.to_string())
+        StoreError::Failed(e.to_string())
     }
 }
 
@@ -64,8 +107,9 @@ impl Store {
     /// keeps every committed batch through a crash of the process (SIGKILL); only a power
     /// loss can lose the last commits, which is the usual trade for an embedded store.
     pub async fn open_sqlite(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| StoreError(format!("cannot create {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Failed(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("reshelf.db"))
             .create_if_missing(true)
@@ -78,7 +122,9 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store::Sqlite(pool))
+        let store = Store::Sqlite(pool);
+        store.finish_upgrade().await?;
+        Ok(store)
     }
 
     /// A PostgreSQL database, e.g. `postgres://user@host/db`. `schema`, when given, is
@@ -90,7 +136,7 @@ impl Store {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
             {
-                return Err(StoreError(format!("bad schema name {schema:?}")));
+                return Err(StoreError::Failed(format!("bad schema name {schema:?}")));
             }
             let admin = PgPoolOptions::new()
                 .max_connections(1)
@@ -109,7 +155,19 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store::Postgres(pool))
+        let store = Store::Postgres(pool);
+        store.finish_upgrade().await?;
+        Ok(store)
+    }
+
+    /// Rolls up summaries stored before the rollup tables existed, so every read after
+    /// opening sees all of them.
+    async fn finish_upgrade(&self) -> Result<(), StoreError> {
+        let n = self.roll_up_backlog(BACKLOG_BATCH).await?;
+        if n > 0 {
+            tracing::info!(rolled_up = n, "stored summaries added to the rollups");
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> &'static str {

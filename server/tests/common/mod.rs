@@ -86,6 +86,7 @@ pub fn config(www: PathBuf) -> Config {
             origins: vec!["https://shop.example".into()],
             rate_per_second: 1000.0,
             burst: 1000.0,
+            holdout: 0.5,
         })
         .unwrap();
     Config {

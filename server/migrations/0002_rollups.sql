@@ -1,0 +1,75 @@
+-- Rollups: additive tallies per (site, day, …) kept current by ingest in the transaction that
+-- stores a summary (server/src/aggregate). Reads cost the window's days, not its sessions.
+-- Raw summaries may be deleted by retention; these rows are kept.
+-- Portable SQL: the same migration runs on SQLite and PostgreSQL.
+
+-- Whether a stored summary's contribution is in the rollups. Rows stored before this
+-- migration are rolled up by the server at start-up (Store::roll_up_backlog).
+ALTER TABLE summaries ADD COLUMN rolled BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Retention deletes by start time across sites.
+CREATE INDEX summaries_started ON summaries (started_at);
+
+-- Per day and experiment cell, split by what is known before treatment.
+CREATE TABLE rollup_arms (
+    site              TEXT    NOT NULL,
+    day               BIGINT  NOT NULL,
+    control           BOOLEAN NOT NULL,
+    ranker            TEXT    NOT NULL,
+    model             TEXT    NOT NULL,
+    returning_visitor BOOLEAN NOT NULL,
+    source            BIGINT  NOT NULL,
+    device            BIGINT  NOT NULL,
+    sessions          BIGINT  NOT NULL,
+    carts             BIGINT  NOT NULL,
+    purchases         BIGINT  NOT NULL,
+    product_viewers   BIGINT  NOT NULL,
+    revenue_cents     BIGINT  NOT NULL,
+    revenue_cents_sq  BIGINT  NOT NULL,
+    PRIMARY KEY (site, day, control, ranker, model, returning_visitor, source, device)
+);
+
+-- n, Σx, Σx² of each purchase driver, for buyers and non-buyers.
+CREATE TABLE rollup_drivers (
+    site     TEXT    NOT NULL,
+    day      BIGINT  NOT NULL,
+    buyer    BOOLEAN NOT NULL,
+    feature  BIGINT  NOT NULL,
+    n        BIGINT  NOT NULL,
+    total    BIGINT  NOT NULL,
+    total_sq BIGINT  NOT NULL,
+    PRIMARY KEY (site, day, buyer, feature)
+);
+
+-- Sessions by the tenth their intent checkpoint fell in.
+CREATE TABLE rollup_calibration (
+    site      TEXT   NOT NULL,
+    day       BIGINT NOT NULL,
+    bin       BIGINT NOT NULL,
+    sessions  BIGINT NOT NULL,
+    purchases BIGINT NOT NULL,
+    score_255 BIGINT NOT NULL,
+    PRIMARY KEY (site, day, bin)
+);
+
+CREATE TABLE rollup_categories (
+    site      TEXT   NOT NULL,
+    day       BIGINT NOT NULL,
+    category  TEXT   NOT NULL,
+    sessions  BIGINT NOT NULL,
+    purchases BIGINT NOT NULL,
+    PRIMARY KEY (site, day, category)
+);
+
+-- Per page (path hash): what bounce rate, exit rate and page value are computed from.
+CREATE TABLE rollup_pages (
+    site        TEXT   NOT NULL,
+    day         BIGINT NOT NULL,
+    page        BIGINT NOT NULL,
+    sessions    BIGINT NOT NULL,
+    entries     BIGINT NOT NULL,
+    bounces     BIGINT NOT NULL,
+    exits       BIGINT NOT NULL,
+    value_cents BIGINT NOT NULL,
+    PRIMARY KEY (site, day, page)
+);

@@ -1,0 +1,193 @@
+//! Writing deltas to the rollup tables and reading them back summed over a window of days.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+
+use super::{on_pool, Store, StoreError};
+use crate::aggregate::tables::{Kind, Part, Table};
+use crate::aggregate::Aggregates;
+
+/// Rows per statement: at most 15 bound values each, well inside SQLite's 32766 and
+/// PostgreSQL's 65535 parameters.
+pub(crate) const CHUNK: usize = 1_000;
+
+fn upsert_tail<K: Table>() -> String {
+    let mut keys = vec!["site", "day"];
+    keys.extend(K::KEYS.iter().map(|k| k.0));
+    let sets: Vec<String> = K::VALUES
+        .iter()
+        .map(|v| format!("{v} = {t}.{v} + excluded.{v}", t = K::NAME))
+        .collect();
+    format!(
+        " ON CONFLICT ({}) DO UPDATE SET {}",
+        keys.join(", "),
+        sets.join(", ")
+    )
+}
+
+fn insert_head<K: Table>() -> String {
+    let mut cols = vec!["site", "day"];
+    cols.extend(K::KEYS.iter().map(|k| k.0));
+    cols.extend(K::VALUES);
+    format!("INSERT INTO {} ({}) ", K::NAME, cols.join(", "))
+}
+
+/// `SELECT day|0, keys…, sums… FROM table WHERE site = $1 AND day >= $2 GROUP BY …`.
+fn select_sums<K: Table>(by_day: bool) -> String {
+    let keys: Vec<&str> = K::KEYS.iter().map(|k| k.0).collect();
+    let sums: Vec<String> = K::VALUES
+        .iter()
+        .map(|v| format!("CAST(SUM({v}) AS BIGINT)"))
+        .collect();
+    let (day, group) = if by_day {
+        ("day", format!("day, {}", keys.join(", ")))
+    } else {
+        ("CAST(0 AS BIGINT)", keys.join(", "))
+    };
+    format!(
+        "SELECT {day}, {}, {} FROM {} WHERE site = $1 AND day >= $2 GROUP BY {group}",
+        keys.join(", "),
+        sums.join(", "),
+        K::NAME
+    )
+}
+
+/// Adds every row of `map` to its table, in key order (concurrent batches touch shared
+/// rows in the same order, so PostgreSQL cannot deadlock them against each other).
+macro_rules! write_table {
+    ($conn:expr, $site:expr, $map:expr) => {{
+        use $crate::aggregate::tables::{Part, Table};
+        let rows: Vec<_> = $map.iter().collect();
+        for chunk in rows.chunks($crate::store::rollups::CHUNK) {
+            let mut q = ::sqlx::QueryBuilder::new($crate::store::rollups::insert_head_of(&$map));
+            q.push_values(chunk, |mut b, (key, values)| {
+                b.push_bind($site).push_bind(Table::day(*key));
+                for part in Table::parts(*key) {
+                    match part {
+                        Part::Int(x) => b.push_bind(x),
+                        Part::Bool(x) => b.push_bind(x),
+                        Part::Text(x) => b.push_bind(x),
+                    };
+                }
+                for v in values.iter() {
+                    b.push_bind(*v);
+                }
+            });
+            q.push($crate::store::rollups::upsert_tail_of(&$map));
+            q.build().execute(&mut *$conn).await?;
+        }
+    }};
+}
+pub(crate) use write_table;
+
+pub(crate) fn insert_head_of<K: Table, V>(_: &BTreeMap<K, V>) -> String {
+    insert_head::<K>()
+}
+
+pub(crate) fn upsert_tail_of<K: Table, V>(_: &BTreeMap<K, V>) -> String {
+    upsert_tail::<K>()
+}
+
+/// Adds `deltas` to a site's rollups inside the caller's transaction.
+macro_rules! write_deltas {
+    ($conn:expr, $site:expr, $deltas:expr) => {{
+        let d: &$crate::aggregate::Aggregates = $deltas;
+        $crate::store::rollups::write_table!($conn, $site, d.arms);
+        $crate::store::rollups::write_table!($conn, $site, d.drivers);
+        $crate::store::rollups::write_table!($conn, $site, d.calibration);
+        $crate::store::rollups::write_table!($conn, $site, d.categories);
+        $crate::store::rollups::write_table!($conn, $site, d.pages);
+    }};
+}
+pub(crate) use write_deltas;
+
+/// Reads one table's sums for a site from day `since_day` on.
+macro_rules! read_table {
+    ($pool:expr, $site:expr, $since:expr, $by_day:expr, $key:ty, $width:expr) => {{
+        let sql = select_sums::<$key>($by_day);
+        let rows = sqlx::query(&sql)
+            .bind($site)
+            .bind($since)
+            .fetch_all($pool)
+            .await?;
+        let mut out: BTreeMap<$key, [i64; $width]> = BTreeMap::new();
+        for row in &rows {
+            let day: i64 = row.try_get(0)?;
+            let mut parts = Vec::with_capacity(<$key as Table>::KEYS.len());
+            for (i, (_, kind)) in <$key as Table>::KEYS.iter().enumerate() {
+                parts.push(match kind {
+                    Kind::Int => Part::Int(row.try_get(1 + i)?),
+                    Kind::Bool => Part::Bool(row.try_get(1 + i)?),
+                    Kind::Text => Part::Text(row.try_get(1 + i)?),
+                });
+            }
+            let first = 1 + <$key as Table>::KEYS.len();
+            let mut values = [0i64; $width];
+            for (j, v) in values.iter_mut().enumerate() {
+                // SUM over no rows is NULL; a group always has rows, but be exact anyway.
+                *v = row.try_get::<Option<i64>, _>(first + j)?.unwrap_or(0);
+            }
+            out.insert(<$key as Table>::from_parts(day, parts), values);
+        }
+        out
+    }};
+}
+
+impl Store {
+    /// A site's tallies summed over the days from `since_day` (day number, UTC) on; with
+    /// `by_day` the days are kept apart (keys carry their day), otherwise every key's day
+    /// is 0. The pages table, the largest, is read only `with_pages`. Keys whose sums are
+    /// all 0 are left out.
+    pub async fn rollups(
+        &self,
+        site: &str,
+        since_day: i64,
+        by_day: bool,
+        with_pages: bool,
+    ) -> Result<Aggregates, StoreError> {
+        use crate::aggregate::{
+            arm, page, ArmKey, CalibrationKey, CategoryKey, DriverKey, PageKey, CALIBRATION,
+            CATEGORY, MOMENTS,
+        };
+        let a = on_pool!(self, pool => Aggregates {
+            arms: read_table!(pool, site, since_day, by_day, ArmKey, arm::WIDTH),
+            drivers: read_table!(pool, site, since_day, by_day, DriverKey, MOMENTS),
+            calibration: read_table!(pool, site, since_day, by_day, CalibrationKey, CALIBRATION),
+            categories: read_table!(pool, site, since_day, by_day, CategoryKey, CATEGORY),
+            pages: if with_pages {
+                read_table!(pool, site, since_day, by_day, PageKey, page::WIDTH)
+            } else {
+                BTreeMap::new()
+            },
+        });
+        Ok(a.without_zeros())
+    }
+
+    /// The arms table alone, per day, from `since_day` on (the daily trend).
+    pub async fn arm_days(
+        &self,
+        site: &str,
+        since_day: i64,
+    ) -> Result<BTreeMap<crate::aggregate::ArmKey, [i64; crate::aggregate::arm::WIDTH]>, StoreError>
+    {
+        use crate::aggregate::{arm, ArmKey};
+        let arms =
+            on_pool!(self, pool => read_table!(pool, site, since_day, true, ArmKey, arm::WIDTH));
+        Ok(arms)
+    }
+
+    /// Per-page sums from `since_day` on (the page-stats feed and the export's page
+    /// statistics), without the day.
+    pub async fn page_sums(
+        &self,
+        site: &str,
+        since_day: i64,
+    ) -> Result<BTreeMap<crate::aggregate::PageKey, [i64; crate::aggregate::page::WIDTH]>, StoreError>
+    {
+        use crate::aggregate::{page, PageKey};
+        let pages =
+            on_pool!(self, pool => read_table!(pool, site, since_day, false, PageKey, page::WIDTH));
+        Ok(pages)
+    }
+}

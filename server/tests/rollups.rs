@@ -1,0 +1,304 @@
+//! The rollups kept at ingest equal a full recomputation over the stored summaries, on
+//! SQLite and PostgreSQL, whatever the order summaries arrive in: replays, late versions
+//! that replace earlier ones, sessions whose versions move between days, a kiosk's backlog
+//! from weeks ago. And retention deletes raw rows past the horizon and nothing else.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::*;
+use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
+use reshelf_core::summary::Summary;
+use reshelf_server::aggregate::Aggregates;
+use reshelf_server::store::NewSummary;
+use reshelf_server::Store;
+use serde_json::json;
+use tokio::runtime::Runtime;
+
+fn runtime() -> &'static Runtime {
+    static RT: OnceLock<Runtime> = OnceLock::new();
+    RT.get_or_init(|| Runtime::new().unwrap())
+}
+
+const DAY: u64 = 86_400;
+
+/// One version of a session, drawn from a small space so keys collide across sessions.
+#[derive(Clone, Debug)]
+struct Version {
+    sid: u8,
+    seq: u8,
+    /// Days before today the session started (21: a kiosk's backlog).
+    days_ago: u8,
+    control: bool,
+    ranker: Option<&'static str>,
+    purchase: bool,
+    band: u8,
+    cart: u8,
+    pages: Vec<u8>,
+    cats: Vec<u8>,
+    intent: Vec<u8>,
+    pv: [u8; 3],
+    returning: bool,
+    source: &'static str,
+    device: &'static str,
+}
+
+fn version() -> impl Strategy<Value = Version> {
+    (
+        (
+            0u8..10,
+            1u8..5,
+            prop::sample::select(vec![0u8, 0, 1, 2, 21]),
+        ),
+        (
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec!["lr-1", "lr-2"])),
+        ),
+        (any::<bool>(), 0u8..6, 0u8..3),
+        (
+            prop::collection::vec(0u8..6, 0..11),
+            prop::collection::vec(0u8..4, 0..3),
+            prop::collection::vec(any::<u8>(), 0..4),
+        ),
+        ([0u8..3, 0u8..3, 0u8..9], any::<bool>()),
+        (
+            prop::sample::select(vec!["d", "s", "so"]),
+            prop::sample::select(vec!["d", "m", "t"]),
+        ),
+    )
+        .prop_map(
+            |(
+                (sid, seq, days_ago),
+                (control, ranker),
+                (purchase, band, cart),
+                (pages, cats, intent),
+                (pv, returning),
+                (source, device),
+            )| {
+                Version {
+                    sid,
+                    seq,
+                    days_ago,
+                    control,
+                    ranker,
+                    purchase,
+                    band: if purchase { band.max(1) } else { 0 },
+                    cart,
+                    pages,
+                    cats,
+                    intent,
+                    pv,
+                    returning,
+                    source,
+                    device,
+                }
+            },
+        )
+}
+
+fn summary_of(v: &Version, today: u64) -> Summary {
+    let mut pages = String::new();
+    for p in &v.pages {
+        // Distinct pages only, as the SDK lists them.
+        let h = format!("{:08x}", 0xa0 + u32::from(*p));
+        if !pages.as_bytes().chunks(8).any(|c| c == h.as_bytes()) {
+            pages.push_str(&h);
+        }
+    }
+    let mut cats: Vec<String> = v.cats.iter().map(|c| format!("cat{c}")).collect();
+    cats.dedup();
+    let body = json!({
+        "v": 1, "sid": format!("s{}", v.sid), "seq": v.seq, "ctl": v.control,
+        "model": "intent-test", "rk": v.ranker,
+        "pv": v.pv, "secs": [u32::from(v.pv[0]) * 7, 3, u32::from(v.pv[2]) * 31],
+        "pages": pages,
+        "cats": cats.iter().map(|c| json!([c, 10])).collect::<Vec<_>>(),
+        "intent": v.intent.iter().map(|q| format!("{q:02x}")).collect::<String>(),
+        "dec": [],
+        "out": { "c": v.cart, "p": v.purchase, "vb": v.band },
+        "dev": v.device, "br": "c", "src": v.source, "hr": 14, "wd": 2, "mo": 10,
+        "ts": (today - u64::from(v.days_ago)) * DAY + 3600, "ret": v.returning, "sd": 3
+    });
+    serde_json::from_value(body).unwrap()
+}
+
+/// What the store should hold: the highest sequence number of each session.
+fn latest(versions: &[Summary]) -> Vec<Summary> {
+    let mut out: Vec<Summary> = Vec::new();
+    for s in versions {
+        match out.iter_mut().find(|o| o.sid == s.sid) {
+            Some(o) if o.seq < s.seq => *o = s.clone(),
+            Some(_) => {}
+            None => out.push(s.clone()),
+        }
+    }
+    out
+}
+
+async fn ingest(store: &Store, site: &str, arrivals: &[Summary], batch: usize) {
+    let now_ms = (reshelf_server::insight::unix_now() * 1000) as i64;
+    for chunk in arrivals.chunks(batch.max(1)) {
+        let rows: Vec<NewSummary> = chunk
+            .iter()
+            .map(|s| NewSummary::new(s.clone()).unwrap())
+            .collect();
+        store.upsert(site, &rows, 0, now_ms, 0).await.unwrap();
+    }
+}
+
+#[test]
+fn rollups_equal_a_full_recomputation() {
+    let stores = runtime().block_on(backends());
+    let today = reshelf_server::insight::unix_now() / DAY;
+    let case = std::cell::Cell::new(0u32);
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 48,
+        ..ProptestConfig::default()
+    });
+    let scenario = (
+        prop::collection::vec(version(), 1..40),
+        prop::collection::vec(any::<prop::sample::Index>(), 0..8),
+        1usize..7,
+    );
+    let result = runner.run(&scenario, |(versions, replays, batch)| {
+        let mut arrivals: Vec<Summary> = versions.iter().map(|v| summary_of(v, today)).collect();
+        // Replays: a version sent again, later in the stream.
+        for i in &replays {
+            let again = arrivals[i.index(arrivals.len())].clone();
+            arrivals.push(again);
+        }
+        let expected = Aggregates::of(&latest(&arrivals)).without_zeros();
+        for b in &stores {
+            case.set(case.get() + 1);
+            let site = format!("p{}", case.get());
+            let got = runtime().block_on(async {
+                ingest(&b.store, &site, &arrivals, batch).await;
+                b.store.rollups(&site, 0, true, true).await.unwrap()
+            });
+            prop_assert_eq!(&got, &expected, "{}", b.name);
+        }
+        Ok(())
+    });
+    runtime().block_on(async {
+        for b in stores {
+            b.finish().await;
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn rows_stored_before_the_rollups_are_rolled_up_when_the_store_opens() {
+    runtime().block_on(async {
+        let today = reshelf_server::insight::unix_now() / DAY;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).await.unwrap();
+        let arrivals: Vec<Summary> = (0..25u8)
+            .map(|i| {
+                let mut v = summary_of(&sample(i), today);
+                v.sid = format!("old{i}");
+                v
+            })
+            .collect();
+        ingest(&store, SITE, &arrivals, 10).await;
+        // As a store written before the rollups existed: rows not rolled up, tables empty.
+        if let Store::Sqlite(pool) = &store {
+            for table in [
+                "rollup_arms",
+                "rollup_drivers",
+                "rollup_calibration",
+                "rollup_categories",
+                "rollup_pages",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table}"))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query("UPDATE summaries SET rolled = FALSE")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        assert!(store.rollups(SITE, 0, true, true).await.unwrap().is_empty());
+        store.close().await;
+        let store = Store::open_sqlite(dir.path()).await.unwrap();
+        let got = store.rollups(SITE, 0, true, true).await.unwrap();
+        assert_eq!(got, Aggregates::of(&arrivals).without_zeros());
+        store.close().await;
+    });
+}
+
+fn sample(i: u8) -> Version {
+    Version {
+        sid: i,
+        seq: 1,
+        days_ago: i % 3,
+        control: i.is_multiple_of(4),
+        ranker: (i.is_multiple_of(2)).then_some("lr-1"),
+        purchase: i.is_multiple_of(5),
+        band: if i.is_multiple_of(5) { 2 } else { 0 },
+        cart: u8::from(i.is_multiple_of(3)),
+        pages: vec![i % 4, (i + 1) % 4],
+        cats: vec![i % 2],
+        intent: vec![i.wrapping_mul(37)],
+        pv: [1, 0, i % 5],
+        returning: i % 2 == 1,
+        source: "s",
+        device: "m",
+    }
+}
+
+#[test]
+fn retention_deletes_raw_rows_past_the_horizon_and_keeps_their_rollups() {
+    runtime().block_on(async {
+        let today = reshelf_server::insight::unix_now() / DAY;
+        for b in backends().await {
+            let arrivals: Vec<Summary> = (0..12u8)
+                .map(|i| {
+                    let mut v = sample(i);
+                    v.days_ago = if i < 5 { 21 } else { 1 };
+                    summary_of(&v, today)
+                })
+                .collect();
+            ingest(&b.store, SITE, &arrivals, 4).await;
+            let before = b.store.rollups(SITE, 0, true, true).await.unwrap();
+            let horizon = (today - 10) * DAY;
+            assert_eq!(b.store.expire(horizon).await.unwrap(), 5, "{}", b.name);
+            assert_eq!(
+                b.store.bodies(SITE, 0).await.unwrap().len(),
+                7,
+                "{}",
+                b.name
+            );
+            assert_eq!(
+                b.store.rollups(SITE, 0, true, true).await.unwrap(),
+                before,
+                "{}",
+                b.name
+            );
+            // A late version of an expired session is not stored: its old contribution can no
+            // longer be taken out, so storing it would count the session twice.
+            let mut late = arrivals[0].clone();
+            late.seq += 1;
+            let now_ms = (reshelf_server::insight::unix_now() * 1000) as i64;
+            let outcome = b
+                .store
+                .upsert(SITE, &[NewSummary::new(late).unwrap()], 0, now_ms, horizon)
+                .await
+                .unwrap();
+            assert_eq!((outcome.stored, outcome.stale), (0, 1), "{}", b.name);
+            assert_eq!(
+                b.store.rollups(SITE, 0, true, true).await.unwrap(),
+                before,
+                "{}",
+                b.name
+            );
+            b.finish().await;
+        }
+    });
+}
