@@ -34,13 +34,13 @@ export const BUDGETS = {
 };
 const SITE = 'bench';
 const KEY = 'bench-key';
-const PG_URL = process.env.RESHELF_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.RESHELF_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const INGEST_PATH = `/v1/summaries?site=${SITE}&key=${KEY}`;
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const round = (x, d = 2) => (x === null || x === undefined ? x : Number(x.toFixed(d)));
 
-const binaries = (root) => ({
+export const binaries = (root) => ({
   server: join(root, 'target/server/reshelf-server'),
   rawInsert: join(root, 'target/server/examples/raw_insert'),
   sessionSummary: join(root, 'target/server/examples/session_summary'),
@@ -241,16 +241,17 @@ export function sessionBytes(root) {
 // The server, the load, and what it did.
 
 /** Starts the server on a free loopback port with the bench site unthrottled. */
-export async function startIngestServer(root, { databaseUrl, schema } = {}) {
+export async function startIngestServer(root, { databaseUrl, schema, dataDir, adminToken } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'reshelf-ingest-'));
   const config = join(dir, 'bench.toml');
-  writeFileSync(config, `[[sites]]\nid = "${SITE}"\nkey = "${KEY}"\nrate_per_second = 100000\nburst = 100000\n`);
+  const admin = adminToken ? `admin_token = "${adminToken}"\n` : '';
+  writeFileSync(config, `${admin}[[sites]]\nid = "${SITE}"\nkey = "${KEY}"\nrate_per_second = 100000\nburst = 100000\n`);
   const dirOr = (d) => {
     if (existsSync(d)) return d;
     mkdirSync(join(dir, 'empty'), { recursive: true });
     return join(dir, 'empty');
   };
-  const args = ['--addr', '127.0.0.1:0', '--data-dir', join(dir, 'data'), '--config', config,
+  const args = ['--addr', '127.0.0.1:0', '--data-dir', dataDir ?? join(dir, 'data'), '--config', config,
     '--www', dirOr(join(root, 'www')), '--pkg', dirOr(join(root, 'pkg'))];
   if (databaseUrl) args.push('--database-url', databaseUrl, '--database-schema', schema);
   const logPath = join(dir, 'server.log');
@@ -477,7 +478,7 @@ function rawInsert(root, { templatePath, concurrency, dataDir, schema }) {
   return { concurrency, rows: r.rows, secs: round(r.secs, 3), per_sec: round(r.per_sec, 0) };
 }
 
-const psql = (sql) => execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', PG_URL, '-c', sql], {
+export const psql = (sql) => execFileSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', PG_URL, '-c', sql], {
   timeout: 15000, stdio: ['ignore', 'pipe', 'pipe'],
 }).toString().trim();
 
@@ -575,7 +576,7 @@ async function benchBackend(root, backend, template, templatePath, log) {
   }
 }
 
-function postgresReachable() {
+export function postgresReachable() {
   try {
     psql('SELECT 1');
     return null;

@@ -140,7 +140,7 @@ Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any
 | scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
 
 Budget: zero long tasks caused by reshelf — ${budget(r.init.first.long_tasks_during_load === 0 && r.init.repeat.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
-${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : ''}${r.tracker ? `\n${renderTracker(r.tracker)}\n` : ''}${r.tracker && r.tracker_worker ? engineWhereSection(r.tracker, r.tracker_worker) : ''}${r.server ? serverSection(r.server) : ''}`;
+${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : ''}${r.tracker ? `\n${renderTracker(r.tracker)}\n` : ''}${r.tracker && r.tracker_worker ? engineWhereSection(r.tracker, r.tracker_worker) : ''}${r.server ? serverSection(r.server) : ''}${r.reads ? readsSection(r.reads) : ''}`;
 }
 
 /** Every budget of the performance issue, as checked by bench/budgets.mjs on this run. */
@@ -355,5 +355,32 @@ ${row('main thread', main)}
 ${row('worker', worker)}
 
 Budget: ≤ 40% of posthog-js's main-thread time.
+`;
+}
+
+function readsSection(r) {
+  const rows = [];
+  for (const backend of ['sqlite', 'postgres']) {
+    const runs = r[backend];
+    if (!Array.isArray(runs)) {
+      if (runs?.skipped) rows.push(`| ${backend} | skipped: ${runs.skipped} | | | | | | |`);
+      continue;
+    }
+    for (const x of runs) {
+      rows.push(`| ${backend} | ${int(x.rows)} | ${f(x.insights_90d.p50_ms, 1)} / ${f(x.insights_90d.p99_ms, 1)} ms | ${f(x.insights_400d.p50_ms, 1)} / ${f(x.insights_400d.p99_ms, 1)} ms | ${f(x.page_stats_first_ms, 1)} ms | ${f(x.page_stats.p50_ms, 1)} / ${f(x.page_stats.p99_ms, 1)} ms | ${f(x.peak_rss_mb, 1)} MB | ${int(x.generator.per_sec)}/s |`);
+    }
+  }
+  return `
+## Read routes over a year of sessions (\`node bench/run.mjs --only reads\`, measured ${r.measured.date} at commit ${r.measured.commit})
+
+Sessions spread over ${r.setup.spread_days} days by \`raw_insert --spread-days\` (written through
+\`Store::upsert\`, rollups maintained), then ${r.setup.requests} requests one at a time per route
+against reshelf-server (profile \`server\`). Page-stats after the first request come from the
+server's single-flight cache; the first one reads the rollups. Budgets: p50 ≤ ${r.budgets.p50_ms} ms,
+p99 ≤ ${r.budgets.p99_ms} ms, peak RSS ≤ ${r.budgets.peak_rss_mb} MB — latency ${met(r.met.latency)}, memory ${met(r.met.memory)}.
+
+| store | sessions | insights 90 d p50 / p99 | insights 400 d p50 / p99 | page-stats first | page-stats p50 / p99 | server peak RSS | generator (ingest with rollups) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
 `;
 }

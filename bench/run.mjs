@@ -12,6 +12,7 @@ import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.
 import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
 import { benchServer } from './ingest.mjs';
+import { benchReads } from './reads.mjs';
 import { benchPeers } from './peers.mjs';
 import { benchTracker } from './tracker.mjs';
 import { sizeSteps } from './size-steps.mjs';
@@ -19,7 +20,7 @@ import { checkBudgets } from './budgets.mjs';
 import { twiggyReport } from './twiggy.mjs';
 import { quantile } from './stats.mjs';
 
-const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'twiggy', 'sizes'];
+const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'reads', 'twiggy', 'sizes'];
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
 const only = onlyAt < 0 ? null
   : (process.argv[onlyAt].includes('=') ? process.argv[onlyAt].split('=')[1] : process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean);
@@ -418,6 +419,11 @@ if (want('server')) {
     postgres: s.postgres.skipped ? s.postgres.skipped : { per_sec: s.postgres.best.per_sec, ratio: s.postgres.best.ratio_to_raw_insert, p99_ms: s.postgres.open_loop.latency_ms.p99, peak_rss_mb: s.postgres.memory.peak_rss_mb, verified: s.postgres.verify.ok },
     met: s.met,
   }, null, 2));
+}
+
+if (want('reads')) {
+  results.reads = { measured: stamp(), ...(await benchReads(ROOT)) };
+  console.log(JSON.stringify({ reads: results.reads.met }, null, 2));
 }
 
 if (want('twiggy')) {
