@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use reshelf_core::summary::Summary;
-use reshelf_server::store::NewSummary;
+use reshelf_server::store::{NewSummary, ROLL_UP_BATCH};
 use reshelf_server::Store;
 use serde_json::json;
 
@@ -45,24 +45,25 @@ struct Args {
     spread_days: u64,
 }
 
-/// Row `i` of the spread generator: the template varied deterministically by `i`.
-fn spread(template: &Summary, run: u32, i: u64, days: u64, today: u64) -> Summary {
+/// Row `i` of `rows` of the spread generator: the template varied deterministically by `i`,
+/// starting on day `i·days/rows` of the span (sessions arrive in the order they happened).
+fn spread(template: &Summary, run: u32, i: u64, rows: u64, days: u64, today: u64) -> Summary {
     use reshelf_core::summary::{DeviceClass, TrafficSource};
     // A cheap integer mix, so neighbouring rows differ in every field.
     let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
     let mut s = template.clone();
     s.sid = format!("gen-{run}-{i}");
-    s.ts = (today - i % days) * 86_400 + (h % 24) * 3600;
-    s.ctl = h % 10 == 0;
+    s.ts = (today + 1 - days + i * days / rows.max(1)) * 86_400 + (h % 24) * 3600;
+    s.ctl = h.is_multiple_of(10);
     s.rk = (!s.ctl).then(|| ["lr-1", "lr-2"][(h >> 8) as usize % 2].to_string());
-    let purchase = (h >> 12) % 25 == 0;
+    let purchase = (h >> 12).is_multiple_of(25);
     s.out.purchase = purchase;
     s.out.value_band = if purchase {
         1 + ((h >> 16) % 5) as u8
     } else {
         0
     };
-    s.out.cart = u16::from(purchase || (h >> 20) % 7 == 0);
+    s.out.cart = u16::from(purchase || (h >> 20).is_multiple_of(7));
     s.pv = [
         (h >> 24) as u32 % 3,
         (h >> 26) as u32 % 2,
@@ -79,7 +80,7 @@ fn spread(template: &Summary, run: u32, i: u64, days: u64, today: u64) -> Summar
         });
     s.cats = vec![(format!("cat{}", (h >> 32) % 50), 60)];
     s.intent = format!("{:02x}{:02x}", (h >> 40) % 256, (h >> 48) % 256);
-    s.ret = (h >> 36) % 3 == 0;
+    s.ret = (h >> 36).is_multiple_of(3);
     s.dev = [
         DeviceClass::Desktop,
         DeviceClass::Mobile,
@@ -176,7 +177,7 @@ async fn generate(
             let mut first = k * batch;
             while first < rows {
                 let chunk: Vec<NewSummary> = (first..(first + batch).min(rows))
-                    .map(|i| NewSummary::new(spread(&template, run, i, days, today)))
+                    .map(|i| NewSummary::new(spread(&template, run, i, rows, days, today)))
                     .collect::<Result<_, _>>()
                     .map_err(|e| reshelf_server::store::StoreError::Failed(e.to_string()))?;
                 let now = SystemTime::now()
@@ -185,6 +186,8 @@ async fn generate(
                 store
                     .upsert(&site, &chunk, 0, now.as_millis() as i64, 0)
                     .await?;
+                // As the server's roller does, folded as it goes.
+                store.roll_up_all(ROLL_UP_BATCH).await?;
                 first += tasks * batch;
             }
             Ok::<(), reshelf_server::store::StoreError>(())

@@ -1,14 +1,25 @@
--- Rollups: additive tallies per (site, day, …) kept current by ingest in the transaction that
--- stores a summary (server/src/aggregate). Reads cost the window's days, not its sessions.
--- Raw summaries may be deleted by retention; these rows are kept.
--- Portable SQL: the same migration runs on SQLite and PostgreSQL.
+-- Rollups: additive tallies per (site, day, …) of the stored summaries (server/src/aggregate).
+-- Reads cost the window's days, not its sessions. Raw summaries may be deleted by retention;
+-- these rows are kept. Portable SQL: the same migration runs on SQLite and PostgreSQL.
 
--- Whether a stored summary's contribution is in the rollups. Rows stored before this
--- migration are rolled up by the server at start-up (Store::roll_up_backlog).
-ALTER TABLE summaries ADD COLUMN rolled BOOLEAN NOT NULL DEFAULT FALSE;
+-- Ingest writes, in the transaction that stores a batch, the batch's merged contribution to
+-- the rollups (new versions added, the versions they replace taken out) as one row here; the
+-- roller (Store::roll_up) folds these rows into the rollup tables and deletes them.
+CREATE TABLE rollup_log (
+    id     TEXT NOT NULL PRIMARY KEY,
+    site   TEXT NOT NULL,
+    -- crate::aggregate::Aggregates as JSON
+    deltas TEXT NOT NULL
+);
 
--- Retention deletes by start time across sites.
-CREATE INDEX summaries_started ON summaries (started_at);
+-- Summaries stored before the rollups existed; folded in (and removed from here) when the
+-- server opens the store.
+CREATE TABLE rollup_backfill (
+    site TEXT NOT NULL,
+    sid  TEXT NOT NULL,
+    PRIMARY KEY (site, sid)
+);
+INSERT INTO rollup_backfill (site, sid) SELECT site, sid FROM summaries;
 
 -- Per day and experiment cell, split by what is known before treatment.
 CREATE TABLE rollup_arms (

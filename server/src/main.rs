@@ -116,6 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Limits::default()
     };
     tokio::spawn(expire_hourly(store.clone(), limits.clone()));
+    tokio::spawn(roll_up_continuously(store.clone()));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     // Tests and scripts read this line to learn the port.
     println!(
@@ -138,6 +139,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     store.close().await;
     Ok(())
+}
+
+/// Folds newly stored summaries into the rollups every second, so ingest writes one
+/// statement per batch and the rollups trail it by about a second (reads catch up the rest
+/// first). A failure is logged and tried again on the next tick.
+async fn roll_up_continuously(store: Store) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = store
+            .roll_up_all(reshelf_server::store::ROLL_UP_BATCH)
+            .await
+        {
+            tracing::warn!(error = %e, "rolling up new summaries failed; trying again");
+        }
+    }
 }
 
 /// Deletes raw summaries past retention, now and then every hour. A failure is logged and

@@ -3,16 +3,18 @@
 //!
 //! Every figure the insight and page-stats routes show is a sum over sessions of an integer
 //! a session contributes (counts, cents, seconds, tenths, intent in 1/255). A session's
-//! contribution is computed by [`Aggregates::add`]; ingest adds the new version of a session
-//! and subtracts the version it replaces, in the same transaction that stores the row, so
-//! the rollup tables always equal a full recomputation over the stored rows. Integers keep
-//! that equality exact under any order of additions and subtractions.
+//! contribution is computed by [`Aggregates::add`]. Ingest adds the new version of a session
+//! and subtracts the version it replaces, and logs the batch's merged deltas in the same
+//! transaction that stores the rows; the roller folds the log into the rollup tables. So the
+//! rollups equal a full recomputation over the stored rows once the log is folded. Integers
+//! keep that equality exact under any order of additions and subtractions.
 
 pub mod tables;
 
 use std::collections::BTreeMap;
 
 use reshelf_core::summary::{DeviceClass, Summary, TrafficSource, MAX_PAGES};
+use serde::{Deserialize, Serialize};
 
 /// Unix seconds → day number since 1970-01-01 (UTC).
 pub fn day_of(unix: u64) -> i64 {
@@ -22,7 +24,7 @@ pub fn day_of(unix: u64) -> i64 {
 /// The arms table's key: one row per day and experiment cell, split by what is known of a
 /// session before treatment (returning, traffic source, device) so the lift can be
 /// post-stratified on it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ArmKey {
     pub day: i64,
     pub control: bool,
@@ -52,7 +54,7 @@ pub mod arm {
     pub const WIDTH: usize = 6;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DriverKey {
     pub day: i64,
     pub buyer: bool,
@@ -63,7 +65,7 @@ pub struct DriverKey {
 /// `[n, Σx, Σx²]` of one driver.
 pub const MOMENTS: usize = 3;
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CalibrationKey {
     pub day: i64,
     /// Tenth of the intent score the session's checkpoint fell in, 0..=9.
@@ -73,7 +75,7 @@ pub struct CalibrationKey {
 /// `[sessions, purchases, Σ score in 1/255]`.
 pub const CALIBRATION: usize = 3;
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CategoryKey {
     pub day: i64,
     pub category: String,
@@ -82,7 +84,7 @@ pub struct CategoryKey {
 /// `[sessions, purchases]`.
 pub const CATEGORY: usize = 2;
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PageKey {
     pub day: i64,
     /// The page's path hash, as the SDK computes it.
@@ -145,15 +147,44 @@ pub fn revenue_cents(s: &Summary) -> i64 {
     }
 }
 
-/// Tallies keyed per table. A value may be negative while a batch's deltas are gathered
-/// (a replaced version subtracted before its replacement is added).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Tallies keyed per table. A value may be negative in a batch's deltas (a replaced version
+/// taken out). Serialised (the ingest log's rows) with each table as a list of
+/// `[key, values]` pairs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aggregates {
+    #[serde(with = "pairs")]
     pub arms: BTreeMap<ArmKey, [i64; arm::WIDTH]>,
+    #[serde(with = "pairs")]
     pub drivers: BTreeMap<DriverKey, [i64; MOMENTS]>,
+    #[serde(with = "pairs")]
     pub calibration: BTreeMap<CalibrationKey, [i64; CALIBRATION]>,
+    #[serde(with = "pairs")]
     pub categories: BTreeMap<CategoryKey, [i64; CATEGORY]>,
+    #[serde(with = "pairs")]
     pub pages: BTreeMap<PageKey, [i64; page::WIDTH]>,
+}
+
+/// A map with struct keys as a JSON list of `[key, value]` pairs.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, K: Serialize, V: Serialize>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        D: Deserializer<'de>,
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 fn bump<K: Ord, const N: usize>(map: &mut BTreeMap<K, [i64; N]>, key: K, values: [i64; N]) {
@@ -224,6 +255,20 @@ impl Aggregates {
             };
             bump(&mut self.pages, key, tally.map(|v| v * sign));
         }
+    }
+
+    /// Adds every tally of `other`.
+    pub fn merge(&mut self, other: Aggregates) {
+        fn into<K: Ord, const N: usize>(a: &mut BTreeMap<K, [i64; N]>, b: BTreeMap<K, [i64; N]>) {
+            for (k, v) in b {
+                bump(a, k, v);
+            }
+        }
+        into(&mut self.arms, other.arms);
+        into(&mut self.drivers, other.drivers);
+        into(&mut self.calibration, other.calibration);
+        into(&mut self.categories, other.categories);
+        into(&mut self.pages, other.pages);
     }
 
     /// The aggregates of `summaries`, as a full recomputation.

@@ -10,7 +10,7 @@ use super::auth::require_admin;
 use super::error::ApiError;
 use crate::config::DEFAULT_HOLDOUT;
 use crate::insight::cache::STATS_DAYS;
-use crate::insight::{export, load, report, since_day};
+use crate::insight::{catch_up, export, load, report, since_day};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +89,7 @@ pub async fn export_handler(
         )
             .into_response());
     }
+    catch_up(&app.store).await?;
     let page_sums = app.store.page_sums(site, since_day(days)).await?;
     let csv = export::csv(&summaries, &page_sums);
     let disposition = format!("attachment; filename=\"reshelf-{site}.csv\"");

@@ -14,12 +14,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use reshelf_core::summary::Summary;
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, ROLL_UP_BATCH};
 
 pub fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// Folds summaries stored since the roller's last pass (one pass, at most
+/// [`ROLL_UP_BATCH`] rows), so a report reflects what was acknowledged before it was asked
+/// for; the background roller keeps that pass short.
+pub async fn catch_up(store: &Store) -> Result<(), StoreError> {
+    store.roll_up(ROLL_UP_BATCH).await.map(|_| ())
 }
 
 /// The first day (day number, UTC) of a window of `days` days ending today.
@@ -34,6 +41,7 @@ pub async fn report(
     days: u32,
     control_share: f64,
 ) -> Result<serde_json::Value, StoreError> {
+    catch_up(store).await?;
     let since = since_day(days);
     let totals = store.rollups(site, since, false, false).await?;
     let trend_since = since.max(since_day(insights::TREND_DAYS as u32));
@@ -50,6 +58,7 @@ pub async fn report(
 
 /// The page-stats feed of a site's last `days` days, as JSON, from the rollups.
 pub async fn feed_json(store: &Store, site: &str, days: u32) -> Result<String, StoreError> {
+    catch_up(store).await?;
     let sums = store.page_sums(site, since_day(days)).await?;
     serde_json::to_string(&page_stats::feed(&page_stats::page_stats(&sums)))
         .map_err(|e| StoreError::Failed(e.to_string()))

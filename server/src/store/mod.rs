@@ -7,6 +7,7 @@ mod rows;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -20,12 +21,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How long a request waits for a connection before the server answers 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Summaries rolled up per transaction when rows stored before the rollups are caught up.
-const BACKLOG_BATCH: usize = 2_000;
+/// Log rows (ingest batches) the roller folds per transaction: large enough that same-day
+/// traffic merges into a few rollup rows, small enough that SQLite's write lock is not held
+/// long against ingest.
+pub const ROLL_UP_BATCH: usize = 500;
 
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    /// The pool and the process's write lock: SQLite has one writer at a time, and a
+    /// writer that finds the file locked sleeps in SQLite's busy handler (1, 2, 5, 10… ms)
+    /// instead of waking when the lock is free. Writes queue on this async mutex instead.
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(PgPool),
 }
 
@@ -33,7 +39,7 @@ pub enum Store {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Sqlite($pool, _) => $body,
             $crate::store::Store::Postgres($pool) => $body,
         }
     };
@@ -122,7 +128,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        let store = Store::Sqlite(pool);
+        let store = Store::Sqlite(pool, Arc::default());
         store.finish_upgrade().await?;
         Ok(store)
     }
@@ -160,19 +166,28 @@ impl Store {
         Ok(store)
     }
 
-    /// Rolls up summaries stored before the rollup tables existed, so every read after
-    /// opening sees all of them.
+    /// Adds rows stored before the rollup tables existed and folds what a stopped server's
+    /// roller left in the log, so every read after opening sees them.
     async fn finish_upgrade(&self) -> Result<(), StoreError> {
-        let n = self.roll_up_backlog(BACKLOG_BATCH).await?;
+        let n = self.backfill(ROLL_UP_BATCH).await? + self.roll_up_all(ROLL_UP_BATCH).await?;
         if n > 0 {
             tracing::info!(rolled_up = n, "stored summaries added to the rollups");
         }
         Ok(())
     }
 
+    /// Held for the length of a write transaction on SQLite; nothing on PostgreSQL, whose
+    /// row locks let writers run side by side.
+    pub(crate) async fn write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self {
+            Store::Sqlite(_, lock) => Some(lock.lock().await),
+            Store::Postgres(_) => None,
+        }
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
-            Store::Sqlite(_) => "sqlite",
+            Store::Sqlite(..) => "sqlite",
             Store::Postgres(_) => "postgres",
         }
     }
