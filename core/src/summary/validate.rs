@@ -134,13 +134,20 @@ impl Summary {
         Ok(())
     }
 
-    /// Intent checkpoints as probabilities, oldest first.
-    pub fn intent_checkpoints(&self) -> Vec<f32> {
+    /// Intent checkpoints as stored, quantised to 0..=255, oldest first.
+    pub fn intent_quanta(&self) -> Vec<u8> {
         self.intent
             .as_bytes()
             .chunks(2)
             .filter_map(|c| std::str::from_utf8(c).ok())
             .filter_map(|h| u8::from_str_radix(h, 16).ok())
+            .collect()
+    }
+
+    /// Intent checkpoints as probabilities, oldest first.
+    pub fn intent_checkpoints(&self) -> Vec<f32> {
+        self.intent_quanta()
+            .into_iter()
             .map(|q| f32::from(q) / 255.0)
             .collect()
     }

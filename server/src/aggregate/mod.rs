@@ -228,7 +228,8 @@ impl Aggregates {
             bump(&mut self.drivers, key, [sign, sign * x, sign * x * x]);
         }
 
-        if let Some(q) = intent_quanta(s).last() {
+        if let Some(&q) = s.intent_quanta().last() {
+            let q = i64::from(q);
             let key = CalibrationKey {
                 day,
                 bin: q * 10 / 256,
@@ -323,16 +324,5 @@ pub fn page_tallies(s: &Summary) -> Vec<(u32, [i64; page::WIDTH])> {
             }
             (h, tally)
         })
-        .collect()
-}
-
-/// The summary's intent checkpoints as stored, 0..=255, oldest first.
-fn intent_quanta(s: &Summary) -> Vec<i64> {
-    s.intent
-        .as_bytes()
-        .chunks(2)
-        .filter_map(|c| std::str::from_utf8(c).ok())
-        .filter_map(|h| u8::from_str_radix(h, 16).ok())
-        .map(i64::from)
         .collect()
 }

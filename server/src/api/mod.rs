@@ -8,6 +8,8 @@ mod ingest;
 mod layers;
 mod read;
 
+use std::time::Duration;
+
 use axum::error_handling::HandleErrorLayer;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
@@ -21,18 +23,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let limits = &state.limits;
     // Outermost last: metrics see every answer; CORS and the rate limit answer before a
     // body is read; the overload policy wraps the handler itself.
-    let ingest = Router::new()
-        .route(
-            "/v1/summaries",
-            post(ingest::ingest).options(ingest::preflight),
-        )
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(layers::overloaded))
-                .load_shed()
-                .concurrency_limit(limits.concurrency)
-                .timeout(limits.timeout),
-        )
+    let ingest = Router::new().route(
+        "/v1/summaries",
+        post(ingest::ingest).options(ingest::preflight),
+    );
+    let ingest = overload_policy(ingest, limits.concurrency, limits.timeout)
         .layer(RequestBodyLimitLayer::new(limits.max_body))
         .layer(from_fn_with_state(state.clone(), layers::rate_limit))
         .layer(from_fn_with_state(state.clone(), layers::cors))
@@ -42,13 +37,23 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let reads = Router::new()
         .route("/v1/page-stats", get(read::page_stats_handler))
         .route("/v1/insights", get(read::insights_handler))
-        .route("/v1/export", get(read::export_handler))
-        .layer(
-            ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(layers::overloaded))
-                .load_shed()
-                .concurrency_limit(limits.read_concurrency)
-                .timeout(limits.read_timeout),
-        );
+        .route("/v1/export", get(read::export_handler));
+    let reads = overload_policy(reads, limits.read_concurrency, limits.read_timeout);
     Router::new().merge(ingest).merge(reads)
+}
+
+/// Sheds requests beyond `concurrency` in flight and times out those slower than `timeout`,
+/// both answered 503 with Retry-After (`layers::overloaded`).
+fn overload_policy(
+    routes: Router<AppState>,
+    concurrency: usize,
+    timeout: Duration,
+) -> Router<AppState> {
+    routes.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(layers::overloaded))
+            .load_shed()
+            .concurrency_limit(concurrency)
+            .timeout(timeout),
+    )
 }

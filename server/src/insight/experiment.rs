@@ -67,17 +67,40 @@ impl Cell {
     }
 }
 
+/// The always-valid interval at level 1 − `alpha` around `d`, an estimate of `variance`
+/// from `n` units.
+fn always_valid(d: f64, variance: f64, n: f64, alpha: f64) -> [f64; 2] {
+    let h = confidence_sequence_halfwidth(variance, n, alpha, TUNED_N);
+    [d - h, d + h]
+}
+
 /// An estimate with its fixed-horizon and always-valid intervals at level 1 − `alpha`.
 fn estimate(d: f64, variance: f64, n: f64, alpha: f64) -> Value {
     let se = variance.sqrt();
     let fixed = z_for(alpha) * se;
-    let seq = confidence_sequence_halfwidth(variance, n, alpha, TUNED_N);
     json!({
         "estimate": d,
         "ci": [d - fixed, d + fixed],
-        "always_valid_ci": [d - seq, d + seq],
+        "always_valid_ci": always_valid(d, variance, n, alpha),
         "p_value": (se > 0.0).then(|| two_sided_p(d / se)),
     })
+}
+
+/// The always-valid 95% interval for treatment's conversion minus control's, from each
+/// arm's `(purchases, sessions)`; both arms need sessions.
+pub fn conversion_always_valid(treatment: (u64, u64), control: (u64, u64)) -> [f64; 2] {
+    let cell = |(purchases, n): (u64, u64)| Cell {
+        n: n as f64,
+        purchases: purchases as f64,
+        ..Cell::default()
+    };
+    let (t, c) = (cell(treatment), cell(control));
+    always_valid(
+        t.rate() - c.rate(),
+        t.rate_variance() + c.rate_variance(),
+        t.n + c.n,
+        ALPHA,
+    )
 }
 
 fn conversion_diff(t: &Cell, c: &Cell, alpha: f64) -> Value {

@@ -12,12 +12,8 @@ use crate::aggregate::{
     DRIVERS, MOMENTS,
 };
 
-use super::experiment::experiment;
-use super::experiment::{ALPHA, TUNED_N};
-use super::stats::{
-    cohens_d, confidence_sequence_halfwidth, newcombe_diff, relative_lift, two_proportion_p,
-    Moments,
-};
+use super::experiment::{conversion_always_valid, experiment};
+use super::stats::{cohens_d, newcombe_diff, relative_lift, two_proportion_p, Moments};
 
 /// An arm needs this many sessions before its lift is reported.
 const MIN_ARM_SESSIONS: u64 = 30;
@@ -116,14 +112,8 @@ fn lift(t: &Arm, c: &Arm) -> Value {
     let abs = newcombe_diff(t.purchases, t.sessions, c.purchases, c.sessions);
     let rel = relative_lift(t.purchases, t.sessions, c.purchases, c.sessions);
     let diff = t.conversion().zip(c.conversion()).map(|(a, b)| a - b);
-    let always_valid = diff.filter(|_| enough).map(|d| {
-        let var = t.conversion().zip(c.conversion()).map_or(0.0, |(a, b)| {
-            a * (1.0 - a) / t.sessions as f64 + b * (1.0 - b) / c.sessions as f64
-        });
-        let h =
-            confidence_sequence_halfwidth(var, (t.sessions + c.sessions) as f64, ALPHA, TUNED_N);
-        [d - h, d + h]
-    });
+    let always_valid = enough
+        .then(|| conversion_always_valid((t.purchases, t.sessions), (c.purchases, c.sessions)));
     json!({
         "absolute": diff.filter(|_| enough),
         "absolute_always_valid_ci95": always_valid,

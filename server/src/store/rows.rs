@@ -76,10 +76,10 @@ macro_rules! push_rows {
     };
 }
 
-/// `$1` for the site, then `$2…` for each of `n` values: `($2, $3, …)`.
-fn placeholders(n: usize) -> String {
-    (0..n)
-        .map(|i| format!("${}", i + 2))
+/// `n` numbered placeholders from `$first` on: `$first, $first+1, …`.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -161,23 +161,20 @@ impl Store {
                     .copied()
                     .filter(|s| !fresh.contains(&s.sid))
                     .collect();
-                if known.is_empty() {
-                    for s in chunk {
-                        deltas.add(&s.summary, 1);
-                    }
-                    continue;
-                }
-                let sql = format!(
-                    "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({}) ORDER BY sid{lock}",
-                    placeholders(known.len())
-                );
-                let mut select = sqlx::query(&sql).bind(site);
-                for s in &known {
-                    select = select.bind(s.sid.as_str());
-                }
                 let mut stored_versions: HashMap<String, (i64, String)> = HashMap::new();
-                for row in select.fetch_all(&mut *tx).await? {
-                    stored_versions.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+                if !known.is_empty() {
+                    let sql = format!(
+                        "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({}) ORDER BY sid{lock}",
+                        placeholders(2, known.len())
+                    );
+                    let mut select = sqlx::query(&sql).bind(site);
+                    for s in &known {
+                        select = select.bind(s.sid.as_str());
+                    }
+                    for row in select.fetch_all(&mut *tx).await? {
+                        stored_versions
+                            .insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+                    }
                 }
                 let mut writes: Vec<&NewSummary> = Vec::new();
                 for s in chunk {
@@ -275,7 +272,7 @@ impl Store {
             for chunk in ids.chunks(CHUNK) {
                 let sql = format!(
                     "DELETE FROM rollup_log WHERE id IN ({})",
-                    (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+                    placeholders(1, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for id in chunk {
@@ -339,7 +336,7 @@ impl Store {
                     for chunk in sids.chunks(CHUNK) {
                         let sql = format!(
                             "DELETE FROM rollup_backfill WHERE site = $1 AND sid IN ({})",
-                            placeholders(chunk.len())
+                            placeholders(2, chunk.len())
                         );
                         let mut q = sqlx::query(&sql).bind(site.as_str());
                         for sid in chunk {
