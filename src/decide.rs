@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use reshelf_core::hash::fnv1a32;
 use reshelf_core::policy::rank::moved;
 use reshelf_core::policy::{
-    choose_variant, Arm, Decision, DecisionKind, Signals, SlotItem, VariantPolicy,
+    arm_of_unit, choose_variant, Arm, Decision, DecisionKind, Signals, SlotItem, VariantPolicy,
 };
 use reshelf_core::SessionState;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,8 @@ const FRESH_PAGE_MS: f64 = 1500.0;
 /// The policy's inputs that stay fixed for the page.
 pub struct Decider {
     pub arm: Arm,
+    /// The randomisation unit `arm` was drawn for (see `reshelf_core::policy::randomisation_unit`).
+    pub unit: u32,
     pub policy: VariantPolicy,
     /// Fingerprint of the last logged decision per slot / section, so an unchanged decision is
     /// logged once, not every round.
@@ -31,9 +33,10 @@ pub struct Decider {
 }
 
 impl Decider {
-    pub fn new(arm: Arm, policy: VariantPolicy) -> Self {
+    pub fn new(unit: u32, holdout: f64, policy: VariantPolicy) -> Self {
         Self {
-            arm,
+            arm: arm_of_unit(unit, holdout),
+            unit,
             policy,
             last: HashMap::new(),
         }

@@ -20,7 +20,7 @@ use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Run
 use crate::store::{to_js, Store};
 use crate::track::parse_track;
 use crate::visitor::visitor_id;
-use reshelf_core::policy::{assign_arm, Arm, SlotItem, HEURISTIC_RANKER};
+use reshelf_core::policy::{arm_of_unit, randomisation_unit, Arm, SlotItem, HEURISTIC_RANKER};
 
 /// A running reshelf instance on this page.
 #[wasm_bindgen]
@@ -59,8 +59,8 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     } else {
         visitor_id(&options.site)
     };
-    let arm = assign_arm(&arm_key, &options.site, options.holdout);
-    let decider = Decider::new(arm, read_policy(&policy_value, &document));
+    let unit = randomisation_unit(&arm_key, &options.site);
+    let decider = Decider::new(unit, options.holdout, read_policy(&policy_value, &document));
     let ranker = Ranker::new(options.heuristic_ranker());
     let rt = Runtime::new(tracker, store, intent, ranker, decider);
 
@@ -291,7 +291,8 @@ impl Session {
             rt.tracker.restart(now());
             let id = rt.tracker.state().session_id.clone();
             if let Some(holdout) = self.kiosk_holdout {
-                rt.decider.arm = assign_arm(&id, &self.site, holdout);
+                rt.decider.unit = randomisation_unit(&id, &self.site);
+                rt.decider.arm = arm_of_unit(rt.decider.unit, holdout);
             }
             // The new, empty session replaces the stored one: nothing of the last shopper
             // (pages, interest, decisions) survives on the device.

@@ -29,6 +29,7 @@ pub fn current(rt: &mut Runtime) -> Summary {
         month: started.get_month() as u8,
         returning: visitor == VisitorType::Returning,
         special_day: ctx_day,
+        unit: Some(rt.decider.unit),
     };
     Summary::from_session(state, &ctx, t)
 }

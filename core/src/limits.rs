@@ -22,6 +22,9 @@ pub const MAX_CUSTOM_NAMES: usize = 64;
 pub const MAX_PAGE_HISTORY: usize = 50;
 /// Identifiers (item ids, categories, event names) are cut to this many bytes.
 pub const MAX_ID_BYTES: usize = 64;
+/// Distinct pages a session is described by (most recent): its summary lists them and the
+/// live features average their statistics.
+pub const MAX_PAGES: usize = 10;
 /// Intent checkpoints kept per session and sent in its summary (most recent).
 pub const MAX_CHECKPOINTS: usize = 8;
 /// Prices of recent item clicks kept per session (the ranking features' price level).

@@ -153,6 +153,12 @@ pub struct SessionState {
     /// Intent scores over the session (oldest first, bounded), for its summary.
     #[serde(default)]
     pub intent_checkpoints: Vec<f32>,
+    /// The latest intent checkpoint when the session first added to cart or purchased
+    /// (`None` before that, or when nothing had been scored by then): what calibration
+    /// compares with the outcome, since checkpoints taken on cart and checkout pages already
+    /// know it.
+    #[serde(default)]
+    pub intent_before_cart: Option<f32>,
     /// The item clicked most recently.
     #[serde(default)]
     pub last_click: Option<LastClick>,
@@ -198,6 +204,7 @@ impl SessionState {
             price_bands: Default::default(),
             decisions: Vec::new(),
             intent_checkpoints: Vec::new(),
+            intent_before_cart: None,
             last_click: None,
             brand_clicks: BTreeMap::new(),
             click_prices: Vec::new(),
@@ -223,13 +230,7 @@ impl SessionState {
             EventKind::ItemVisible { item } => self.item_visible(t, item),
             EventKind::ItemHidden { id } => self.item_hidden(t, id),
             EventKind::AddToCart { item } => self.add_to_cart(t, item.as_ref()),
-            EventKind::Purchase { value } => {
-                self.mark_cart_purchased();
-                self.purchases += 1;
-                if let Some(v) = value.filter(|v| v.is_finite() && *v > 0.0) {
-                    self.purchase_value += v;
-                }
-            }
+            EventKind::Purchase { value } => self.purchase(*value),
             EventKind::Custom { name } => self.custom(name),
             EventKind::PageHide => self.hide(t),
             EventKind::PageShow => {
@@ -265,6 +266,28 @@ impl SessionState {
         let was = self.page_views.get_mut(old);
         *was = was.saturating_sub(1);
         *self.page_views.get_mut(page.kind()) += 1;
+    }
+
+    /// The session's last [`MAX_PAGES`](crate::limits::MAX_PAGES) distinct pages, oldest
+    /// first, each with the type of its latest view: what the summary lists and what the
+    /// live features average page statistics over.
+    pub fn recent_pages(&self) -> Vec<(PageType, u32)> {
+        let visited = self
+            .pages
+            .iter()
+            .map(|p| (p.page, p.path_hash))
+            .chain(self.current_page.iter().map(|p| (p.page, p.path_hash)));
+        let mut recent: Vec<(PageType, u32)> = Vec::new();
+        for (page, hash) in visited.rev() {
+            if !recent.iter().any(|&(_, h)| h == hash) {
+                recent.push((page, hash));
+            }
+            if recent.len() == crate::limits::MAX_PAGES {
+                break;
+            }
+        }
+        recent.reverse();
+        recent
     }
 
     /// Visible time per page kind as of `now`, the open page's current stretch included.
@@ -343,11 +366,7 @@ impl SessionState {
         let action = action.as_deref().and_then(clean_id);
         match action.as_deref() {
             Some("add_to_cart") => return self.add_to_cart(t, item.as_ref()),
-            Some("purchase") => {
-                self.mark_cart_purchased();
-                self.purchases += 1;
-                return;
-            }
+            Some("purchase") => return self.purchase(None),
             Some(name) => self.custom(name),
             None => {}
         }
@@ -412,7 +431,24 @@ impl SessionState {
         self.rank_examples.push(example);
     }
 
+    /// Keeps the intent in force before the session's first add to cart or purchase.
+    fn note_commerce(&mut self) {
+        if self.add_to_cart == 0 && self.purchases == 0 {
+            self.intent_before_cart = self.intent_checkpoints.last().copied();
+        }
+    }
+
+    fn purchase(&mut self, value: Option<f64>) {
+        self.note_commerce();
+        self.mark_cart_purchased();
+        self.purchases += 1;
+        if let Some(v) = value.filter(|v| v.is_finite() && *v > 0.0) {
+            self.purchase_value += v;
+        }
+    }
+
     fn add_to_cart(&mut self, t: f64, item: Option<&ItemRef>) {
+        self.note_commerce();
         self.add_to_cart += 1;
         if let Some((stats, category)) = item.and_then(|i| self.item_entry(i)) {
             stats.add_to_cart += 1;

@@ -1,5 +1,5 @@
 //! Session summaries: bounded, PII-free, and within 768 bytes as JSON however long the session
-//! (512 without ranking examples).
+//! (544 without ranking examples).
 
 use reshelf_core::events::{Event, EventKind, ItemRef};
 use reshelf_core::features::{rank_features, RankContext, RankExample, RANK_FEATURES};
@@ -25,6 +25,7 @@ fn context(checkpoints: usize) -> SummaryContext {
         month: 10,
         returning: true,
         special_day: 0.4,
+        unit: Some(0x1234_5678),
     }
 }
 
@@ -129,7 +130,7 @@ fn a_busy_session_summarises_within_768_bytes() {
     bare.rk = None;
     let bare = serde_json::to_string(&bare).unwrap();
     assert!(
-        bare.len() <= 512,
+        bare.len() <= 544,
         "{} bytes without ranking: {bare}",
         bare.len()
     );
@@ -260,4 +261,82 @@ fn ranking_examples_round_trip_through_the_summary_and_carry_no_ids() {
     let mut bad = value.clone();
     bad["rx"] = serde_json::json!(["not base64!"]);
     assert!(serde_json::from_value::<Summary>(bad).is_err());
+}
+
+/// A session over pages of every kind, one of them twice and one unmarked, with intent
+/// scored before and after its first add to cart.
+fn shopping_session() -> Tracker {
+    let mut tr = Tracker::new(11, 0.0);
+    let views = [
+        (PageType::Home, 1u32),
+        (PageType::Info, 2),
+        (PageType::Unmarked, 3),
+        (PageType::Product, 4),
+        (PageType::Home, 1),
+        (PageType::Cart, 5),
+    ];
+    for (i, (page, path_hash)) in views.into_iter().enumerate() {
+        let t = i as f64 * 12_345.0;
+        tr.apply(&Event::new(t, EventKind::PageView { page, path_hash }));
+        tr.record_intent(0.1 * (i + 1) as f32);
+        if page == PageType::Product {
+            tr.apply(&Event::new(t + 500.0, EventKind::AddToCart { item: None }));
+        }
+    }
+    tr
+}
+
+#[test]
+fn a_summary_gives_the_live_features_of_its_session() {
+    use reshelf_core::features::{
+        from_session, Calendar, Date, LiveContext, PageStat, PageStats, VisitorType,
+    };
+    let tr = shopping_session();
+    let now = 80_000.0;
+    let mut stats = PageStats::default();
+    let stat = |b: f32, e: f32, v: f32| PageStat {
+        bounce_rate: b,
+        exit_rate: e,
+        page_value: v,
+    };
+    stats.priors.product_related = stat(0.02, 0.05, 9.0);
+    stats.priors.informational = stat(0.2, 0.3, 0.5);
+    stats.priors.administrative = stat(0.01, 0.1, 2.0);
+    stats.pages.insert(1, stat(0.4, 0.2, 12.5));
+    stats.pages.insert(3, stat(0.3, 0.6, 1.0));
+    // Saturday 29 November 2025, near the calendar's Black Friday.
+    let today = Date::parse("2025-11-29").unwrap();
+    let live_ctx = LiveContext::on_day(today, &Calendar::default(), VisitorType::Returning);
+    let live = from_session(tr.state(), &stats, &live_ctx, now);
+
+    let mut ctx = context(0);
+    ctx.weekday = today.weekday();
+    ctx.month = today.month - 1;
+    ctx.returning = true;
+    ctx.special_day = Calendar::default().closeness(today);
+    let summary = Summary::from_session(tr.state(), &ctx, now);
+    let summary: Summary = serde_json::from_str(&serde_json::to_string(&summary).unwrap()).unwrap();
+    assert_eq!(summary.pk, "iuppa");
+    assert_eq!(summary.features(&stats), live);
+}
+
+#[test]
+fn the_checkpoint_before_the_first_add_to_cart_is_kept() {
+    let tr = shopping_session();
+    let s = Summary::from_session(tr.state(), &context(0), 80_000.0);
+    // Scores 0.1..0.4 came before the add to cart on the product page; 0.4 was in force.
+    assert_eq!(s.ipc, Some((0.4f32 * 255.0).round() as u8));
+    let mut quiet = Tracker::new(12, 0.0);
+    quiet.apply(&Event::new(
+        0.0,
+        EventKind::PageView {
+            page: PageType::Product,
+            path_hash: 9,
+        },
+    ));
+    quiet.record_intent(0.7);
+    assert_eq!(
+        Summary::from_session(quiet.state(), &context(0), 1.0).ipc,
+        None
+    );
 }

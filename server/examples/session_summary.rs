@@ -13,7 +13,7 @@ use std::io::BufRead;
 use reshelf_core::events::{Event, EventKind};
 use reshelf_core::features::Date;
 use reshelf_core::hash::path_hash;
-use reshelf_core::policy::{Arm, Decision};
+use reshelf_core::policy::{randomisation_unit, Arm, Decision};
 use reshelf_core::summary::{BrowserFamily, DeviceClass, Summary, SummaryContext, TrafficSource};
 use reshelf_core::{PageType, Tracker};
 use serde::Deserialize;
@@ -57,6 +57,7 @@ fn summary_at(tr: &Tracker, t: f64) -> Summary {
         month: day.month - 1,
         returning: false,
         special_day: 0.0,
+        unit: Some(randomisation_unit(&state.session_id, "bench")),
     };
     Summary::from_session(state, &ctx, t)
 }

@@ -20,6 +20,8 @@ fn population() -> Vec<Value> {
         s["ctl"] = json!(control);
         s["pv"] = json!([1, 0, if buys { 12 } else { 3 + i % 3 }]);
         s["intent"] = json!(if buys { "20c0" } else { "1010" });
+        // Buyers were at 0x99 when they first added to cart (0xc0 came after).
+        s["ipc"] = if buys { json!(0x99) } else { Value::Null };
         s["out"] = json!({ "c": u8::from(buys), "p": buys, "vb": if buys { 3 } else { 0 } });
         // Everyone enters on page a; buyers leave from c, the others bounce half the time.
         s["pages"] = json!(if buys {
@@ -65,12 +67,13 @@ async fn insights_report_lift_with_its_interval_and_drivers() {
         assert!((ci[1].as_f64().unwrap() - 0.199_474).abs() < 1e-5, "{ci:?}");
         assert!((lift["relative"].as_f64().unwrap() - 1.0).abs() < 1e-9);
         assert_eq!(lift["enough_data"], true);
-        // Buyers' last checkpoint is 0xc0 (0.75: the 8th tenth), the others' 0x10 (the 1st).
+        // Buyers' checkpoint before the cart is 0x99 (0.6: the 6th tenth), the others' last
+        // one 0x10 (the 1st).
         let cal = v["calibration"].as_array().unwrap();
         assert_eq!(cal.len(), 2, "{cal:?}");
         assert_eq!(
             (cal[0]["bin"].as_i64(), cal[1]["bin"].as_i64()),
-            (Some(1), Some(8))
+            (Some(1), Some(6))
         );
         assert_eq!(
             (cal[0]["sessions"].as_i64(), cal[1]["sessions"].as_i64()),
@@ -80,7 +83,7 @@ async fn insights_report_lift_with_its_interval_and_drivers() {
             (cal[0]["observed"].as_f64(), cal[1]["observed"].as_f64()),
             (Some(0.0), Some(1.0))
         );
-        assert!((cal[1]["predicted"].as_f64().unwrap() - 192.0 / 255.0).abs() < 1e-12);
+        assert!((cal[1]["predicted"].as_f64().unwrap() - 153.0 / 255.0).abs() < 1e-12);
         let top = &v["drivers"][0];
         assert_eq!(top["feature"], "product_pages", "{}", v["drivers"]);
         assert!(top["effect_size"].as_f64().unwrap() > 1.0);
@@ -173,6 +176,47 @@ async fn export_rows_are_what_the_trainer_reads() {
         assert_eq!(rows.len(), 200);
         assert_eq!(rows.iter().filter(|r| r.revenue).count(), 30);
         assert!(rows.iter().any(|r| r.features.product_related == 12.0));
+        // Page statistics leave the row's own session out. Every session entered on page a;
+        // the 30 buyers (order value band 3: 75.00) also saw page c. A buyer's page a has
+        // the 29 other buyers' value over 199 sessions and its page c 29 × 75 over 29; a
+        // non-buyer's page a has all 30 buyers' over 199.
+        let buyer = (29.0 * 75.0 / 199.0 + 75.0) / 2.0;
+        let only_a = 30.0 * 75.0 / 199.0;
+        let close = |x: f32, y: f64| (f64::from(x) - y).abs() < 1e-4;
+        assert!(rows
+            .iter()
+            .filter(|r| r.revenue)
+            .all(|r| close(r.features.page_value, buyer)));
+        assert!(rows
+            .iter()
+            .filter(|r| !r.revenue && r.features.product_related == 1.0)
+            .all(|r| close(r.features.page_value, only_a)));
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn export_pages_walk_every_row_once_in_order() {
+    for b in backends().await {
+        let _r = seeded(&b).await;
+        let (mut seen, mut after) = (Vec::new(), None);
+        loop {
+            let page = b
+                .store
+                .bodies_page(SITE, 0, after.clone(), 7)
+                .await
+                .unwrap();
+            seen.extend(page.iter().map(|(t, sid, _)| (*t, sid.clone())));
+            if page.len() < 7 {
+                break;
+            }
+            after = page.last().map(|(t, sid, _)| (*t, sid.clone()));
+        }
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(seen, sorted, "{}", b.name);
+        assert_eq!(seen.len(), 200, "{}", b.name);
         b.finish().await;
     }
 }

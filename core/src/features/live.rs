@@ -96,35 +96,34 @@ impl LiveContext {
         LiveContext {
             month: Month(today.month.clamp(1, 12) - 1),
             weekend: matches!(today.weekday(), 0 | 6),
-            special_day: calendar.closeness(today),
+            // Tenths, as the summary carries it (the training data's steps are fifths).
+            special_day: (calendar.closeness(today) * 10.0).round() / 10.0,
             visitor,
         }
     }
 }
 
-/// The session's features as of `now` (open page time counts up to `now`). Unmarked pages
-/// are not counted: the model knows only the three kinds.
-pub fn from_session(
-    state: &SessionState,
+/// Whole seconds of a duration in milliseconds (negative and non-finite give 0), as the
+/// summary carries durations and the live features count them.
+pub fn whole_seconds(ms: f64) -> u32 {
+    if ms.is_finite() {
+        (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32
+    } else {
+        0
+    }
+}
+
+/// Averages of per-page statistics over `pages` (kind, path hash): the page's own statistic
+/// when `stats` has one, else the prior for its kind; unmarked pages without a statistic are
+/// left out. The one definition of the training data's `BounceRates`, `ExitRates` and
+/// `PageValues` columns for a reshelf session, used by the live features and by the server's
+/// export (through `Summary::features`).
+pub fn page_averages(
+    pages: impl IntoIterator<Item = (PageKind, u32)>,
     stats: &PageStats,
-    ctx: &LiveContext,
-    now: f64,
-) -> SessionFeatures {
-    // Only the per-kind totals are needed, not a whole snapshot: this runs on every scoring.
-    let time_ms = state.time_ms_at(now);
-    let views = state.page_views;
-    let visited = state
-        .pages
-        .iter()
-        .map(|p| (p.page.kind(), p.path_hash))
-        .chain(
-            state
-                .current_page
-                .iter()
-                .map(|p| (p.page.kind(), p.path_hash)),
-        );
+) -> PageStat {
     let (mut sum, mut n) = (PageStat::default(), 0.0f32);
-    for (kind, hash) in visited {
+    for (kind, hash) in pages {
         let Some(stat) = stats
             .pages
             .get(&hash)
@@ -139,7 +138,28 @@ pub fn from_session(
         n += 1.0;
     }
     let avg = |x: f32| if n > 0.0 { x / n } else { 0.0 };
-    let secs = |ms: f64| (ms / 1000.0).max(0.0) as f32;
+    PageStat {
+        bounce_rate: avg(sum.bounce_rate),
+        exit_rate: avg(sum.exit_rate),
+        page_value: avg(sum.page_value),
+    }
+}
+
+/// The session's features as of `now` (open page time counts up to `now`), with page
+/// statistics averaged over its [recent pages](SessionState::recent_pages). Unmarked pages
+/// are not counted: the model knows only the three kinds.
+pub fn from_session(
+    state: &SessionState,
+    stats: &PageStats,
+    ctx: &LiveContext,
+    now: f64,
+) -> SessionFeatures {
+    // Only the per-kind totals are needed, not a whole snapshot: this runs on every scoring.
+    let time_ms = state.time_ms_at(now);
+    let views = state.page_views;
+    let pages = state.recent_pages().into_iter().map(|(p, h)| (p.kind(), h));
+    let page = page_averages(pages, stats);
+    let secs = |ms: f64| whole_seconds(ms) as f32;
     SessionFeatures {
         administrative: views.administrative as f32,
         administrative_duration: secs(time_ms.administrative),
@@ -147,9 +167,9 @@ pub fn from_session(
         informational_duration: secs(time_ms.informational),
         product_related: views.product_related as f32,
         product_related_duration: secs(time_ms.product_related),
-        bounce_rate: avg(sum.bounce_rate),
-        exit_rate: avg(sum.exit_rate),
-        page_value: avg(sum.page_value),
+        bounce_rate: page.bounce_rate,
+        exit_rate: page.exit_rate,
+        page_value: page.page_value,
         special_day: ctx.special_day,
         month: ctx.month,
         weekend: ctx.weekend,

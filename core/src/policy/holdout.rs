@@ -4,11 +4,21 @@
 use crate::experiment::Arm;
 use crate::hash::fnv1a32;
 
+/// The randomisation unit of a visitor id (a kiosk: a session id) on `site`: the FNV-1a hash
+/// the arm is drawn from, sent in summaries so the backend can count units, not sessions.
+pub fn randomisation_unit(visitor_id: &str, site: &str) -> u32 {
+    fnv1a32(format!("{site}:{visitor_id}").as_bytes())
+}
+
 /// Control when the visitor's hash falls in the lowest `holdout` fraction.
 pub fn assign_arm(visitor_id: &str, site: &str, holdout: f64) -> Arm {
-    let key = format!("{site}:{visitor_id}");
+    arm_of_unit(randomisation_unit(visitor_id, site), holdout)
+}
+
+/// The arm of a [randomisation unit](randomisation_unit).
+pub fn arm_of_unit(unit: u32, holdout: f64) -> Arm {
     // Spread FNV's low-entropy high bits before using them as a uniform fraction.
-    let mut h = u64::from(fnv1a32(key.as_bytes()));
+    let mut h = u64::from(unit);
     h ^= h >> 16;
     h = h.wrapping_mul(0x045d_9f3b);
     h ^= h >> 16;

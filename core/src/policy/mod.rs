@@ -10,7 +10,7 @@ pub mod rank;
 pub mod variants;
 
 pub use crate::experiment::{Arm, Decision, DecisionKind, HEURISTIC_RANKER};
-pub use holdout::assign_arm;
+pub use holdout::{arm_of_unit, assign_arm, randomisation_unit};
 pub use interest::Interest;
 #[cfg(feature = "inference")]
 pub use learned::rank_learned;

@@ -3,6 +3,7 @@
 //! scores, bounded lists) and free of PII: no URLs, no query strings, no free text.
 
 mod classify;
+mod features;
 mod types;
 mod validate;
 

@@ -3,15 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::{Arm, DecisionKind};
-use crate::features::RankExample;
+use crate::features::{whole_seconds, RankExample};
 use crate::hash::fnv1a32;
 pub use crate::limits::MAX_RANK_EXAMPLES;
+use crate::page::PageKind;
 use crate::session::SessionState;
 pub use crate::visit::{BrowserFamily, DeviceClass, TrafficSource};
 
 pub const SUMMARY_VERSION: u8 = 1;
 /// Distinct visited pages kept (most recent), for the backend's page statistics.
-pub const MAX_PAGES: usize = 10;
+pub use crate::limits::MAX_PAGES;
 /// Top categories kept.
 pub const MAX_CATEGORIES: usize = 3;
 pub use crate::limits::MAX_CHECKPOINTS;
@@ -110,9 +111,12 @@ pub struct SummaryContext {
     pub returning: bool,
     /// Closeness to a special day, 0..=1, as the model's `SpecialDay`.
     pub special_day: f32,
+    /// The randomisation unit, see [`Summary::unit`].
+    pub unit: Option<u32>,
 }
 
-/// The summary as sent. Short keys keep it within 512 bytes as JSON.
+/// The summary as sent. Short keys keep it within 544 bytes as JSON (768 with ranking
+/// examples).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub v: u8,
@@ -131,16 +135,31 @@ pub struct Summary {
     /// [`MAX_RANK_EXAMPLES`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rx: Vec<RankExample>,
+    /// The randomisation unit the holdout arm was drawn for: FNV-1a of `site:visitor id`
+    /// (a kiosk: of `site:session id`), so the backend can count visitors, not sessions, as
+    /// independent (absent from SDKs before it was sent: each session is then its own unit).
+    #[serde(default, rename = "u", skip_serializing_if = "Option::is_none")]
+    pub unit: Option<u32>,
     /// Page views per kind: administrative, informational, product-related.
     pub pv: [u32; 3],
     /// Seconds per kind, same order.
     pub secs: [u32; 3],
     /// Hashed paths of visited pages (no URLs), most recent last, 8 hex digits each.
     pub pages: String,
+    /// The kind of each page in `pages`, one letter each in the same order: `a`
+    /// administrative, `i` informational, `p` product-related, `u` unmarked (empty from SDKs
+    /// before it was sent). The export needs it for the per-kind priors.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pk: String,
     /// Top categories with engagement 0..100 (relative to the strongest).
     pub cats: Vec<(String, u8)>,
     /// Intent checkpoints quantised to 0..=255, two hex digits each, oldest first.
     pub intent: String,
+    /// The checkpoint (0..=255) in force when the session first added to cart or purchased;
+    /// absent when it did neither or nothing was scored before. Calibration compares it, not
+    /// the last checkpoint (scored on cart and checkout pages), with the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipc: Option<u8>,
     pub dec: Vec<DecisionDigest>,
     pub out: Outcome,
     pub dev: DeviceClass,
@@ -178,23 +197,10 @@ impl Summary {
     pub fn from_session(state: &SessionState, ctx: &SummaryContext, now: f64) -> Self {
         let views = state.page_views;
         let time_ms = state.time_ms_at(now);
-        let secs = |ms: f64| (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32;
-        let mut pages: Vec<u32> = Vec::new();
-        let visited = state
-            .pages
-            .iter()
-            .map(|p| p.path_hash)
-            .chain(state.current_page.iter().map(|p| p.path_hash));
-        for h in visited.rev() {
-            if !pages.contains(&h) {
-                pages.push(h);
-            }
-            if pages.len() == MAX_PAGES {
-                break;
-            }
-        }
-        pages.reverse();
-        let pages = pages.iter().map(|h| format!("{h:08x}")).collect::<String>();
+        let secs = whole_seconds;
+        let recent = state.recent_pages();
+        let pages = recent.iter().map(|(_, h)| format!("{h:08x}")).collect();
+        let pk = recent.iter().map(|(p, _)| kind_letter(p.kind())).collect();
         let mut cats: Vec<(String, f64)> = state
             .categories
             .iter()
@@ -216,14 +222,7 @@ impl Summary {
         let skip = ctx.intent_checkpoints.len().saturating_sub(MAX_CHECKPOINTS);
         let intent = ctx.intent_checkpoints[skip..]
             .iter()
-            .map(|p| {
-                if p.is_finite() {
-                    (p.clamp(0.0, 1.0) * 255.0).round() as u8
-                } else {
-                    0
-                }
-            })
-            .map(|q| format!("{q:02x}"))
+            .map(|&p| format!("{:02x}", quantise_intent(p)))
             .collect();
         let skip = state.decisions.len().saturating_sub(MAX_DECISIONS);
         let dec = state.decisions[skip..]
@@ -271,9 +270,12 @@ impl Summary {
                 secs(time_ms.informational),
                 secs(time_ms.product_related),
             ],
+            unit: ctx.unit,
             pages,
+            pk,
             cats,
             intent,
+            ipc: state.intent_before_cart.map(quantise_intent),
             dec,
             out: Outcome {
                 cart: state.add_to_cart.min(u64::from(u16::MAX)) as u16,
@@ -294,6 +296,36 @@ impl Summary {
                 0
             },
         }
+    }
+}
+
+/// An intent score as a summary carries it: 0..=255 (non-finite gives 0).
+fn quantise_intent(p: f32) -> u8 {
+    if p.is_finite() {
+        (p.clamp(0.0, 1.0) * 255.0).round() as u8
+    } else {
+        0
+    }
+}
+
+/// The letter of a page kind in [`Summary::pk`].
+fn kind_letter(kind: PageKind) -> char {
+    match kind {
+        PageKind::Administrative => 'a',
+        PageKind::Informational => 'i',
+        PageKind::ProductRelated => 'p',
+        PageKind::Unmarked => 'u',
+    }
+}
+
+/// The page kind of a letter of [`Summary::pk`] (`None` for anything else).
+pub(super) fn kind_of_letter(letter: u8) -> Option<PageKind> {
+    match letter {
+        b'a' => Some(PageKind::Administrative),
+        b'i' => Some(PageKind::Informational),
+        b'p' => Some(PageKind::ProductRelated),
+        b'u' => Some(PageKind::Unmarked),
+        _ => None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! What a well-formed summary looks like, checked by the server before anything is stored.
 //! The SDK only ever produces summaries that pass; anything else is a client bug or forged.
 
+use super::types::kind_of_letter;
 use super::types::MAX_SEQ;
 use super::types::{
     Summary, CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES,
@@ -93,6 +94,12 @@ impl Summary {
             || !is_hex(&self.pages)
         {
             return Err(invalid("pages", "up to 10 hashes of 8 hex digits"));
+        }
+        let kinds_ok = self.pk.is_empty()
+            || (self.pk.len() * 8 == self.pages.len()
+                && self.pk.bytes().all(|b| kind_of_letter(b).is_some()));
+        if !kinds_ok {
+            return Err(invalid("pk", "one of a, i, p, u per page, or empty"));
         }
         if self.cats.len() > MAX_CATEGORIES {
             return Err(invalid("cats", "at most 3 categories"));

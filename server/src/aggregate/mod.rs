@@ -10,11 +10,15 @@
 //! keep that equality exact under any order of additions and subtractions.
 
 pub mod tables;
+pub mod units;
 
 use std::collections::BTreeMap;
 
+use reshelf_core::hash::fnv1a32;
 use reshelf_core::summary::{DeviceClass, Summary, TrafficSource, MAX_PAGES};
 use serde::{Deserialize, Serialize};
+
+pub use units::{cohort, cohorts_of, unit, CohortKey, UnitKey, REVENUE_STEP_CENTS};
 
 /// Unix seconds → day number since 1970-01-01 (UTC).
 pub fn day_of(unix: u64) -> i64 {
@@ -68,7 +72,8 @@ pub const MOMENTS: usize = 3;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CalibrationKey {
     pub day: i64,
-    /// Tenth of the intent score the session's checkpoint fell in, 0..=9.
+    /// Tenth of the intent score the session's calibration checkpoint fell in, 0..=9 (see
+    /// [`calibration_checkpoint`]).
     pub bin: i64,
 }
 
@@ -162,6 +167,12 @@ pub struct Aggregates {
     pub categories: BTreeMap<CategoryKey, [i64; CATEGORY]>,
     #[serde(with = "pairs")]
     pub pages: BTreeMap<PageKey, [i64; page::WIDTH]>,
+    /// Absent from log rows written before the unit tables existed.
+    #[serde(default, with = "pairs")]
+    pub units: BTreeMap<UnitKey, [i64; unit::WIDTH]>,
+    /// Computed by the roller from the stored unit rows, never by [`Aggregates::add`].
+    #[serde(default, with = "pairs")]
+    pub cohorts: BTreeMap<CohortKey, [i64; cohort::WIDTH]>,
 }
 
 /// A map with struct keys as a JSON list of `[key, value]` pairs.
@@ -228,7 +239,18 @@ impl Aggregates {
             bump(&mut self.drivers, key, [sign, sign * x, sign * x * x]);
         }
 
-        if let Some(&q) = s.intent_quanta().last() {
+        let unit = UnitKey {
+            day,
+            unit: i64::from(s.unit.unwrap_or_else(|| fnv1a32(s.sid.as_bytes()))),
+            control: s.ctl,
+        };
+        bump(
+            &mut self.units,
+            unit,
+            [sign, sign * purchase, sign * revenue / REVENUE_STEP_CENTS],
+        );
+
+        if let Some(q) = calibration_checkpoint(s) {
             let q = i64::from(q);
             let key = CalibrationKey {
                 day,
@@ -270,15 +292,28 @@ impl Aggregates {
         into(&mut self.calibration, other.calibration);
         into(&mut self.categories, other.categories);
         into(&mut self.pages, other.pages);
+        into(&mut self.units, other.units);
+        into(&mut self.cohorts, other.cohorts);
     }
 
-    /// The aggregates of `summaries`, as a full recomputation.
+    /// The aggregates of `summaries`, as a full recomputation (cohorts included).
     pub fn of(summaries: &[Summary]) -> Self {
         let mut a = Self::default();
         for s in summaries {
             a.add(s, 1);
         }
+        a.cohorts = cohorts_of(&a.units);
         a
+    }
+
+    /// Only the tables migration `0003_units.sql` refills for summaries stored before it:
+    /// the unit tallies and calibration.
+    pub fn refill_part(self) -> Self {
+        Aggregates {
+            units: self.units,
+            calibration: self.calibration,
+            ..Self::default()
+        }
     }
 
     /// Drops keys whose every value is 0: what a delta that cancelled out leaves, and what
@@ -292,6 +327,8 @@ impl Aggregates {
         prune(&mut self.calibration);
         prune(&mut self.categories);
         prune(&mut self.pages);
+        prune(&mut self.units);
+        prune(&mut self.cohorts);
         self
     }
 
@@ -301,6 +338,21 @@ impl Aggregates {
             && self.calibration.is_empty()
             && self.categories.is_empty()
             && self.pages.is_empty()
+            && self.units.is_empty()
+            && self.cohorts.is_empty()
+    }
+}
+
+/// The intent checkpoint (0..=255) calibration compares with the session's outcome: the one
+/// in force before its first add to cart or purchase, since later ones are scored on cart
+/// and checkout pages and already know the outcome. A session that did neither gives its
+/// last checkpoint; one that did with nothing scored before (or from an SDK that did not
+/// send `ipc`) gives none and is left out of calibration.
+pub fn calibration_checkpoint(s: &Summary) -> Option<u8> {
+    if s.out.cart > 0 || s.out.purchase {
+        s.ipc
+    } else {
+        s.intent_quanta().last().copied()
     }
 }
 

@@ -2,7 +2,10 @@
 //! its value columns (migration `0002_rollups.sql`). The store writes and reads every table
 //! through this description, so the SQL for all five is one piece of code.
 
-use super::{arm, page, ArmKey, CalibrationKey, CategoryKey, DriverKey, PageKey};
+use super::{
+    arm, cohort, page, unit, ArmKey, CalibrationKey, CategoryKey, CohortKey, DriverKey, PageKey,
+    UnitKey,
+};
 
 /// A key column's SQL type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,5 +196,51 @@ impl Table for PageKey {
     }
 }
 
+impl Table for UnitKey {
+    const NAME: &'static str = "rollup_unit_days";
+    const KEYS: &'static [(&'static str, Kind)] = &[("unit", Kind::Int), ("control", Kind::Bool)];
+    const VALUES: &'static [&'static str] = &["sessions", "purchases", "revenue"];
+
+    fn day(&self) -> i64 {
+        self.day
+    }
+
+    fn parts(&self) -> Vec<Part> {
+        vec![Part::Int(self.unit), Part::Bool(self.control)]
+    }
+
+    fn from_parts(day: i64, parts: Vec<Part>) -> Self {
+        let mut p = parts.into_iter();
+        let mut next = || p.next().unwrap_or(Part::Int(0));
+        UnitKey {
+            day,
+            unit: next().int(),
+            control: next().flag(),
+        }
+    }
+}
+
+impl Table for CohortKey {
+    const NAME: &'static str = "rollup_cohorts";
+    const KEYS: &'static [(&'static str, Kind)] = &[("control", Kind::Bool)];
+    const VALUES: &'static [&'static str] = &["units", "n", "x", "r", "nn", "xx", "rr", "nx", "nr"];
+
+    fn day(&self) -> i64 {
+        self.day
+    }
+
+    fn parts(&self) -> Vec<Part> {
+        vec![Part::Bool(self.control)]
+    }
+
+    fn from_parts(day: i64, parts: Vec<Part>) -> Self {
+        CohortKey {
+            day,
+            control: parts.first().is_some_and(Part::flag),
+        }
+    }
+}
+
 // The value columns line up with the tallies' index constants.
-const _: () = assert!(arm::WIDTH == 6 && page::WIDTH == 5);
+const _: () =
+    assert!(arm::WIDTH == 6 && page::WIDTH == 5 && unit::WIDTH == 3 && cohort::WIDTH == 9);

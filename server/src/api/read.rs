@@ -10,7 +10,7 @@ use super::auth::require_admin;
 use super::error::ApiError;
 use crate::config::DEFAULT_HOLDOUT;
 use crate::insight::cache::STATS_DAYS;
-use crate::insight::{catch_up, export, load, report, since_day};
+use crate::insight::{catch_up, export, report, since_day, unix_now};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -77,28 +77,30 @@ pub async fn export_handler(
             )))
         }
     };
-    let summaries = load(&app.store, site, days).await?;
-    if ranking {
-        let disposition = format!("attachment; filename=\"reshelf-{site}-ranking.jsonl\"");
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "application/x-ndjson".to_string()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            export::ranking_jsonl(&summaries),
+    let since = unix_now().saturating_sub(u64::from(days) * 86_400);
+    let (format, content_type, file) = if ranking {
+        let file = format!("reshelf-{site}-ranking.jsonl");
+        (export::Format::Ranking, "application/x-ndjson", file)
+    } else {
+        catch_up(&app.store).await?;
+        let page_sums = app.store.page_sums(site, since_day(days)).await?;
+        let format = export::Format::Sessions(std::sync::Arc::new(page_sums));
+        (
+            format,
+            "text/csv; charset=utf-8",
+            format!("reshelf-{site}.csv"),
         )
-            .into_response());
-    }
-    catch_up(&app.store).await?;
-    let page_sums = app.store.page_sums(site, since_day(days)).await?;
-    let csv = export::csv(&summaries, &page_sums);
-    let disposition = format!("attachment; filename=\"reshelf-{site}.csv\"");
+    };
+    let stream = export::stream(app.store.clone(), site.to_string(), since, format);
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
         ],
-        csv,
+        axum::body::Body::from_stream(stream),
     )
         .into_response())
 }

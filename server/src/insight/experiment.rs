@@ -3,15 +3,17 @@
 //! intervals, the same lift post-stratified on what is known before treatment, and control
 //! against each ranker / model version with a multiple-comparison correction.
 //!
-//! The unit is the session. Arms are assigned per visitor (kiosks: per session), and a
-//! summary does not carry a visitor key, so a visitor's sessions are counted as independent
-//! trials; the intervals are too narrow by the design effect of visitors with several
-//! sessions. The report says so (`unit`).
+//! Rates are per session; the unit of analysis is the randomisation unit (a visitor; a kiosk
+//! session), which is what the arms are drawn for: each arm's counts are divided by its
+//! design effect (`super::design`) before any interval or test, and the sample-ratio check
+//! counts units. Without unit tallies (summaries from SDKs that did not send one) every
+//! session is its own unit. The report says which (`unit`).
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::design::Design;
 use super::stats::{confidence_sequence_halfwidth, holm, srm, two_sided_p, z_for};
 use crate::aggregate::{arm, ArmKey};
 
@@ -41,6 +43,17 @@ impl Cell {
         self.purchases += t[arm::PURCHASES] as f64;
         self.revenue += t[arm::REVENUE] as f64 / 100.0;
         self.revenue_sq += t[arm::REVENUE_SQ] as f64 / 10_000.0;
+    }
+
+    /// The cell with every count divided by `deff`: its effective counts, with the same
+    /// rates and means and variances `deff` times as large.
+    fn effective(&self, deff: f64) -> Cell {
+        Cell {
+            n: self.n / deff,
+            purchases: self.purchases / deff,
+            revenue: self.revenue / deff,
+            revenue_sq: self.revenue_sq / deff,
+        }
     }
 
     fn rate(&self) -> f64 {
@@ -87,11 +100,11 @@ fn estimate(d: f64, variance: f64, n: f64, alpha: f64) -> Value {
 }
 
 /// The always-valid 95% interval for treatment's conversion minus control's, from each
-/// arm's `(purchases, sessions)`; both arms need sessions.
-pub fn conversion_always_valid(treatment: (u64, u64), control: (u64, u64)) -> [f64; 2] {
-    let cell = |(purchases, n): (u64, u64)| Cell {
-        n: n as f64,
-        purchases: purchases as f64,
+/// arm's effective `(purchases, sessions)`; both arms need sessions.
+pub fn conversion_always_valid(treatment: (f64, f64), control: (f64, f64)) -> [f64; 2] {
+    let cell = |(purchases, n): (f64, f64)| Cell {
+        n,
+        purchases,
         ..Cell::default()
     };
     let (t, c) = (cell(treatment), cell(control));
@@ -148,9 +161,14 @@ fn stratified(strata: &BTreeMap<(bool, i64, i64), (Cell, Cell)>, alpha: f64) -> 
     out
 }
 
-/// The experiment section of the insight report. `control_share` is the holdout the site
-/// is configured with (the SDK's `holdout`).
-pub fn experiment(arms: &BTreeMap<ArmKey, [i64; arm::WIDTH]>, control_share: f64) -> Value {
+/// The experiment section of the insight report. `design` holds each arm's design effect
+/// and unit count; `control_share` is the holdout the site is configured with (the SDK's
+/// `holdout`).
+pub fn experiment(
+    arms: &BTreeMap<ArmKey, [i64; arm::WIDTH]>,
+    design: &Design,
+    control_share: f64,
+) -> Value {
     let (mut t, mut c) = (Cell::default(), Cell::default());
     let mut versions: BTreeMap<(&str, &str), Cell> = BTreeMap::new();
     let mut strata: BTreeMap<(bool, i64, i64), (Cell, Cell)> = BTreeMap::new();
@@ -170,18 +188,38 @@ pub fn experiment(arms: &BTreeMap<ArmKey, [i64; arm::WIDTH]>, control_share: f64
                 .add(tally);
         }
     }
-    let srm_check = srm(c.n as u64, t.n as u64, control_share).map(|(chi2, p)| {
+    let by_unit = design.by_unit();
+    let (srm_c, srm_t) = if by_unit {
+        (design.control.units, design.treatment.units)
+    } else {
+        (c.n as u64, t.n as u64)
+    };
+    let srm_check = srm(srm_c, srm_t, control_share).map(|(chi2, p)| {
         json!({
             "expected_control_share": control_share,
-            "observed_control_share": c.n / (c.n + t.n),
+            "observed_control_share": srm_c as f64 / (srm_c + srm_t) as f64,
+            "counted": if by_unit { "units" } else { "sessions" },
             "chi2": chi2,
             "p_value": p,
             "mismatch": p < SRM_THRESHOLD,
             "threshold": SRM_THRESHOLD,
-            "method": "Pearson chi-square goodness of fit of sessions per arm against the configured holdout, 1 degree of freedom",
+            "method": "Pearson chi-square goodness of fit of units (or sessions) per arm against the configured holdout, 1 degree of freedom",
         })
     });
     let enough = t.n >= MIN_VERSION_SESSIONS && c.n >= MIN_VERSION_SESSIONS;
+    // Effective cells: conversion and revenue each with their own design effect.
+    let (dt, dc) = (&design.treatment, &design.control);
+    let (tc, cc) = (t.effective(dt.conversion), c.effective(dc.conversion));
+    let (tr, cr) = (t.effective(dt.revenue), c.effective(dc.revenue));
+    let strata: BTreeMap<_, _> = strata
+        .into_iter()
+        .map(|(k, (st, sc))| {
+            (
+                k,
+                (st.effective(dt.conversion), sc.effective(dc.conversion)),
+            )
+        })
+        .collect();
     let compared: Vec<(&(&str, &str), &Cell)> = versions
         .iter()
         .filter(|(_, v)| v.n >= MIN_VERSION_SESSIONS)
@@ -198,7 +236,7 @@ pub fn experiment(arms: &BTreeMap<ArmKey, [i64; arm::WIDTH]>, control_share: f64
                     "purchases": v.purchases,
                     "conversion": v.rate(),
                     "revenue_per_session": v.revenue_mean(),
-                    "conversion_diff": conversion_diff(v, &c, ALPHA / m),
+                    "conversion_diff": conversion_diff(&v.effective(dt.conversion), &cc, ALPHA / m),
                 })
             })
             .collect()
@@ -217,22 +255,29 @@ pub fn experiment(arms: &BTreeMap<ArmKey, [i64; arm::WIDTH]>, control_share: f64
             v
         })
         .collect();
+    let (unit, unit_note) = if by_unit {
+        ("visitor", "Arms are drawn per visitor (a kiosk: per session). Rates are per session; intervals and tests count visitors, with each arm's counts divided by its design effect (delta method), and the traffic-split check counts visitors first seen in the window.")
+    } else {
+        ("session", "These sessions carry no visitor key (an older SDK), so each session counts as its own unit; with visitors returning, the intervals are somewhat too narrow.")
+    };
     json!({
-        "unit": "session",
-        "unit_note": "Arms are assigned per visitor; summaries carry no visitor key, so sessions are analysed as independent units and a visitor with several sessions makes the intervals somewhat too narrow.",
+        "unit": unit,
+        "unit_note": unit_note,
+        "design": design.to_json(),
         "srm": srm_check,
         "enough_data": enough,
-        "conversion": enough.then(|| conversion_diff(&t, &c, ALPHA)),
+        "conversion": enough.then(|| conversion_diff(&tc, &cc, ALPHA)),
         "conversion_stratified": if enough { stratified(&strata, ALPHA) } else { Value::Null },
         "revenue_per_session": enough.then(|| json!({
             "treatment": t.revenue_mean(),
             "control": c.revenue_mean(),
-            "diff": revenue_diff(&t, &c, ALPHA),
+            "diff": revenue_diff(&tr, &cr, ALPHA),
         })),
         "versions": per_version,
         "method": {
             "fixed": "Wald interval and z test for the difference, valid for one look at a sample size fixed in advance",
             "always_valid": "asymptotic confidence sequence (Waudby-Smith, Arbour, Sinha, Kennedy & Ramdas, 2024), tuned for 5,000 sessions: valid however often the dashboard is refreshed",
+            "unit": "design effect per arm from delta-method variances over randomisation units (Deng, Knoblich & Lu, KDD 2018); counts divided by it (Rao & Scott, 1992)",
             "stratified": "post-stratification on returning visitor, traffic source and device (CUPED-style regression adjustment on pre-treatment covariates)",
             "versions": "control against each ranker/model version; Bonferroni intervals at 95%/m and Holm–Bonferroni adjusted p-values",
             "revenue": "order value bands' midpoints; Welch standard error of the difference in revenue per session",

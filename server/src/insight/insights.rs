@@ -12,6 +12,7 @@ use crate::aggregate::{
     DRIVERS, MOMENTS,
 };
 
+use super::design::Design;
 use super::experiment::{conversion_always_valid, experiment};
 use super::stats::{cohens_d, newcombe_diff, relative_lift, two_proportion_p, Moments};
 
@@ -74,6 +75,7 @@ pub fn insights(
         product_viewers += t[arm::PRODUCT_VIEWERS].max(0) as u64;
     }
     let sessions = treatment.sessions + control.sessions;
+    let design = Design::new(&totals.cohorts, &totals.arms);
     let mut per_day: BTreeMap<i64, [u64; 5]> = BTreeMap::new();
     for (key, t) in days {
         let d = per_day.entry(key.day).or_default();
@@ -92,8 +94,8 @@ pub fn insights(
         "window_days": window_days,
         "sessions": sessions,
         "arms": { "treatment": treatment.to_json(), "control": control.to_json() },
-        "lift": lift(&treatment, &control),
-        "experiment": experiment(&totals.arms, control_share),
+        "lift": lift(&treatment, &control, &design),
+        "experiment": experiment(&totals.arms, &design, control_share),
         "calibration": calibration(&totals.calibration),
         "funnel": {
             "sessions": sessions,
@@ -107,27 +109,32 @@ pub fn insights(
     })
 }
 
-fn lift(t: &Arm, c: &Arm) -> Value {
+/// The headline lift. Intervals and the test use each arm's effective counts (its counts
+/// divided by its design effect, see `super::design`).
+fn lift(t: &Arm, c: &Arm, design: &Design) -> Value {
     let enough = t.sessions >= MIN_ARM_SESSIONS && c.sessions >= MIN_ARM_SESSIONS;
-    let abs = newcombe_diff(t.purchases, t.sessions, c.purchases, c.sessions);
-    let rel = relative_lift(t.purchases, t.sessions, c.purchases, c.sessions);
+    let effective = |a: &Arm, deff: f64| (a.purchases as f64 / deff, a.sessions as f64 / deff);
+    let (xt, nt) = effective(t, design.treatment.conversion);
+    let (xc, nc) = effective(c, design.control.conversion);
+    let abs = newcombe_diff(xt, nt, xc, nc);
+    let rel = relative_lift(xt, nt, xc, nc);
     let diff = t.conversion().zip(c.conversion()).map(|(a, b)| a - b);
-    let always_valid = enough
-        .then(|| conversion_always_valid((t.purchases, t.sessions), (c.purchases, c.sessions)));
+    let always_valid = enough.then(|| conversion_always_valid((xt, nt), (xc, nc)));
     json!({
         "absolute": diff.filter(|_| enough),
         "absolute_always_valid_ci95": always_valid,
         "absolute_ci95": abs.filter(|_| enough).map(|(l, h)| [l, h]),
         "relative": rel.filter(|_| enough).map(|r| r.0),
         "relative_ci95": rel.filter(|_| enough).map(|r| [r.1, r.2]),
-        "p_value": two_proportion_p(t.purchases, t.sessions, c.purchases, c.sessions).filter(|_| enough),
-        "method": "fixed horizon: difference of two proportions with Newcombe's hybrid score interval; relative lift with Katz's log risk-ratio interval; pooled two-proportion z test. Always valid: asymptotic confidence sequence (Waudby-Smith et al., 2024)",
+        "p_value": two_proportion_p(xt, nt, xc, nc).filter(|_| enough),
+        "method": "fixed horizon: difference of two proportions with Newcombe's hybrid score interval; relative lift with Katz's log risk-ratio interval; pooled two-proportion z test. Always valid: asymptotic confidence sequence (Waudby-Smith et al., 2024). Counts divided by each arm's design effect (visitors as units)",
         "enough_data": enough,
         "min_sessions_per_arm": MIN_ARM_SESSIONS,
     })
 }
 
-/// Sessions by the tenth of the intent score their last checkpoint fell in: predicted
+/// Sessions by the tenth of the intent score their calibration checkpoint fell in (the one
+/// before the first add to cart, see `crate::aggregate::calibration_checkpoint`): predicted
 /// (mean score) against observed purchase rate, non-empty tenths only.
 fn calibration(bins: &BTreeMap<CalibrationKey, [i64; CALIBRATION]>) -> Value {
     bins.iter()

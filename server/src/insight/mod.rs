@@ -4,6 +4,7 @@
 //! answers.
 
 pub mod cache;
+pub mod design;
 pub mod experiment;
 pub mod export;
 pub mod insights;
@@ -11,8 +12,6 @@ pub mod page_stats;
 pub mod stats;
 
 use std::time::{SystemTime, UNIX_EPOCH};
-
-use reshelf_core::summary::Summary;
 
 use crate::store::{Store, StoreError, ROLL_UP_BATCH};
 
@@ -62,18 +61,6 @@ pub async fn feed_json(store: &Store, site: &str, days: u32) -> Result<String, S
     let sums = store.page_sums(site, since_day(days)).await?;
     serde_json::to_string(&page_stats::feed(&page_stats::page_stats(&sums)))
         .map_err(|e| StoreError::Failed(e.to_string()))
-}
-
-/// The site's sessions that started in the last `days` days.
-pub async fn load(store: &Store, site: &str, days: u32) -> Result<Vec<Summary>, StoreError> {
-    let since = unix_now().saturating_sub(u64::from(days) * 86_400);
-    let bodies = store.bodies(site, since).await?;
-    // Bodies were validated and re-encoded on the way in; one that no longer decodes (a
-    // hand-edited row) is skipped rather than failing the whole report.
-    Ok(bodies
-        .iter()
-        .filter_map(|b| serde_json::from_str(b).ok())
-        .collect())
 }
 
 /// RFC 3339 UTC timestamp of a unix time, for `generated_at`.

@@ -9,11 +9,11 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 pub const Z95: f64 = 1.959_963_984_540_054;
 
 /// Wilson score interval for `x` successes in `n` trials (well-behaved at 0 and n).
-pub fn wilson(x: u64, n: u64) -> Option<(f64, f64)> {
-    if n == 0 {
+pub fn wilson(x: f64, n: f64) -> Option<(f64, f64)> {
+    if n <= 0.0 {
         return None;
     }
-    let (n, p, z2) = (n as f64, x as f64 / n as f64, Z95 * Z95);
+    let (p, z2) = (x / n, Z95 * Z95);
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
@@ -21,11 +21,12 @@ pub fn wilson(x: u64, n: u64) -> Option<(f64, f64)> {
 }
 
 /// Newcombe's hybrid score interval (method 10) for p₁ − p₂: unlike the Wald interval it
-/// keeps its coverage for small arms and rates near 0, which a holdout usually has.
-pub fn newcombe_diff(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64)> {
+/// keeps its coverage for small arms and rates near 0, which a holdout usually has. Counts
+/// may be effective (fractional) counts.
+pub fn newcombe_diff(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<(f64, f64)> {
     let (l1, u1) = wilson(x1, n1)?;
     let (l2, u2) = wilson(x2, n2)?;
-    let (p1, p2) = (x1 as f64 / n1 as f64, x2 as f64 / n2 as f64);
+    let (p1, p2) = (x1 / n1, x2 / n2);
     let d = p1 - p2;
     let lower = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
     let upper = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
@@ -34,11 +35,10 @@ pub fn newcombe_diff(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64)> {
 
 /// Relative lift p₁/p₂ − 1 with Katz's log interval for the risk ratio; needs a success in
 /// each arm.
-pub fn relative_lift(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f64)> {
-    if x1 == 0 || x2 == 0 || n1 == 0 || n2 == 0 {
+pub fn relative_lift(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<(f64, f64, f64)> {
+    if x1 <= 0.0 || x2 <= 0.0 || n1 <= 0.0 || n2 <= 0.0 {
         return None;
     }
-    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
     let rr = (x1 / n1) / (x2 / n2);
     let se = (1.0 / x1 - 1.0 / n1 + 1.0 / x2 - 1.0 / n2).max(0.0).sqrt();
     let (lo, hi) = ((rr.ln() - Z95 * se).exp(), (rr.ln() + Z95 * se).exp());
@@ -46,11 +46,10 @@ pub fn relative_lift(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f6
 }
 
 /// Two-sided p-value of the pooled two-proportion z test.
-pub fn two_proportion_p(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<f64> {
-    if n1 == 0 || n2 == 0 {
+pub fn two_proportion_p(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<f64> {
+    if n1 <= 0.0 || n2 <= 0.0 {
         return None;
     }
-    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
     let pooled = (x1 + x2) / (n1 + n2);
     let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
     if se == 0.0 {
@@ -104,6 +103,22 @@ pub fn confidence_sequence_halfwidth(variance: f64, n: f64, alpha: f64, tuned_n:
     let width2 =
         sigma2 * 2.0 * (n * rho2 + 1.0) / (n * n * rho2) * ((n * rho2 + 1.0).sqrt() / alpha).ln();
     width2.max(0.0).sqrt()
+}
+
+/// Delta-method variance of a ratio of means Σy/Σn over `k` independent units, from the
+/// sums over units of `n`, `y`, `n²`, `y²` and `n·y` (Deng, Knoblich & Lu, "Applying the
+/// Delta Method in Metric Analytics", KDD 2018, section 3): with unit means μₙ, μᵧ, sample
+/// (co)variances sₙₙ, sᵧᵧ, sₙᵧ and R = μᵧ/μₙ,
+/// Var(R) ≈ (sᵧᵧ − 2R·sₙᵧ + R²·sₙₙ) / (k·μₙ²). `None` below 2 units or without any `n`.
+pub fn ratio_variance_delta(k: f64, n: f64, y: f64, nn: f64, yy: f64, ny: f64) -> Option<f64> {
+    if k < 2.0 || n <= 0.0 {
+        return None;
+    }
+    let (mn, my) = (n / k, y / k);
+    let cov = |sum_ab: f64, ma: f64, mb: f64| (sum_ab - k * ma * mb) / (k - 1.0);
+    let (snn, syy, sny) = (cov(nn, mn, mn), cov(yy, my, my), cov(ny, mn, my));
+    let r = my / mn;
+    Some(((syy - 2.0 * r * sny + r * r * snn) / (k * mn * mn)).max(0.0))
 }
 
 /// z for a two-sided interval of level 1 − `alpha` (statrs inverse CDF).
@@ -192,27 +207,52 @@ mod tests {
     }
 
     #[test]
+    fn delta_method_with_one_session_per_unit_is_the_sample_variance_of_the_mean() {
+        // 40 units of one session, 10 purchases: Var = s²/k with s² = p(1−p)·k/(k−1).
+        let v = ratio_variance_delta(40.0, 40.0, 10.0, 40.0, 10.0, 10.0).unwrap();
+        assert!(close(v, 0.25 * 0.75 / 39.0, 1e-12), "{v}");
+    }
+
+    #[test]
+    fn delta_method_matches_a_direct_computation_for_clusters() {
+        // Units (n, y): (1,0) (2,1) (3,3) (2,0). R = 4/8; unit residuals y − R·n:
+        // -0.5, 0, 1.5, -1 → sample variance (0.25+0+2.25+1)/3 = 7/6; Var = 7/6 / (4·2²).
+        let units = [(1.0, 0.0), (2.0, 1.0), (3.0, 3.0), (2.0, 0.0)];
+        let s = |f: &dyn Fn(f64, f64) -> f64| units.iter().map(|&(n, y)| f(n, y)).sum::<f64>();
+        let v = ratio_variance_delta(
+            4.0,
+            s(&|n, _| n),
+            s(&|_, y| y),
+            s(&|n, _| n * n),
+            s(&|_, y| y * y),
+            s(&|n, y| n * y),
+        )
+        .unwrap();
+        assert!(close(v, 7.0 / 6.0 / 16.0, 1e-12), "{v}");
+    }
+
+    #[test]
     fn wilson_matches_reference_values() {
         // Newcombe (1998), table I: 81/263 → 0.2553 to 0.3662.
-        let (lo, hi) = wilson(81, 263).unwrap();
+        let (lo, hi) = wilson(81.0, 263.0).unwrap();
         assert!(
             close(lo, 0.2553, 5e-4) && close(hi, 0.3662, 5e-4),
             "{lo} {hi}"
         );
-        let (lo, hi) = wilson(0, 10).unwrap();
+        let (lo, hi) = wilson(0.0, 10.0).unwrap();
         assert!(lo == 0.0 && close(hi, 0.2775, 5e-4));
     }
 
     #[test]
     fn newcombe_matches_the_published_example() {
         // Newcombe (1998), table II example (a): 56/70 − 48/80 → 0.0524 to 0.3339.
-        let (lo, hi) = newcombe_diff(56, 70, 48, 80).unwrap();
+        let (lo, hi) = newcombe_diff(56.0, 70.0, 48.0, 80.0).unwrap();
         assert!(
             close(lo, 0.0524, 5e-4) && close(hi, 0.3339, 5e-4),
             "{lo} {hi}"
         );
         // (d): 9/10 − 3/10 → 0.1705 to 0.8090
-        let (lo, hi) = newcombe_diff(9, 10, 3, 10).unwrap();
+        let (lo, hi) = newcombe_diff(9.0, 10.0, 3.0, 10.0).unwrap();
         assert!(
             close(lo, 0.1705, 5e-4) && close(hi, 0.8090, 5e-4),
             "{lo} {hi}"
@@ -221,14 +261,14 @@ mod tests {
 
     #[test]
     fn relative_lift_and_p_value() {
-        let (rel, lo, hi) = relative_lift(20, 100, 10, 100).unwrap();
+        let (rel, lo, hi) = relative_lift(20.0, 100.0, 10.0, 100.0).unwrap();
         assert!(close(rel, 1.0, 1e-12));
         // Katz: se = sqrt(1/20 - 1/100 + 1/10 - 1/100) = sqrt(0.13) → RR 2 × e^(±1.96·0.3464)
         assert!(close(lo, 2.0 * (-Z95 * 0.360_555_f64).exp() - 1.0, 1e-4));
         assert!(close(hi, 2.0 * (Z95 * 0.360_555_f64).exp() - 1.0, 1e-4));
-        assert!(relative_lift(0, 100, 10, 100).is_none());
+        assert!(relative_lift(0.0, 100.0, 10.0, 100.0).is_none());
         // z = 1.98 for 20/100 vs 10/100 → p ≈ 0.0477
-        let p = two_proportion_p(20, 100, 10, 100).unwrap();
+        let p = two_proportion_p(20.0, 100.0, 10.0, 100.0).unwrap();
         assert!(close(p, 0.0477, 1e-3), "{p}");
         assert!(close(normal_cdf(1.959_964), 0.975, 1e-6));
     }

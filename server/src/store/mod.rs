@@ -2,8 +2,10 @@
 //! number of stateless servers in front of one database). The SQL is the same for both; a
 //! small macro runs one body of code against whichever pool is open.
 
+mod roller;
 pub(crate) mod rollups;
 mod rows;
+mod units;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -98,6 +98,8 @@ macro_rules! write_deltas {
         $crate::store::rollups::write_table!($conn, $site, d.calibration);
         $crate::store::rollups::write_table!($conn, $site, d.categories);
         $crate::store::rollups::write_table!($conn, $site, d.pages);
+        $crate::store::rollups::write_table!($conn, $site, d.units);
+        $crate::store::rollups::write_table!($conn, $site, d.cohorts);
     }};
 }
 pub(crate) use write_deltas;
@@ -137,29 +139,35 @@ macro_rules! read_table {
 impl Store {
     /// A site's tallies summed over the days from `since_day` (day number, UTC) on; with
     /// `by_day` the days are kept apart (keys carry their day), otherwise every key's day
-    /// is 0. The pages table, the largest, is read only `with_pages`. Keys whose sums are
-    /// all 0 are left out.
+    /// is 0. The pages and unit-day tables, the largest, are read only when `full`. Keys
+    /// whose sums are all 0 are left out.
     pub async fn rollups(
         &self,
         site: &str,
         since_day: i64,
         by_day: bool,
-        with_pages: bool,
+        full: bool,
     ) -> Result<Aggregates, StoreError> {
         use crate::aggregate::{
-            arm, page, ArmKey, CalibrationKey, CategoryKey, DriverKey, PageKey, CALIBRATION,
-            CATEGORY, MOMENTS,
+            arm, cohort, page, unit, ArmKey, CalibrationKey, CategoryKey, CohortKey, DriverKey,
+            PageKey, UnitKey, CALIBRATION, CATEGORY, MOMENTS,
         };
         let a = on_pool!(self, pool => Aggregates {
             arms: read_table!(pool, site, since_day, by_day, ArmKey, arm::WIDTH),
             drivers: read_table!(pool, site, since_day, by_day, DriverKey, MOMENTS),
             calibration: read_table!(pool, site, since_day, by_day, CalibrationKey, CALIBRATION),
             categories: read_table!(pool, site, since_day, by_day, CategoryKey, CATEGORY),
-            pages: if with_pages {
+            pages: if full {
                 read_table!(pool, site, since_day, by_day, PageKey, page::WIDTH)
             } else {
                 BTreeMap::new()
             },
+            units: if full {
+                read_table!(pool, site, since_day, by_day, UnitKey, unit::WIDTH)
+            } else {
+                BTreeMap::new()
+            },
+            cohorts: read_table!(pool, site, since_day, by_day, CohortKey, cohort::WIDTH),
         });
         Ok(a.without_zeros())
     }

@@ -1,11 +1,10 @@
 //! Writing and reading summary rows.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use reshelf_core::summary::Summary;
 use sqlx::{QueryBuilder, Row};
 
-use super::rollups::write_deltas;
 use super::{on_pool, Store, StoreError};
 use crate::aggregate::Aggregates;
 
@@ -58,7 +57,11 @@ const REPLACE_TAIL: &str = " ON CONFLICT (site, sid) DO UPDATE SET \
     WHERE summaries.seq < excluded.seq";
 
 /// Rows per statement (8 bound values each).
-const CHUNK: usize = 1_000;
+pub(crate) const CHUNK: usize = 1_000;
+
+/// The rollup log's row format: 1 since migration 0003 (unit tallies, calibration before
+/// the cart); rows written before it read as 0.
+pub(crate) const LOG_FORMAT: i64 = 1;
 
 /// Appends `VALUES (…), (…)` for `rows` to an insert into summaries.
 macro_rules! push_rows {
@@ -77,7 +80,7 @@ macro_rules! push_rows {
 }
 
 /// `n` numbered placeholders from `$first` on: `$first, $first+1, …`.
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -211,10 +214,13 @@ impl Store {
             if !deltas.is_empty() {
                 let encoded = serde_json::to_string(&deltas)
                     .map_err(|e| StoreError::Failed(e.to_string()))?;
-                sqlx::query("INSERT INTO rollup_log (id, site, deltas) VALUES ($1, $2, $3)")
-                    .bind(log_id())
-                    .bind(site)
-                    .bind(encoded)
+                sqlx::query(
+                    "INSERT INTO rollup_log (id, site, deltas, format) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(log_id())
+                .bind(site)
+                .bind(encoded)
+                .bind(LOG_FORMAT)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -237,152 +243,6 @@ impl Store {
         })
     }
 
-    /// Folds up to `limit` rows of the rollup log into the rollup tables in one transaction,
-    /// merged per key first (a pass over same-day traffic writes a few rollup rows), and
-    /// deletes them. Returns how many log rows it folded; fewer than `limit` means none were
-    /// left (on PostgreSQL, rows another server is folding are skipped).
-    pub async fn roll_up(&self, limit: usize) -> Result<usize, StoreError> {
-        let lock = match self {
-            Store::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Store::Sqlite(..) => "",
-        };
-        let limit = limit.max(1);
-        let _writing = self.write_lock().await;
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let sql = format!("SELECT id, site, deltas FROM rollup_log ORDER BY id LIMIT $1{lock}");
-            let rows = sqlx::query(&sql)
-                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-                .fetch_all(&mut *tx)
-                .await?;
-            let mut per_site: BTreeMap<String, Aggregates> = BTreeMap::new();
-            let mut ids: Vec<String> = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let (id, site, deltas): (String, String, String) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-                let deltas: Aggregates = serde_json::from_str(&deltas)
-                    .map_err(|e| StoreError::Failed(format!("rollup log row {id}: {e}")))?;
-                per_site.entry(site).or_default().merge(deltas);
-                ids.push(id);
-            }
-            for (site, deltas) in per_site {
-                let deltas = deltas.without_zeros();
-                write_deltas!(tx, site.as_str(), &deltas);
-            }
-            for chunk in ids.chunks(CHUNK) {
-                let sql = format!(
-                    "DELETE FROM rollup_log WHERE id IN ({})",
-                    placeholders(1, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for id in chunk {
-                    q = q.bind(id.as_str());
-                }
-                q.execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            rows.len()
-        });
-        Ok(done)
-    }
-
-    /// Folds the whole rollup log, `batch` rows per transaction. Returns how many rows.
-    pub async fn roll_up_all(&self, batch: usize) -> Result<u64, StoreError> {
-        let mut total = 0;
-        loop {
-            let n = self.roll_up(batch).await?;
-            total += n as u64;
-            if n < batch.max(1) {
-                return Ok(total);
-            }
-        }
-    }
-
-    /// Adds summaries stored before the rollups existed (`rollup_backfill`) to the
-    /// rollups, `batch` per transaction, and forgets them. Returns how many.
-    pub async fn backfill(&self, batch: usize) -> Result<u64, StoreError> {
-        let lock = match self {
-            Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
-            Store::Sqlite(..) => "",
-        };
-        let batch = batch.max(1);
-        let mut total = 0;
-        loop {
-            let _writing = self.write_lock().await;
-            let done = on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
-                let sql = format!(
-                    "SELECT b.site, b.sid, s.body FROM rollup_backfill b \
-                     LEFT JOIN summaries s ON s.site = b.site AND s.sid = b.sid \
-                     ORDER BY b.site, b.sid LIMIT $1{lock}"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(i64::try_from(batch).unwrap_or(i64::MAX))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let mut per_site: BTreeMap<String, (Aggregates, Vec<String>)> = BTreeMap::new();
-                for row in &rows {
-                    let (site, sid): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-                    let body: Option<String> = row.try_get(2)?;
-                    let entry = per_site.entry(site).or_default();
-                    if let Some(Ok(s)) = body.map(|b| serde_json::from_str::<Summary>(&b)) {
-                        entry.0.add(&s, 1);
-                    }
-                    entry.1.push(sid);
-                }
-                for (site, (deltas, sids)) in per_site {
-                    let deltas = deltas.without_zeros();
-                    write_deltas!(tx, site.as_str(), &deltas);
-                    for chunk in sids.chunks(CHUNK) {
-                        let sql = format!(
-                            "DELETE FROM rollup_backfill WHERE site = $1 AND sid IN ({})",
-                            placeholders(2, chunk.len())
-                        );
-                        let mut q = sqlx::query(&sql).bind(site.as_str());
-                        for sid in chunk {
-                            q = q.bind(sid.as_str());
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
-                }
-                tx.commit().await?;
-                rows.len()
-            });
-            total += done as u64;
-            if done < batch {
-                return Ok(total);
-            }
-        }
-    }
-
-    /// Deletes raw summaries of sessions that started before `horizon` (unix seconds);
-    /// their contribution stays in the rollups. Returns how many rows were deleted.
-    pub async fn expire(&self, horizon: u64) -> Result<u64, StoreError> {
-        let horizon = i64::try_from(horizon).unwrap_or(i64::MAX);
-        // Site by site, so each delete walks the (site, started_at) index: a global index on
-        // the start time would cost every insert another B-tree write.
-        let _writing = self.write_lock().await;
-        let n = on_pool!(self, pool => {
-            let sites: Vec<String> = sqlx::query("SELECT DISTINCT site FROM summaries")
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
-            let mut n = 0;
-            for site in sites {
-                n += sqlx::query("DELETE FROM summaries WHERE site = $1 AND started_at < $2")
-                    .bind(site)
-                    .bind(horizon)
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-            }
-            n
-        });
-        Ok(n)
-    }
-
     /// Summary bodies of a site's sessions that started at or after `since` (unix seconds).
     pub async fn bodies(&self, site: &str, since: u64) -> Result<Vec<String>, StoreError> {
         let since = i64::try_from(since).unwrap_or(i64::MAX);
@@ -395,6 +255,39 @@ impl Store {
                 .iter()
                 .map(|r| r.try_get::<String, _>(0))
                 .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
+    /// One page of a site's summaries that started at or after `since` (unix seconds), in
+    /// (start, sid) order after `after` (the last row of the previous page): at most `limit`
+    /// rows of (started_at, sid, body). Keyset pages, so an export walks the table without
+    /// holding a transaction or every row.
+    pub async fn bodies_page(
+        &self,
+        site: &str,
+        since: u64,
+        after: Option<(i64, String)>,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let (after_start, after_sid) = after.unwrap_or((i64::MIN, String::new()));
+        let rows = on_pool!(self, pool => {
+            sqlx::query(
+                "SELECT started_at, sid, body FROM summaries WHERE site = $1 AND started_at >= $2 \
+                 AND (started_at > $3 OR (started_at = $3 AND sid > $4)) \
+                 ORDER BY started_at, sid LIMIT $5",
+            )
+            .bind(site)
+            .bind(since)
+            .bind(after_start)
+            .bind(after_sid)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }

@@ -169,7 +169,7 @@ pub fn summary(sid: &str, seq: u32) -> Value {
         "v": 1, "sid": sid, "seq": seq, "ctl": false, "model": "intent-test",
         "pv": [1, 0, 4], "secs": [20, 0, 180],
         "pages": "0000000a0000000b0000000c", "cats": [["shoes", 100], ["bags", 40]],
-        "intent": "102080", "dec": ["s3f00a1b212"],
+        "intent": "102080", "ipc": 32, "dec": ["s3f00a1b212"],
         "out": { "c": 1, "p": false, "vb": 0 },
         "dev": "d", "br": "c", "src": "s", "hr": 14, "wd": 2, "mo": 10,
         "ts": ts, "ret": false, "sd": 0

@@ -1,0 +1,50 @@
+//! The roller's step for the unit tables (`crate::aggregate::units`): before a batch of
+//! unit-day deltas is written, read the stored days of every unit it touches and turn the
+//! change of each unit's totals into cohort deltas.
+
+/// Fills `deltas.cohorts` from `deltas.units` and the stored unit rows, inside the caller's
+/// transaction. On PostgreSQL a per-site advisory lock keeps two rollers (two servers) from
+/// reading the same unit's rows before either writes; SQLite's writers are serialised by the
+/// store's write lock.
+macro_rules! fill_cohorts {
+    ($conn:expr, $site:expr, $deltas:expr, $postgres:expr) => {{
+        use ::sqlx::Row;
+        use $crate::aggregate::{unit, units::cohort_deltas, UnitKey};
+        let deltas: &mut $crate::aggregate::Aggregates = $deltas;
+        if !deltas.units.is_empty() {
+            if $postgres {
+                ::sqlx::query("SELECT pg_advisory_xact_lock(hashtext('reshelf-units:' || $1))")
+                    .bind($site)
+                    .execute(&mut *$conn)
+                    .await?;
+            }
+            let touched: ::std::collections::BTreeSet<i64> =
+                deltas.units.keys().map(|k| k.unit).collect();
+            let touched: Vec<i64> = touched.into_iter().collect();
+            let mut stored = ::std::collections::BTreeMap::new();
+            for chunk in touched.chunks($crate::store::rollups::CHUNK) {
+                let sql = format!(
+                    "SELECT day, unit, control, sessions, purchases, revenue FROM rollup_unit_days \
+                     WHERE site = $1 AND unit IN ({})",
+                    $crate::store::rows::placeholders(2, chunk.len())
+                );
+                let mut q = ::sqlx::query(&sql).bind($site);
+                for u in chunk {
+                    q = q.bind(*u);
+                }
+                for row in q.fetch_all(&mut *$conn).await? {
+                    let key = UnitKey {
+                        day: row.try_get(0)?,
+                        unit: row.try_get(1)?,
+                        control: row.try_get(2)?,
+                    };
+                    let values: [i64; unit::WIDTH] =
+                        [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
+                    stored.insert(key, values);
+                }
+            }
+            deltas.cohorts = cohort_deltas(&stored, &deltas.units);
+        }
+    }};
+}
+pub(crate) use fill_cohorts;
