@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use reshelf_core::summary::Summary;
-use reshelf_server::store::{NewSummary, ROLL_UP_BATCH};
+use reshelf_server::store::{Drops, NewSummary, ROLL_UP_BATCH};
 use reshelf_server::Store;
 use serde_json::json;
 
@@ -129,7 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .duration_since(UNIX_EPOCH)
                     .unwrap_or_default();
                 stored += store
-                    .upsert(&site, batch, 0, now.as_millis() as i64, 0)
+                    .upsert(&site, batch, &Drops::None, now.as_millis() as i64, 0)
                     .await?
                     .stored;
             }
@@ -184,7 +184,7 @@ async fn generate(
                     .duration_since(UNIX_EPOCH)
                     .unwrap_or_default();
                 store
-                    .upsert(&site, &chunk, 0, now.as_millis() as i64, 0)
+                    .upsert(&site, &chunk, &Drops::None, now.as_millis() as i64, 0)
                     .await?;
                 // As the server's roller does, folded as it goes.
                 store.roll_up_all(ROLL_UP_BATCH).await?;

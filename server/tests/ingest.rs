@@ -427,6 +427,61 @@ async fn cors_allows_listed_and_same_origins_and_answers_preflight() {
 }
 
 #[tokio::test]
+async fn an_outbox_running_total_of_drops_counts_once_however_often_it_arrives() {
+    for b in backends().await {
+        let r = router(&b);
+        let send = |outbox: Option<&str>, dropped: u64, sid: &str| {
+            let mut body = json!({ "dropped": dropped, "summaries": [summary(sid, 1)] });
+            if let Some(o) = outbox {
+                body["outbox"] = json!(o);
+            }
+            post_json(&ingest_uri(), body.to_string())
+        };
+        // The same batch twice (its first answer lost), a later total, then an older one late.
+        for (outbox, dropped, sid) in [
+            (Some("o1"), 3, "d1"),
+            (Some("o1"), 3, "d1"),
+            (Some("o1"), 5, "d2"),
+            (Some("o1"), 4, "d3"),
+            (Some("o2"), 2, "d4"),
+            // An SDK without an outbox id reports a count since its last report.
+            (None, 1, "d5"),
+        ] {
+            let a = call(&r, send(outbox, dropped, sid)).await;
+            assert_eq!(a.status, StatusCode::OK, "{}: {}", b.name, a.text());
+        }
+        assert_eq!(
+            b.store.counts(SITE).await.unwrap(),
+            (5, 5 + 2 + 1),
+            "{}",
+            b.name
+        );
+        let m = call(&r, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+        assert!(
+            m.text().contains("reshelf_client_dropped_total 8"),
+            "{}",
+            m.text()
+        );
+        let bad = call(
+            &r,
+            post_json(
+                &ingest_uri(),
+                json!({ "dropped": 1, "outbox": "no spaces", "summaries": [summary("d6", 1)] })
+                    .to_string(),
+            ),
+        )
+        .await;
+        assert_eq!(
+            bad.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            bad.text()
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn client_drops_are_counted_and_metrics_report_ingest() {
     for b in backends().await {
         let r = router(&b);

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use reshelf_core::summary::Summary;
 use reshelf_server::aggregate::{cohorts_of, Aggregates};
-use reshelf_server::store::NewSummary;
+use reshelf_server::store::{Drops, NewSummary};
 use reshelf_server::Store;
 use serde_json::json;
 use tokio::runtime::Runtime;
@@ -154,7 +154,10 @@ async fn ingest(store: &Store, site: &str, arrivals: &[Summary], batch: usize, r
             .iter()
             .map(|s| NewSummary::new(s.clone()).unwrap())
             .collect();
-        store.upsert(site, &rows, 0, now_ms, 0).await.unwrap();
+        store
+            .upsert(site, &rows, &Drops::None, now_ms, 0)
+            .await
+            .unwrap();
         if roll_every > 0 && (i + 1) % roll_every == 0 {
             // A small pass: some rows folded, the rest left dirty for later.
             store.roll_up(3).await.unwrap();
@@ -313,7 +316,13 @@ fn retention_deletes_raw_rows_past_the_horizon_and_keeps_their_rollups() {
             let now_ms = (reshelf_server::insight::unix_now() * 1000) as i64;
             let outcome = b
                 .store
-                .upsert(SITE, &[NewSummary::new(late).unwrap()], 0, now_ms, horizon)
+                .upsert(
+                    SITE,
+                    &[NewSummary::new(late).unwrap()],
+                    &Drops::None,
+                    now_ms,
+                    horizon,
+                )
                 .await
                 .unwrap();
             assert_eq!((outcome.stored, outcome.stale), (0, 1), "{}", b.name);

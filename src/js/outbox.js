@@ -14,6 +14,7 @@ const LEASE_SETTLE_MS = 50;
 const OPEN_TIMEOUT_MS = 3000;
 const FETCH_TIMEOUT_MS = 30000; // a hung request would otherwise hold the lock for every tab
 const DROPPED_DIGITS = 16; // room reserved in a batch for the `dropped` number
+const OUTBOX_ID_BYTES = ',"outbox":""'.length + 16;
 // The device's clock when a batch leaves: the server corrects a skewed clock from it.
 const sentAt = () => `,"sent_at":${Date.now()}`;
 const SENT_AT_BYTES = ',"sent_at":'.length + 16;
@@ -45,16 +46,36 @@ function utf8Length(text) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const isQuota = (err) => !!err && (err.name === 'QuotaExceededError' || err.name === 'NS_ERROR_DOM_QUOTA_REACHED' || err.code === 22);
 
-/** The queue as read inside one storage transaction; writes go through to the backend's `ops`. */
-function makeView(entries, dropped, ops) {
+/** 16 random hex digits: this outbox's id, under which the server keeps its running total of drops. */
+function newOutboxId() {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The queue as read inside one storage transaction; writes go through to the backend's `ops`.
+ * `meta` holds `dropped`, the running total of summaries this outbox ever had to drop, and `id`,
+ * the outbox's id (made on the first drop). Every batch reports both; the server keeps the
+ * largest total per id, so a batch sent twice (a lost answer, a beacon that did arrive) counts
+ * nothing twice.
+ */
+function makeView(entries, meta, ops) {
   const bySid = new Map(entries.map((e) => [e.sid, e]));
   return {
     bySid,
-    dropped,
+    dropped: Math.max(0, Number(meta?.dropped) || 0),
+    outbox: typeof meta?.id === 'string' ? meta.id : null,
     oldestFirst: () => [...bySid.values()].sort((a, b) => a.at - b.at),
     set(entry) { bySid.set(entry.sid, entry); ops.set(entry); },
     del(sid) { if (bySid.delete(sid)) ops.del(sid); },
-    setDropped(n) { if (Math.max(0, n) !== this.dropped) ops.meta((this.dropped = Math.max(0, n))); },
+    /** Adds `n` drops to the running total. */
+    addDropped(n) {
+      if (!(n > 0)) return;
+      this.outbox = this.outbox || newOutboxId();
+      this.dropped += n;
+      ops.meta({ dropped: this.dropped, id: this.outbox });
+    },
   };
 }
 
@@ -84,8 +105,8 @@ function idbStore(db, lost) {
       const [all, m] = [items.getAll(), meta.get('meta')];
       let result, failure;
       m.onsuccess = () => {
-        const ops = { set: (e) => items.put(e), del: (sid) => items.delete(sid), meta: (n) => meta.put({ dropped: n }, 'meta') };
-        try { result = fn(makeView(all.result, m.result ? m.result.dropped : 0, ops)); } catch (err) { failure = err; tx.abort(); }
+        const ops = { set: (e) => items.put(e), del: (sid) => items.delete(sid), meta: (v) => meta.put(v, 'meta') };
+        try { result = fn(makeView(all.result, m.result, ops)); } catch (err) { failure = err; tx.abort(); }
       };
       tx.oncomplete = () => resolve(result);
       tx.onabort = () => reject(failure || tx.error || new Error('IndexedDB transaction aborted'));
@@ -105,7 +126,8 @@ function queueText(view) {
   const items = [...view.bySid.values()]
     .map((e) => `${quote(e.sid)}:{"sid":${quote(e.sid)},"seq":${Number(e.seq)},"json":${quote(e.json)},"bytes":${Number(e.bytes)},"at":${Number(e.at)}}`)
     .join(',');
-  return `{"items":{${items}},"dropped":${Number(view.dropped)}}`;
+  const id = view.outbox ? `,"id":${quote(view.outbox)}` : '';
+  return `{"items":{${items}},"dropped":${Number(view.dropped)}${id}}`;
 }
 
 /** The same interface over one JSON text (localStorage, or memory when even that is blocked). */
@@ -118,7 +140,7 @@ function textStore(load, save) {
       data = data && typeof data === 'object' ? data : {};
       let dirty = false;
       const touch = () => { dirty = true; };
-      const view = makeView(Object.values(data.items || {}), data.dropped || 0, { set: touch, del: touch, meta: touch });
+      const view = makeView(Object.values(data.items || {}), data, { set: touch, del: touch, meta: touch });
       const result = fn(view);
       // An empty queue leaves no key behind.
       if (dirty) save(view.bySid.size || view.dropped ? queueText(view) : null);
@@ -220,7 +242,7 @@ function makeOutbox(cfg, report) {
   const { site } = cfg;
   const url = `${cfg.endpoint.replace(/\/+$/, '')}/summaries?site=${encodeURIComponent(site)}&key=${encodeURIComponent(cfg.key)}`;
   const head = `{"site":${JSON.stringify(site)},"dropped":`;
-  const envelopeBytes = utf8Length(head) + DROPPED_DIGITS + SENT_AT_BYTES + utf8Length(',"summaries":[]}');
+  const envelopeBytes = utf8Length(head) + DROPPED_DIGITS + OUTBOX_ID_BYTES + SENT_AT_BYTES + utf8Length(',"summaries":[]}');
   const entryLimit = Math.min(cfg.maxBytes, cfg.batchBytes - envelopeBytes);
   const nav = typeof navigator !== 'undefined' ? navigator : {};
   const dnt = cfg.respectDnt && (nav.doNotTrack === '1' || globalThis.doNotTrack === '1' || nav.globalPrivacyControl === true);
@@ -295,7 +317,7 @@ function makeOutbox(cfg, report) {
     let dropped = attempt ? dropOldest(view, 2 ** (attempt - 1), entry.sid) : 0;
     view.set({ ...entry, at });
     dropped += enforceCaps(view);
-    if (dropped) view.setDropped(view.dropped + dropped);
+    view.addDropped(dropped);
     return view.bySid.get(entry.sid)?.seq === entry.seq; // not dropped again by the caps
   }
 
@@ -328,7 +350,7 @@ function makeOutbox(cfg, report) {
 
   /** Oldest first, cut into batches of at most batchSize entries and batchBytes of body. */
   async function snapshot() {
-    const { entries, dropped } = await read((view) => ({ entries: view.oldestFirst(), dropped: view.dropped }));
+    const { entries, dropped } = await read((view) => ({ entries: view.oldestFirst(), dropped: { total: view.dropped, id: view.outbox } }));
     const batches = [];
     let size = envelopeBytes;
     for (const e of entries) {
@@ -345,7 +367,10 @@ function makeOutbox(cfg, report) {
   }
 
   // Stored texts are already JSON, so the body is concatenated rather than re-serialised.
-  const body = (dropped, batch) => `${head}${dropped}${sentAt()},"summaries":[${batch.map((e) => e.json).join(',')}]}`;
+  const body = (dropped, batch) => {
+    const outbox = dropped.id ? `,"outbox":${JSON.stringify(dropped.id)}` : '';
+    return `${head}${dropped.id ? dropped.total : 0}${outbox}${sentAt()},"summaries":[${batch.map((e) => e.json).join(',')}]}`;
+  };
 
   async function post(text, keepalive) {
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
@@ -377,28 +402,28 @@ function makeOutbox(cfg, report) {
   /**
    * After a definite answer: delete what was sent unless a newer version replaced it
    * meanwhile. `refused` summaries of an accepted batch count as dropped (the server said
-   * why; sending them again cannot help).
+   * why; sending them again cannot help), as does a rejected batch.
    */
-  function settle(batch, ok, reported, refused = 0) {
+  function settle(batch, ok, refused = 0) {
     return write((view) => {
       let removed = 0;
       for (const e of batch) {
         const cur = view.bySid.get(e.sid);
         if (cur && cur.seq === e.seq && cur.json === e.json) { view.del(e.sid); removed++; }
       }
-      view.setDropped(ok ? view.dropped - reported + refused : view.dropped + removed);
+      view.addDropped(ok ? refused : removed);
     });
   }
 
   /** Applies one response: 'ok' (delivered), 'reject' (can never succeed: dropped) or 'retry'. */
-  async function outcome(batch, res, reported) {
+  async function outcome(batch, res) {
     const kind = verdict(res.status);
     if (kind === 'retry') {
       failed(res.retryAfter);
       return kind;
     }
     const refused = (res.refused || []).length;
-    await settle(batch, kind === 'ok', reported, refused);
+    await settle(batch, kind === 'ok', refused);
     if (kind === 'ok' && refused) {
       const why = res.refused.slice(0, 3).map((r) => `${r && r.sid}: ${r && r.error}`).join('; ');
       report(new Error(`reshelf outbox: the server refused ${refused} summar${refused === 1 ? 'y' : 'ies'} (${why})`));
@@ -422,27 +447,27 @@ function makeOutbox(cfg, report) {
     timer = setTimeout(() => { timer = null; flush(); }, Math.max(0, ms));
   }
 
-  // Only the first batch of a flush reports `dropped`, so the server never counts a drop twice.
+  // Every batch reports the outbox's running total of drops (see makeView).
   async function drain(useBeacon) {
     const { batches, dropped } = await snapshot();
     let sent = 0;
     let budget = KEEPALIVE_BUDGET;
     const holds = [];
     for (let i = 0; i < batches.length; i++) {
-      const [batch, reported] = [batches[i], i ? 0 : dropped];
-      const text = body(reported, batch);
+      const batch = batches[i];
+      const text = body(dropped, batch);
       if (!useBeacon) {
-        const kind = await outcome(batch, await post(text, false), reported);
+        const kind = await outcome(batch, await post(text, false));
         if (kind === 'retry') break;
         if (kind === 'ok') sent += batch.length;
       } else if ((budget -= utf8Length(text)) < 0) {
         break; // over the keepalive budget: the rest waits for the next page
       } else if (beacon(text)) {
-        await settle(batch, true, reported);
+        await settle(batch, true);
         sent += batch.length;
       } else {
         // The lock stays held until the keepalive answers, so no other tab resends these meanwhile.
-        holds.push(post(text, true).then((res) => outcome(batch, res, reported)).catch(report));
+        holds.push(post(text, true).then((res) => outcome(batch, res)).catch(report));
       }
     }
     return { value: sent, hold: Promise.all(holds) };

@@ -161,24 +161,30 @@ test('a later summary of a session replaces the earlier one; an older seq is ign
   });
 });
 
-test('caps drop the oldest first and the next batch reports them as dropped', T, async () => {
+test('caps drop the oldest first and every later batch reports the outbox running total', T, async () => {
   await withContext(async (context) => {
     const page = await openOutbox(context, 'caps', { maxItems: 3 });
     for (const sid of ['a', 'b', 'c', 'd', 'e']) await put(page, sid, 1, summary(sid));
     assert.equal(await pending(page), 3);
     assert.deepEqual(await flush(page), { sent: 3, pending: 0 });
-    assert.deepEqual(requests('caps')[0].body.dropped, 2);
+    const [first] = requests('caps');
+    assert.deepEqual(first.body.dropped, 2);
+    assert.match(first.body.outbox, /^[0-9a-f]{16}$/);
     assert.deepEqual(delivered('caps').map((s) => s.sid), ['c', 'd', 'e']);
     await put(page, 'f', 1, summary('f'));
     await flush(page);
-    assert.equal(requests('caps')[1].body.dropped, 0, 'the counter resets once reported');
+    // A total, not a count since the last report: the server keeps the largest per outbox,
+    // so a batch delivered twice counts its drops once.
+    const second = requests('caps')[1].body;
+    assert.equal(second.dropped, 2);
+    assert.equal(second.outbox, first.body.outbox, 'one outbox, one id');
 
     // maxBytes: each summary is 17 bytes, so 40 bytes hold two.
     const bytes = await openOutbox(context, 'capbytes', { maxBytes: 40 });
     for (const sid of ['a', 'b', 'c']) await put(bytes, sid, 1, summary(sid));
     assert.equal(await pending(bytes), 2);
     await flush(bytes);
-    const { sent_at: _, ...capbytes } = requests('capbytes')[0].body;
+    const { sent_at: _, outbox: __, ...capbytes } = requests('capbytes')[0].body;
     assert.deepEqual(capbytes, { site: 'capbytes', dropped: 1, summaries: [{ sid: 'b', n: 0 }, { sid: 'c', n: 0 }] });
   });
 });

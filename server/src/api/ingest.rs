@@ -24,7 +24,7 @@ use super::auth::site_for_key;
 use super::body::{check_content_type, read_text};
 use super::error::ApiError;
 use crate::state::AppState;
-use crate::store::NewSummary;
+use crate::store::{Drops, NewSummary};
 
 /// Where the site and write key may travel: `sendBeacon` cannot set headers, so the URL.
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +70,25 @@ pub async fn ingest(
             .filter(|&d| d <= 1_000_000)
             .ok_or_else(|| ApiError::schema("dropped: a count 0..=1000000"))?,
     };
+    let drops = match obj.get("outbox") {
+        None | Some(Value::Null) if dropped == 0 => Drops::None,
+        None | Some(Value::Null) => Drops::Count(dropped),
+        Some(v) => {
+            let outbox = v
+                .as_str()
+                .filter(|id| {
+                    (1..=64).contains(&id.len())
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+                .ok_or_else(|| ApiError::schema("outbox: 1 to 64 characters of [A-Za-z0-9_-]"))?;
+            Drops::Total {
+                outbox: outbox.to_string(),
+                total: dropped,
+            }
+        }
+    };
     let Some(Value::Array(items)) = obj.get("summaries") else {
         return Err(ApiError::schema("summaries: an array is required"));
     };
@@ -111,7 +130,7 @@ pub async fn ingest(
         .upsert(
             &site.id,
             &batch,
-            dropped,
+            &drops,
             now.as_millis() as i64,
             app.limits.retention_horizon(now.as_secs()),
         )
@@ -119,7 +138,9 @@ pub async fn ingest(
     app.metrics.received.fetch_add(batch.len() as u64, Relaxed);
     app.metrics.stored.fetch_add(outcome.stored, Relaxed);
     app.metrics.stale.fetch_add(outcome.stale, Relaxed);
-    app.metrics.client_dropped.fetch_add(dropped, Relaxed);
+    app.metrics
+        .client_dropped
+        .fetch_add(outcome.dropped, Relaxed);
     tracing::info!(
         site = %site.id,
         received = batch.len(),
@@ -127,7 +148,7 @@ pub async fn ingest(
         stale = outcome.stale,
         refused = refused.len(),
         skew,
-        dropped,
+        dropped = outcome.dropped,
         "summaries ingested"
     );
     let refused: Vec<Value> = refused

@@ -46,6 +46,22 @@ pub struct StoreOutcome {
     /// Summaries not newer than what was stored (replays, reordering), or of sessions that
     /// started before the retention horizon: nothing changed.
     pub stale: u64,
+    /// What the batch added to the site's count of summaries clients dropped.
+    pub dropped: u64,
+}
+
+/// What a batch says of the summaries its client had to drop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Drops {
+    None,
+    /// A count since the client's last report (SDKs before outbox ids): added as it is.
+    Count(u64),
+    /// The running total of one outbox: the largest reported is kept, so a batch delivered
+    /// twice adds nothing the second time.
+    Total {
+        outbox: String,
+        total: u64,
+    },
 }
 
 const INSERT_HEAD: &str = "INSERT INTO summaries \
@@ -111,13 +127,13 @@ impl Store {
     /// ([`Store::roll_up`]). Sessions that started before `horizon` (unix seconds, the
     /// retention limit) are counted stale: their stored row may be gone already, so a
     /// replacement could not take the old version out. Rows are written in sid order, so
-    /// concurrent batches on PostgreSQL lock in one order. `dropped` adds to the site's
-    /// count of summaries clients had to drop.
+    /// concurrent batches on PostgreSQL lock in one order. `drops` updates the site's count
+    /// of summaries clients had to drop.
     pub async fn upsert(
         &self,
         site: &str,
         batch: &[NewSummary],
-        dropped: u64,
+        drops: &Drops,
         received_at_ms: i64,
         horizon: u64,
     ) -> Result<StoreOutcome, StoreError> {
@@ -130,13 +146,12 @@ impl Store {
             }
         }
         latest.sort_by(|a, b| a.sid.cmp(&b.sid));
-        let dropped = i64::try_from(dropped).unwrap_or(i64::MAX);
         let (lock, serialised) = match self {
             Store::Postgres(_) => (" FOR UPDATE", false),
             Store::Sqlite(..) => ("", true),
         };
         let _writing = self.write_lock().await;
-        let stored = on_pool!(self, pool => {
+        let (stored, dropped) = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut deltas = Aggregates::default();
             let mut stored = 0;
@@ -224,22 +239,58 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            if dropped > 0 {
-                sqlx::query(
-                    "INSERT INTO client_drops (site, dropped) VALUES ($1, $2) \
-                     ON CONFLICT (site) DO UPDATE SET dropped = client_drops.dropped + excluded.dropped",
-                )
-                .bind(site)
-                .bind(dropped)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let dropped: i64 = match drops {
+                Drops::None => 0,
+                Drops::Count(n) => {
+                    let n = i64::try_from(*n).unwrap_or(i64::MAX);
+                    if n > 0 {
+                        sqlx::query(
+                            "INSERT INTO client_drops (site, dropped) VALUES ($1, $2) \
+                             ON CONFLICT (site) DO UPDATE SET dropped = client_drops.dropped + excluded.dropped",
+                        )
+                        .bind(site)
+                        .bind(n)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    n
+                }
+                Drops::Total { outbox, total } => {
+                    let total = i64::try_from(*total).unwrap_or(i64::MAX);
+                    let sql = format!("SELECT dropped FROM outbox_drops WHERE site = $1 AND outbox = $2{lock}");
+                    let before: i64 = sqlx::query(&sql)
+                        .bind(site)
+                        .bind(outbox.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|r| r.try_get(0))
+                        .transpose()?
+                        .unwrap_or(0);
+                    if total > before {
+                        // The larger of the two, also when a concurrent batch of the same
+                        // outbox got here first (PostgreSQL: no row to lock yet).
+                        sqlx::query(
+                            "INSERT INTO outbox_drops (site, outbox, dropped) VALUES ($1, $2, $3) \
+                             ON CONFLICT (site, outbox) DO UPDATE SET dropped = CASE \
+                             WHEN excluded.dropped > outbox_drops.dropped THEN excluded.dropped \
+                             ELSE outbox_drops.dropped END",
+                        )
+                        .bind(site)
+                        .bind(outbox.as_str())
+                        .bind(total)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    (total - before).max(0)
+                }
+            };
             tx.commit().await?;
-            stored
+            (stored, dropped)
         });
         Ok(StoreOutcome {
             stored,
             stale: batch.len() as u64 - stored,
+            dropped: dropped.max(0) as u64,
         })
     }
 
@@ -306,7 +357,14 @@ impl Store {
                 .await?
                 .map(|r| r.try_get(0))
                 .transpose()?;
-            (n, d.unwrap_or(0))
+            let per_outbox: Option<i64> = sqlx::query(
+                "SELECT CAST(SUM(dropped) AS BIGINT) FROM outbox_drops WHERE site = $1",
+            )
+            .bind(site)
+            .fetch_one(pool)
+            .await?
+            .try_get(0)?;
+            (n, d.unwrap_or(0) + per_outbox.unwrap_or(0))
         });
         Ok((n.max(0) as u64, d.max(0) as u64))
     }
