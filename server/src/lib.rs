@@ -41,12 +41,16 @@ pub struct Config {
 
 /// The whole HTTP surface over an open store, as a router tests drive without a socket.
 pub fn app(config: &Config, store: Store) -> Router {
+    let metrics = metrics::Metrics::default();
     let state = AppState(Arc::new(state::Shared {
         access: config.access.clone(),
         limits: config.limits.clone(),
-        page_stats: insight::cache::PageStatsCache::new(store.clone()),
+        page_stats: insight::cache::PageStatsCache::new(
+            store.clone(),
+            metrics.page_stats_computed.clone(),
+        ),
         store,
-        metrics: metrics::Metrics::default(),
+        metrics,
         limiter: rate_limit::RateLimiter::default(),
     }));
     let storefront = Router::new()

@@ -143,10 +143,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Folds newly stored summaries into the rollups every second, so ingest writes one
 /// statement per batch and the rollups trail it by about a second (reads catch up the rest
-/// first). A failure is logged and tried again on the next tick.
+/// first), and fills the typed columns of rows stored before they existed, a batch a tick.
+/// A failure is logged and tried again on the next tick.
 async fn roll_up_continuously(store: Store) {
     let mut every = tokio::time::interval(Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut typed_left = true;
     loop {
         every.tick().await;
         if let Err(e) = store
@@ -154,6 +156,12 @@ async fn roll_up_continuously(store: Store) {
             .await
         {
             tracing::warn!(error = %e, "rolling up new summaries failed; trying again");
+        }
+        if typed_left {
+            match store.fill_typed(reshelf_server::store::ROLL_UP_BATCH).await {
+                Ok(n) => typed_left = n == reshelf_server::store::ROLL_UP_BATCH,
+                Err(e) => tracing::warn!(error = %e, "filling typed columns failed; trying again"),
+            }
         }
     }
 }

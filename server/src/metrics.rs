@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Statuses ingest answers with; anything else is counted as "other".
@@ -21,6 +22,8 @@ pub struct Metrics {
     pub stale: AtomicU64,
     pub client_dropped: AtomicU64,
     pub in_flight: AtomicU64,
+    /// Page-stats feeds computed from the store (the cache counts them).
+    pub page_stats_computed: Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -103,6 +106,11 @@ impl Metrics {
                 "reshelf_client_dropped_total",
                 "Summaries clients reported dropping from their queues.",
                 &self.client_dropped,
+            ),
+            (
+                "reshelf_page_stats_computed_total",
+                "Page-stats feeds computed from the store (the rest were served from the cache).",
+                &self.page_stats_computed,
             ),
         ] {
             let _ = writeln!(

@@ -191,12 +191,13 @@ test('caps drop the oldest first and every later batch reports the outbox runnin
 
 test('batches respect batchSize and batchBytes, oldest first', T, async () => {
   await withContext(async (context) => {
-    const page = await openOutbox(context, 'batches', { batchSize: 4, batchBytes: 120 });
+    // 150 bytes: the envelope (site, dropped, outbox id, sent_at) and two of these summaries.
+    const page = await openOutbox(context, 'batches', { batchSize: 4, batchBytes: 150 });
     for (let i = 0; i < 10; i++) await put(page, `s${i}`, 1, summary(`s${i}`));
     assert.deepEqual(await flush(page), { sent: 10, pending: 0 });
     const log = requests('batches');
     assert.ok(log.length >= 3);
-    for (const r of log) assert.ok(r.body.summaries.length <= 4 && JSON.stringify(r.body).length <= 120);
+    for (const r of log) assert.ok(r.body.summaries.length <= 4 && JSON.stringify(r.body).length <= 150);
     assert.deepEqual(delivered('batches').map((s) => s.sid), [...Array(10).keys()].map((i) => `s${i}`));
   });
 });
@@ -390,12 +391,13 @@ test('without sendBeacon a beacon flush falls back to a keepalive fetch', T, asy
 });
 
 test('a quota error drops the oldest and retries; put never rejects', T, async () => {
-  // No IndexedDB, and a localStorage that refuses values over 150 characters.
+  // No IndexedDB, and a localStorage that refuses values over 180 characters: one summary
+  // with the outbox's id and drop count fits, two do not.
   const tiny = () => {
     Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
     const setItem = Storage.prototype.setItem;
     Storage.prototype.setItem = function (k, v) {
-      if (String(v).length > 150) throw new DOMException('full', 'QuotaExceededError');
+      if (String(v).length > 180) throw new DOMException('full', 'QuotaExceededError');
       return setItem.call(this, k, v);
     };
   };

@@ -104,7 +104,8 @@ impl LiveContext {
 }
 
 /// Whole seconds of a duration in milliseconds (negative and non-finite give 0), as the
-/// summary carries durations and the live features count them.
+/// summary carries durations (the live features keep the fraction: the training data's
+/// durations have one, and the first seconds of a session are when it matters).
 pub fn whole_seconds(ms: f64) -> u32 {
     if ms.is_finite() {
         (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32
@@ -159,7 +160,7 @@ pub fn from_session(
     let views = state.page_views;
     let pages = state.recent_pages().into_iter().map(|(p, h)| (p.kind(), h));
     let page = page_averages(pages, stats);
-    let secs = |ms: f64| whole_seconds(ms) as f32;
+    let secs = |ms: f64| (ms / 1000.0).max(0.0) as f32;
     SessionFeatures {
         administrative: views.administrative as f32,
         administrative_duration: secs(time_ms.administrative),

@@ -1,8 +1,8 @@
 //! A stored summary as the intent model's feature row: what the server's export writes for
 //! retraining. It goes through the same code as the SDK's live features
 //! ([`crate::features::from_session`]), so for the same session and page statistics both
-//! give the same row; the summary's resolution is the live features' resolution (whole
-//! seconds, special day in tenths).
+//! give the same row, but for durations: the summary carries whole seconds, the live
+//! features the fraction too (special day is in tenths in both).
 
 use super::types::kind_of_letter;
 use super::Summary;

@@ -14,7 +14,6 @@ pub mod units;
 
 use std::collections::BTreeMap;
 
-use reshelf_core::hash::fnv1a32;
 use reshelf_core::summary::{DeviceClass, Summary, TrafficSource, MAX_PAGES};
 use serde::{Deserialize, Serialize};
 
@@ -241,7 +240,7 @@ impl Aggregates {
 
         let unit = UnitKey {
             day,
-            unit: i64::from(s.unit.unwrap_or_else(|| fnv1a32(s.sid.as_bytes()))),
+            unit: UnitKey::unit_of(s),
             control: s.ctl,
         };
         bump(
@@ -254,7 +253,7 @@ impl Aggregates {
             let q = i64::from(q);
             let key = CalibrationKey {
                 day,
-                bin: q * 10 / 256,
+                bin: calibration_bin(q),
             };
             bump(
                 &mut self.calibration,
@@ -341,6 +340,11 @@ impl Aggregates {
             && self.units.is_empty()
             && self.cohorts.is_empty()
     }
+}
+
+/// The tenth (0..=9) a checkpoint of 0..=255 falls in.
+pub fn calibration_bin(q: i64) -> i64 {
+    q * 10 / 256
 }
 
 /// The intent checkpoint (0..=255) calibration compares with the session's outcome: the one

@@ -31,6 +31,17 @@ pub struct UnitKey {
     pub control: bool,
 }
 
+impl UnitKey {
+    /// A summary's randomisation unit: `Summary::unit`, or for a summary without one the
+    /// FNV-1a hash of its session id (each such session is its own unit).
+    pub fn unit_of(s: &reshelf_core::summary::Summary) -> i64 {
+        i64::from(
+            s.unit
+                .unwrap_or_else(|| reshelf_core::hash::fnv1a32(s.sid.as_bytes())),
+        )
+    }
+}
+
 /// Indexes into a unit-day's tally.
 pub mod unit {
     pub const SESSIONS: usize = 0;

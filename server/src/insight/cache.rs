@@ -4,7 +4,7 @@
 //! served while one background task computes the next, so no visitor waits on the
 //! database after the first.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,18 +60,23 @@ impl Entry {
 pub struct PageStatsCache {
     store: Store,
     feeds: Cache<String, Arc<Entry>>,
+    /// Feeds computed from the store (`reshelf_page_stats_computed_total`).
+    computed: Arc<AtomicU64>,
 }
 
 impl PageStatsCache {
-    pub fn new(store: Store) -> Self {
+    /// A cache over `store` that counts each computation in `computed`.
+    pub fn new(store: Store, computed: Arc<AtomicU64>) -> Self {
         PageStatsCache {
             store,
             feeds: Cache::new(MAX_SITES),
+            computed,
         }
     }
 
-    async fn compute(store: &Store, site: &str) -> Result<Feed, StoreError> {
-        Ok(Feed::new(feed_json(store, site, STATS_DAYS).await?))
+    async fn compute(&self, site: &str) -> Result<Feed, StoreError> {
+        self.computed.fetch_add(1, Ordering::Relaxed);
+        Ok(Feed::new(feed_json(&self.store, site, STATS_DAYS).await?))
     }
 
     /// The site's feed. Errors: the store's, only when no feed of the site was computed yet
@@ -80,14 +85,14 @@ impl PageStatsCache {
         let entry = self
             .feeds
             .try_get_with(site.to_string(), async {
-                Self::compute(&self.store, site).await.map(Entry::new)
+                self.compute(site).await.map(Entry::new)
             })
             .await
             .map_err(|e| (*e).clone())?;
         if entry.at.elapsed() >= FEED_TTL && !entry.refreshing.swap(true, Ordering::AcqRel) {
             let (cache, site, stale) = (self.clone(), site.to_string(), entry.clone());
             tokio::spawn(async move {
-                match Self::compute(&cache.store, &site).await {
+                match cache.compute(&site).await {
                     Ok(feed) => cache.feeds.insert(site, Entry::new(feed)).await,
                     Err(e) => {
                         tracing::warn!(site, error = %e, "page-stats refresh failed; serving the previous feed");

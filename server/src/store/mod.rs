@@ -2,6 +2,7 @@
 //! number of stateless servers in front of one database). The SQL is the same for both; a
 //! small macro runs one body of code against whichever pool is open.
 
+mod columns;
 mod roller;
 pub(crate) mod rollups;
 mod rows;

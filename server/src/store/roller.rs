@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use reshelf_core::summary::Summary;
 use sqlx::Row;
 
+use super::columns::{typed, Typed, TYPED};
 use super::rollups::{write_deltas, write_table};
 use super::rows::{placeholders, CHUNK, LOG_FORMAT};
 use super::units::fill_cohorts;
@@ -163,6 +164,65 @@ impl Store {
                 return Ok(total);
             }
         }
+    }
+
+    /// Fills the typed columns of up to `batch` rows stored before they existed
+    /// (`typed_backfill`, migration 0005) in one transaction. Returns how many rows it took
+    /// off the list; fewer than `batch` means none are left. Run in the background: reads do
+    /// not use the typed columns.
+    pub async fn fill_typed(&self, batch: usize) -> Result<usize, StoreError> {
+        let lock = match self {
+            Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
+            Store::Sqlite(..) => "",
+        };
+        let batch = batch.max(1);
+        let sets: Vec<String> = TYPED
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 3))
+            .collect();
+        let update = format!(
+            "UPDATE summaries SET {} WHERE site = $1 AND sid = $2",
+            sets.join(", ")
+        );
+        let _writing = self.write_lock().await;
+        let done = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let sql = format!(
+                "SELECT b.site, b.sid, s.body FROM typed_backfill b \
+                 LEFT JOIN summaries s ON s.site = b.site AND s.sid = b.sid \
+                 ORDER BY b.site, b.sid LIMIT $1{lock}"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(i64::try_from(batch).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await?;
+            for row in &rows {
+                let (site, sid): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+                let body: Option<String> = row.try_get(2)?;
+                // A row gone (retention) or undecodable (hand-edited) keeps NULL columns.
+                if let Some(Ok(s)) = body.map(|b| serde_json::from_str::<Summary>(&b)) {
+                    let mut q = sqlx::query(&update).bind(site.as_str()).bind(sid.as_str());
+                    for value in typed(&s) {
+                        q = match value {
+                            Typed::Int(x) => q.bind(x),
+                            Typed::MaybeInt(x) => q.bind(x),
+                            Typed::Text(x) => q.bind(x),
+                            Typed::Bool(x) => q.bind(x),
+                        };
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                sqlx::query("DELETE FROM typed_backfill WHERE site = $1 AND sid = $2")
+                    .bind(site.as_str())
+                    .bind(sid.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            rows.len()
+        });
+        Ok(done)
     }
 
     /// Deletes raw summaries of sessions that started before `horizon` (unix seconds);

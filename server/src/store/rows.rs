@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use reshelf_core::summary::Summary;
 use sqlx::{QueryBuilder, Row};
 
+use super::columns::{typed, Typed, TYPED};
 use super::{on_pool, Store, StoreError};
 use crate::aggregate::Aggregates;
 
@@ -64,15 +65,30 @@ pub enum Drops {
     },
 }
 
-const INSERT_HEAD: &str = "INSERT INTO summaries \
-    (site, sid, seq, started_at, received_at, control, purchase, body) ";
+/// `INSERT INTO summaries (…)` with the typed columns.
+fn insert_head() -> String {
+    format!(
+        "INSERT INTO summaries (site, sid, seq, started_at, received_at, control, purchase, body, {}) ",
+        TYPED.join(", ")
+    )
+}
 
-const REPLACE_TAIL: &str = " ON CONFLICT (site, sid) DO UPDATE SET \
-    seq = excluded.seq, started_at = excluded.started_at, received_at = excluded.received_at, \
-    control = excluded.control, purchase = excluded.purchase, body = excluded.body \
-    WHERE summaries.seq < excluded.seq";
+/// Replaces a stored row by a higher sequence number, typed columns included.
+fn replace_tail() -> String {
+    let typed: Vec<String> = TYPED
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        " ON CONFLICT (site, sid) DO UPDATE SET \
+         seq = excluded.seq, started_at = excluded.started_at, received_at = excluded.received_at, \
+         control = excluded.control, purchase = excluded.purchase, body = excluded.body, {} \
+         WHERE summaries.seq < excluded.seq",
+        typed.join(", ")
+    )
+}
 
-/// Rows per statement (8 bound values each).
+/// Rows per statement (24 bound values each: within SQLite's 32,766 and PostgreSQL's 65,535).
 pub(crate) const CHUNK: usize = 1_000;
 
 /// The rollup log's row format: 1 since migration 0003 (unit tallies, calibration before
@@ -91,6 +107,14 @@ macro_rules! push_rows {
                 .push_bind(s.control)
                 .push_bind(s.purchase)
                 .push_bind(s.body.as_str());
+            for value in typed(&s.summary) {
+                match value {
+                    Typed::Int(x) => b.push_bind(x),
+                    Typed::MaybeInt(x) => b.push_bind(x),
+                    Typed::Text(x) => b.push_bind(x),
+                    Typed::Bool(x) => b.push_bind(x),
+                };
+            }
         })
     };
 }
@@ -163,7 +187,7 @@ impl Store {
                 let fresh: HashSet<String> = if serialised {
                     HashSet::new()
                 } else {
-                    let mut q = QueryBuilder::new(INSERT_HEAD);
+                    let mut q = QueryBuilder::new(insert_head());
                     push_rows!(q, site, chunk, received_at_ms);
                     q.push(" ON CONFLICT (site, sid) DO NOTHING RETURNING sid");
                     q.build()
@@ -219,9 +243,9 @@ impl Store {
                     writes.push(s);
                 }
                 if !writes.is_empty() {
-                    let mut q = QueryBuilder::new(INSERT_HEAD);
+                    let mut q = QueryBuilder::new(insert_head());
                     push_rows!(q, site, &writes, received_at_ms);
-                    q.push(REPLACE_TAIL);
+                    q.push(replace_tail());
                     stored += q.build().execute(&mut *tx).await?.rows_affected();
                 }
             }
