@@ -173,6 +173,9 @@ async fn expire_hourly(store: Store, limits: Limits) {
     loop {
         every.tick().await;
         let now = reshelf_server::insight::unix_now();
+        if let Err(e) = store.prepare_months().await {
+            tracing::warn!(error = %e, "preparing the coming months' partitions failed");
+        }
         match store.expire(limits.retention_horizon(now)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(

@@ -3,6 +3,7 @@
 //! small macro runs one body of code against whichever pool is open.
 
 mod columns;
+mod partitions;
 mod roller;
 pub(crate) mod rollups;
 mod rows;
@@ -164,9 +165,19 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        partitions::ensure(&pool, unix_now()).await?;
         let store = Store::Postgres(pool);
         store.finish_upgrade().await?;
         Ok(store)
+    }
+
+    /// Keeps a month partition ready for every month a valid summary can start in
+    /// (PostgreSQL; nothing on SQLite). Run at open and hourly.
+    pub async fn prepare_months(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Postgres(pool) => partitions::ensure(pool, unix_now()).await,
+            Store::Sqlite(..) => Ok(()),
+        }
     }
 
     /// Adds rows stored before the rollup tables existed and folds what a stopped server's
@@ -204,4 +215,11 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
     }
+}
+
+/// Seconds since the Unix epoch by the server's clock.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }

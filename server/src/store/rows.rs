@@ -1,6 +1,6 @@
 //! Writing and reading summary rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use reshelf_core::summary::Summary;
 use sqlx::{QueryBuilder, Row};
@@ -70,21 +70,6 @@ fn insert_head() -> String {
     format!(
         "INSERT INTO summaries (site, sid, seq, started_at, received_at, control, purchase, body, {}) ",
         TYPED.join(", ")
-    )
-}
-
-/// Replaces a stored row by a higher sequence number, typed columns included.
-fn replace_tail() -> String {
-    let typed: Vec<String> = TYPED
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    format!(
-        " ON CONFLICT (site, sid) DO UPDATE SET \
-         seq = excluded.seq, started_at = excluded.started_at, received_at = excluded.received_at, \
-         control = excluded.control, purchase = excluded.purchase, body = excluded.body, {} \
-         WHERE summaries.seq < excluded.seq",
-        typed.join(", ")
     )
 }
 
@@ -170,63 +155,47 @@ impl Store {
             }
         }
         latest.sort_by(|a, b| a.sid.cmp(&b.sid));
-        let (lock, serialised) = match self {
-            Store::Postgres(_) => (" FOR UPDATE", false),
-            Store::Sqlite(..) => ("", true),
-        };
+        let postgres = matches!(self, Store::Postgres(_));
         let _writing = self.write_lock().await;
         let (stored, dropped) = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut deltas = Aggregates::default();
             let mut stored = 0;
             for chunk in latest.chunks(CHUNK) {
-                // Which sessions are new. On SQLite the write lock serialises writers, so
-                // reading the stored versions first is enough. On PostgreSQL the new ones
-                // are inserted first: a concurrent insert of the same session makes that
-                // wait for it, so the locking select below sees it committed.
-                let fresh: HashSet<String> = if serialised {
-                    HashSet::new()
-                } else {
-                    let mut q = QueryBuilder::new(insert_head());
-                    push_rows!(q, site, chunk, received_at_ms);
-                    q.push(" ON CONFLICT (site, sid) DO NOTHING RETURNING sid");
-                    q.build()
-                        .fetch_all(&mut *tx)
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get::<String, _>(0))
-                        .collect::<Result<_, _>>()?
-                };
-                stored += fresh.len() as u64;
-                let known: Vec<&NewSummary> = chunk
-                    .iter()
-                    .copied()
-                    .filter(|s| !fresh.contains(&s.sid))
-                    .collect();
-                let mut stored_versions: HashMap<String, (i64, String)> = HashMap::new();
-                if !known.is_empty() {
+                // Writers of the same session take turns: on SQLite the write lock serialises
+                // every writer; on PostgreSQL each session's advisory lock, taken in sid
+                // order (no deadlock between batches), is held to the commit, so the read
+                // below sees what a concurrent batch stored. (A partitioned table cannot
+                // keep (site, sid) unique by itself: its key has the start time too.)
+                if postgres {
+                    let values: Vec<String> =
+                        (2..2 + chunk.len()).map(|i| format!("(${i}::text)")).collect();
                     let sql = format!(
-                        "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({}) ORDER BY sid{lock}",
-                        placeholders(2, known.len())
+                        "SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended($1 || chr(31) || sid, 0) AS k \
+                         FROM (VALUES {}) AS v(sid) ORDER BY sid) AS locks",
+                        values.join(", ")
                     );
-                    let mut select = sqlx::query(&sql).bind(site);
-                    for s in &known {
-                        select = select.bind(s.sid.as_str());
+                    let mut q = sqlx::query(&sql).bind(site);
+                    for s in chunk {
+                        q = q.bind(s.sid.as_str());
                     }
-                    for row in select.fetch_all(&mut *tx).await? {
-                        stored_versions
-                            .insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
-                    }
+                    q.execute(&mut *tx).await?;
                 }
-                let mut writes: Vec<&NewSummary> = Vec::new();
+                let sql = format!(
+                    "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({})",
+                    placeholders(2, chunk.len())
+                );
+                let mut select = sqlx::query(&sql).bind(site);
                 for s in chunk {
-                    if fresh.contains(&s.sid) {
-                        deltas.add(&s.summary, 1);
-                        continue;
-                    }
+                    select = select.bind(s.sid.as_str());
+                }
+                let mut stored_versions: HashMap<String, (i64, String)> = HashMap::new();
+                for row in select.fetch_all(&mut *tx).await? {
+                    stored_versions.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+                }
+                let (mut writes, mut replaced): (Vec<&NewSummary>, Vec<&str>) = (Vec::new(), Vec::new());
+                for s in chunk {
                     match stored_versions.get(&s.sid) {
-                        // Not stored (SQLite), or gone since the insert above (PostgreSQL:
-                        // deleted by retention in between): stored now.
                         None => {}
                         Some((seq, _)) if *seq >= i64::try_from(s.seq).unwrap_or(i64::MAX) => {
                             continue
@@ -237,15 +206,28 @@ impl Store {
                             if let Ok(old) = serde_json::from_str::<Summary>(body) {
                                 deltas.add(&old, -1);
                             }
+                            replaced.push(s.sid.as_str());
                         }
                     }
                     deltas.add(&s.summary, 1);
                     writes.push(s);
                 }
+                if !replaced.is_empty() {
+                    // Deleted and inserted again: the new version may start in another
+                    // month's partition (a corrected device clock).
+                    let sql = format!(
+                        "DELETE FROM summaries WHERE site = $1 AND sid IN ({})",
+                        placeholders(2, replaced.len())
+                    );
+                    let mut q = sqlx::query(&sql).bind(site);
+                    for sid in &replaced {
+                        q = q.bind(*sid);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
                 if !writes.is_empty() {
                     let mut q = QueryBuilder::new(insert_head());
                     push_rows!(q, site, &writes, received_at_ms);
-                    q.push(replace_tail());
                     stored += q.build().execute(&mut *tx).await?.rows_affected();
                 }
             }
@@ -281,6 +263,7 @@ impl Store {
                 }
                 Drops::Total { outbox, total } => {
                     let total = i64::try_from(*total).unwrap_or(i64::MAX);
+                    let lock = if postgres { " FOR UPDATE" } else { "" };
                     let sql = format!("SELECT dropped FROM outbox_drops WHERE site = $1 AND outbox = $2{lock}");
                     let before: i64 = sqlx::query(&sql)
                         .bind(site)

@@ -19,7 +19,7 @@ pub const ADMIN: &str = "admin-secret";
 
 /// The PostgreSQL server tests use; `.ci/run` sets `RESHELF_REQUIRE_POSTGRES=1` so a missing
 /// server fails the run instead of skipping.
-fn postgres_url() -> String {
+pub fn postgres_url() -> String {
     std::env::var("RESHELF_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
@@ -28,7 +28,7 @@ pub struct Backend {
     pub name: &'static str,
     pub store: Store,
     pub dir: tempfile::TempDir,
-    schema: Option<String>,
+    pub schema: Option<String>,
 }
 
 impl Backend {
