@@ -25,6 +25,8 @@ pub const MAX_ID_BYTES: usize = 64;
 /// Distinct pages a session is described by (most recent): its summary lists them and the
 /// live features average their statistics.
 pub const MAX_PAGES: usize = 10;
+/// Views of one page counted in the live features' page statistics (one digit in a summary).
+pub const MAX_VIEWS_PER_PAGE: u32 = 9;
 /// Intent checkpoints kept per session and sent in its summary (most recent).
 pub const MAX_CHECKPOINTS: usize = 8;
 /// Prices of recent item clicks kept per session (the ranking features' price level).

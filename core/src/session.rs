@@ -117,6 +117,16 @@ pub struct PageRecord {
     pub max_scroll_depth: f64,
 }
 
+/// One of a session's recent distinct pages (see [`SessionState::recent_pages`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecentPage {
+    /// The type of its latest view.
+    pub page: PageType,
+    pub path_hash: u32,
+    /// Views of it in the session's history, 1..=[`MAX_VIEWS_PER_PAGE`](crate::limits::MAX_VIEWS_PER_PAGE).
+    pub views: u32,
+}
+
 /// Everything reshelf knows about the session so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionState {
@@ -269,21 +279,26 @@ impl SessionState {
     }
 
     /// The session's last [`MAX_PAGES`](crate::limits::MAX_PAGES) distinct pages, oldest
-    /// first, each with the type of its latest view: what the summary lists and what the
-    /// live features average page statistics over.
-    pub fn recent_pages(&self) -> Vec<(PageType, u32)> {
-        let visited = self
+    /// first, each with the type of its latest view and how often it was viewed (in the
+    /// kept history, at most [`MAX_VIEWS_PER_PAGE`](crate::limits::MAX_VIEWS_PER_PAGE)):
+    /// what the summary lists and what the live features average page statistics over.
+    pub fn recent_pages(&self) -> Vec<RecentPage> {
+        let visited: Vec<(PageType, u32)> = self
             .pages
             .iter()
             .map(|p| (p.page, p.path_hash))
-            .chain(self.current_page.iter().map(|p| (p.page, p.path_hash)));
-        let mut recent: Vec<(PageType, u32)> = Vec::new();
-        for (page, hash) in visited.rev() {
-            if !recent.iter().any(|&(_, h)| h == hash) {
-                recent.push((page, hash));
-            }
-            if recent.len() == crate::limits::MAX_PAGES {
-                break;
+            .chain(self.current_page.iter().map(|p| (p.page, p.path_hash)))
+            .collect();
+        let mut recent: Vec<RecentPage> = Vec::new();
+        for &(page, path_hash) in visited.iter().rev() {
+            if let Some(r) = recent.iter_mut().find(|r| r.path_hash == path_hash) {
+                r.views = (r.views + 1).min(crate::limits::MAX_VIEWS_PER_PAGE);
+            } else if recent.len() < crate::limits::MAX_PAGES {
+                recent.push(RecentPage {
+                    page,
+                    path_hash,
+                    views: 1,
+                });
             }
         }
         recent.reverse();

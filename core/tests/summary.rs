@@ -316,7 +316,8 @@ fn a_summary_gives_the_live_features_of_its_session() {
     ctx.special_day = Calendar::default().closeness(today);
     let summary = Summary::from_session(tr.state(), &ctx, now);
     let summary: Summary = serde_json::from_str(&serde_json::to_string(&summary).unwrap()).unwrap();
-    assert_eq!(summary.pk, "iuppa");
+    // Home (product-related) was viewed twice.
+    assert_eq!(summary.pk, "iupp2a");
     // The summary carries whole seconds; everything else is the live row exactly.
     let mut whole = live.clone();
     for d in [
@@ -352,4 +353,19 @@ fn the_checkpoint_before_the_first_add_to_cart_is_kept() {
         Summary::from_session(quiet.state(), &context(0), 1.0).ipc,
         None
     );
+}
+
+#[test]
+fn page_kinds_must_name_every_page_with_counts_from_2_to_9() {
+    let tr = shopping_session();
+    let s = Summary::from_session(tr.state(), &context(0), 80_000.0);
+    assert_eq!(s.validate(s.ts + 60), Ok(()));
+    for bad in ["iuppx", "iupp1a", "2iuppa", "iupp22a", "iupa", "iuppaa"] {
+        let mut b = s.clone();
+        b.pk = bad.into();
+        assert_eq!(b.validate(s.ts + 60).unwrap_err().field, "pk", "{bad}");
+    }
+    let mut older = s.clone();
+    older.pk.clear();
+    assert_eq!(older.validate(s.ts + 60), Ok(()), "SDKs before page kinds");
 }

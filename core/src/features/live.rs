@@ -114,17 +114,18 @@ pub fn whole_seconds(ms: f64) -> u32 {
     }
 }
 
-/// Averages of per-page statistics over `pages` (kind, path hash): the page's own statistic
-/// when `stats` has one, else the prior for its kind; unmarked pages without a statistic are
-/// left out. The one definition of the training data's `BounceRates`, `ExitRates` and
-/// `PageValues` columns for a reshelf session, used by the live features and by the server's
-/// export (through `Summary::features`).
+/// Averages of per-page statistics over page views: `pages` are (kind, path hash, views),
+/// each page's statistic is its own when `stats` has one, else the prior for its kind, and
+/// counts once per view (the training data averages over the pages a session viewed);
+/// unmarked pages without a statistic are left out. The one definition of the training
+/// data's `BounceRates`, `ExitRates` and `PageValues` columns for a reshelf session, used by
+/// the live features and by the server's export (through `Summary::features`).
 pub fn page_averages(
-    pages: impl IntoIterator<Item = (PageKind, u32)>,
+    pages: impl IntoIterator<Item = (PageKind, u32, u32)>,
     stats: &PageStats,
 ) -> PageStat {
     let (mut sum, mut n) = (PageStat::default(), 0.0f32);
-    for (kind, hash) in pages {
+    for (kind, hash, views) in pages {
         let Some(stat) = stats
             .pages
             .get(&hash)
@@ -133,10 +134,11 @@ pub fn page_averages(
         else {
             continue;
         };
-        sum.bounce_rate += stat.bounce_rate;
-        sum.exit_rate += stat.exit_rate;
-        sum.page_value += stat.page_value;
-        n += 1.0;
+        let w = views as f32;
+        sum.bounce_rate += w * stat.bounce_rate;
+        sum.exit_rate += w * stat.exit_rate;
+        sum.page_value += w * stat.page_value;
+        n += w;
     }
     let avg = |x: f32| if n > 0.0 { x / n } else { 0.0 };
     PageStat {
@@ -158,7 +160,10 @@ pub fn from_session(
     // Only the per-kind totals are needed, not a whole snapshot: this runs on every scoring.
     let time_ms = state.time_ms_at(now);
     let views = state.page_views;
-    let pages = state.recent_pages().into_iter().map(|(p, h)| (p.kind(), h));
+    let pages = state
+        .recent_pages()
+        .into_iter()
+        .map(|r| (r.page.kind(), r.path_hash, r.views));
     let page = page_averages(pages, stats);
     let secs = |ms: f64| (ms / 1000.0).max(0.0) as f32;
     SessionFeatures {

@@ -4,21 +4,24 @@
 //! give the same row, but for durations: the summary carries whole seconds, the live
 //! features the fraction too (special day is in tenths in both).
 
-use super::types::kind_of_letter;
+use super::types::parse_page_kinds;
 use super::Summary;
 use crate::features::{page_averages, Month, PageStats, SessionFeatures, VisitorType};
 use crate::page::PageKind;
 
 impl Summary {
-    /// Visited pages with their kinds, oldest first. A summary without kinds (from an SDK
-    /// before they were sent) gives every page as unmarked, so only its own statistics count.
-    pub fn pages_with_kinds(&self) -> Vec<(PageKind, u32)> {
-        let kinds = self
-            .pk
-            .bytes()
-            .map(|b| kind_of_letter(b).unwrap_or(PageKind::Unmarked));
-        let kinds = kinds.chain(std::iter::repeat(PageKind::Unmarked));
-        kinds.zip(self.page_hashes()).collect()
+    /// Visited pages as (kind, path hash, views), oldest first. A summary without kinds
+    /// (from an SDK before they were sent) gives every page as unmarked and viewed once, so
+    /// only its own statistics count.
+    pub fn pages_with_kinds(&self) -> Vec<(PageKind, u32, u32)> {
+        let kinds = parse_page_kinds(&self.pk).unwrap_or_default();
+        let kinds = kinds
+            .into_iter()
+            .chain(std::iter::repeat((PageKind::Unmarked, 1)));
+        kinds
+            .zip(self.page_hashes())
+            .map(|((kind, views), hash)| (kind, hash, views))
+            .collect()
     }
 
     /// The session's feature row with page statistics from `stats` (the server passes the

@@ -146,9 +146,10 @@ pub struct Summary {
     pub secs: [u32; 3],
     /// Hashed paths of visited pages (no URLs), most recent last, 8 hex digits each.
     pub pages: String,
-    /// The kind of each page in `pages`, one letter each in the same order: `a`
-    /// administrative, `i` informational, `p` product-related, `u` unmarked (empty from SDKs
-    /// before it was sent). The export needs it for the per-kind priors.
+    /// The kind of each page in `pages`, one letter each in the same order (`a`
+    /// administrative, `i` informational, `p` product-related, `u` unmarked), followed by
+    /// its view count when above 1 (2..=9, capped), e.g. `pp3ia`. Empty from SDKs before it
+    /// was sent. The export needs it for the per-kind priors and the per-view averages.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pk: String,
     /// Top categories with engagement 0..100 (relative to the strongest).
@@ -199,8 +200,17 @@ impl Summary {
         let time_ms = state.time_ms_at(now);
         let secs = whole_seconds;
         let recent = state.recent_pages();
-        let pages = recent.iter().map(|(_, h)| format!("{h:08x}")).collect();
-        let pk = recent.iter().map(|(p, _)| kind_letter(p.kind())).collect();
+        let pages = recent
+            .iter()
+            .map(|r| format!("{:08x}", r.path_hash))
+            .collect();
+        let pk = recent
+            .iter()
+            .map(|r| match r.views {
+                0 | 1 => kind_letter(r.page.kind()).to_string(),
+                n => format!("{}{n}", kind_letter(r.page.kind())),
+            })
+            .collect();
         let mut cats: Vec<(String, f64)> = state
             .categories
             .iter()
@@ -319,7 +329,7 @@ fn kind_letter(kind: PageKind) -> char {
 }
 
 /// The page kind of a letter of [`Summary::pk`] (`None` for anything else).
-pub(super) fn kind_of_letter(letter: u8) -> Option<PageKind> {
+fn kind_of_letter(letter: u8) -> Option<PageKind> {
     match letter {
         b'a' => Some(PageKind::Administrative),
         b'i' => Some(PageKind::Informational),
@@ -327,6 +337,22 @@ pub(super) fn kind_of_letter(letter: u8) -> Option<PageKind> {
         b'u' => Some(PageKind::Unmarked),
         _ => None,
     }
+}
+
+/// [`Summary::pk`] read back as (kind, views) per page; `None` when malformed (a letter
+/// that is not a kind, a count outside 2..=9).
+pub(super) fn parse_page_kinds(pk: &str) -> Option<Vec<(PageKind, u32)>> {
+    let mut out: Vec<(PageKind, u32)> = Vec::new();
+    for b in pk.bytes() {
+        match b {
+            b'2'..=b'9' => {
+                let last = out.last_mut().filter(|l| l.1 == 1)?;
+                last.1 = u32::from(b - b'0');
+            }
+            _ => out.push((kind_of_letter(b)?, 1)),
+        }
+    }
+    Some(out)
 }
 
 /// Unix seconds of the hour an epoch-milliseconds instant falls in.

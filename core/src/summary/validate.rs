@@ -1,7 +1,7 @@
 //! What a well-formed summary looks like, checked by the server before anything is stored.
 //! The SDK only ever produces summaries that pass; anything else is a client bug or forged.
 
-use super::types::kind_of_letter;
+use super::types::parse_page_kinds;
 use super::types::MAX_SEQ;
 use super::types::{
     Summary, CATEGORY_BYTES, MAX_CATEGORIES, MAX_CHECKPOINTS, MAX_DECISIONS, MAX_PAGES,
@@ -96,10 +96,12 @@ impl Summary {
             return Err(invalid("pages", "up to 10 hashes of 8 hex digits"));
         }
         let kinds_ok = self.pk.is_empty()
-            || (self.pk.len() * 8 == self.pages.len()
-                && self.pk.bytes().all(|b| kind_of_letter(b).is_some()));
+            || parse_page_kinds(&self.pk).is_some_and(|k| k.len() * 8 == self.pages.len());
         if !kinds_ok {
-            return Err(invalid("pk", "one of a, i, p, u per page, or empty"));
+            return Err(invalid(
+                "pk",
+                "one of a, i, p, u per page, each followed by its views when 2..=9, or empty",
+            ));
         }
         if self.cats.len() > MAX_CATEGORIES {
             return Err(invalid("cats", "at most 3 categories"));
