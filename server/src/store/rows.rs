@@ -185,7 +185,9 @@ impl Store {
                     "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({})",
                     placeholders(2, chunk.len())
                 );
-                let mut select = sqlx::query(&sql).bind(site);
+                // Planned at each execution, not once per connection: a plan cached while a
+                // month partition was still empty scans it whole once it has filled.
+                let mut select = sqlx::query(&sql).persistent(!postgres).bind(site);
                 for s in chunk {
                     select = select.bind(s.sid.as_str());
                 }

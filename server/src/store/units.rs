@@ -28,7 +28,8 @@ macro_rules! fill_cohorts {
                      WHERE site = $1 AND unit IN ({})",
                     $crate::store::rows::placeholders(2, chunk.len())
                 );
-                let mut q = ::sqlx::query(&sql).bind($site);
+                // Planned at each execution on PostgreSQL (see `Store::upsert`'s lookup).
+                let mut q = ::sqlx::query(&sql).persistent(!$postgres).bind($site);
                 for u in chunk {
                     q = q.bind(*u);
                 }
