@@ -49,13 +49,20 @@ async fn a_session_moved_to_another_month_keeps_one_row() {
         let rows = rows(&b.store).await;
         assert_eq!(rows.len(), 1, "{}: {rows:?}", b.name);
         assert!(rows[0].contains("\"seq\":3"), "{}", b.name);
-        if let Store::Postgres(_) = &b.store {
+        if let Store::Postgres(pool) = &b.store {
             let placed = placed(&b.store).await;
             assert_eq!(placed.len(), 1);
             assert!(
                 placed[0].2.starts_with("summaries_m"),
                 "in a month partition: {placed:?}"
             );
+            // The session index points at the row where it is now.
+            let index: Vec<(String, i64)> =
+                sqlx::query_as("SELECT sid, started_at FROM summary_sessions")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            assert_eq!(index, [("moved".to_string(), placed[0].1)]);
         }
         b.finish().await;
     }
@@ -86,6 +93,17 @@ async fn retention_drops_months_past_the_horizon_and_keeps_the_rest() {
             placed.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
             ["recent"]
         );
+        if let Store::Postgres(pool) = &b.store {
+            let index: Vec<(String,)> = sqlx::query_as("SELECT sid FROM summary_sessions")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+            assert_eq!(
+                index,
+                [("recent".to_string(),)],
+                "expired sessions leave the index"
+            );
+        }
         let months: i64 = match &b.store {
             Store::Postgres(pool) => sqlx::query(
                 "SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \

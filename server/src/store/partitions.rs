@@ -81,12 +81,19 @@ pub async fn ensure(pool: &PgPool, now: i64) -> Result<(), StoreError> {
             sqlx::query(sql).execute(&mut *tx).await?;
         }
         create_months(&mut tx, first, month_of(now) + MONTHS_AHEAD).await?;
-        sqlx::query("INSERT INTO summaries SELECT * FROM summaries_flat")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DROP TABLE summaries_flat")
-            .execute(&mut *tx)
-            .await?;
+        for sql in [
+            "INSERT INTO summaries SELECT * FROM summaries_flat",
+            "DROP TABLE summaries_flat",
+            // Where each session's row is: one B-tree lookup per sid for ingest, and the
+            // (site, sid) uniqueness the partitioned key cannot give.
+            "DROP TABLE IF EXISTS summary_sessions",
+            "CREATE TABLE summary_sessions (site TEXT NOT NULL, sid TEXT NOT NULL, \
+             started_at BIGINT NOT NULL, PRIMARY KEY (site, sid))",
+            "CREATE INDEX summary_sessions_started ON summary_sessions (started_at)",
+            "INSERT INTO summary_sessions (site, sid, started_at) SELECT site, sid, started_at FROM summaries",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
     } else {
         create_months(&mut tx, first, month_of(now) + MONTHS_AHEAD).await?;
     }
@@ -130,6 +137,10 @@ pub async fn drop_expired(pool: &PgPool, horizon: i64) -> Result<u64, StoreError
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
     let mut rows = 0u64;
+    sqlx::query("DELETE FROM summary_sessions WHERE started_at < $1")
+        .bind(horizon)
+        .execute(&mut *tx)
+        .await?;
     for name in names {
         let Some(m) = month_of_name(&name) else {
             continue;

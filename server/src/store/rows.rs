@@ -181,34 +181,74 @@ impl Store {
                     }
                     q.execute(&mut *tx).await?;
                 }
-                let sql = format!(
-                    "SELECT sid, seq, body FROM summaries WHERE site = $1 AND sid IN ({})",
-                    placeholders(2, chunk.len())
-                );
-                // Planned at each execution, not once per connection: a plan cached while a
-                // month partition was still empty scans it whole once it has filled.
-                let mut select = sqlx::query(&sql).persistent(!postgres).bind(site);
-                for s in chunk {
-                    select = select.bind(s.sid.as_str());
+                // On PostgreSQL the month partitions a chunk's stored sessions live in come
+                // from `summary_sessions` first, so the lookup below reads those partitions
+                // only instead of probing every month's index for every sid.
+                let months = if postgres {
+                    let sql = format!(
+                        "SELECT DISTINCT started_at FROM summary_sessions WHERE site = $1 AND sid IN ({})",
+                        placeholders(2, chunk.len())
+                    );
+                    // Planned at each execution (see the lookup below).
+                    let mut q = sqlx::query(&sql).persistent(false).bind(site);
+                    for s in chunk {
+                        q = q.bind(s.sid.as_str());
+                    }
+                    let starts: Vec<i64> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get(0))
+                        .collect::<Result<_, _>>()?;
+                    Some(starts)
+                } else {
+                    None
+                };
+                let mut stored_versions: HashMap<String, (i64, String, i64)> = HashMap::new();
+                if months.as_ref().is_none_or(|m| !m.is_empty()) {
+                    let starts = months.as_deref().unwrap_or_default();
+                    let in_months = if starts.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " AND started_at IN ({})",
+                            placeholders(2 + chunk.len(), starts.len())
+                        )
+                    };
+                    let sql = format!(
+                        "SELECT sid, seq, body, started_at FROM summaries WHERE site = $1 AND sid IN ({}){in_months}",
+                        placeholders(2, chunk.len())
+                    );
+                    // Planned at each execution on PostgreSQL, not once per connection: a
+                    // plan cached while a month partition was empty scans it whole later.
+                    let mut select = sqlx::query(&sql).persistent(!postgres).bind(site);
+                    for s in chunk {
+                        select = select.bind(s.sid.as_str());
+                    }
+                    for t in starts {
+                        select = select.bind(*t);
+                    }
+                    for row in select.fetch_all(&mut *tx).await? {
+                        stored_versions.insert(
+                            row.try_get(0)?,
+                            (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?),
+                        );
+                    }
                 }
-                let mut stored_versions: HashMap<String, (i64, String)> = HashMap::new();
-                for row in select.fetch_all(&mut *tx).await? {
-                    stored_versions.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
-                }
-                let (mut writes, mut replaced): (Vec<&NewSummary>, Vec<&str>) = (Vec::new(), Vec::new());
+                let (mut writes, mut replaced): (Vec<&NewSummary>, Vec<(&str, i64)>) = (Vec::new(), Vec::new());
                 for s in chunk {
                     match stored_versions.get(&s.sid) {
                         None => {}
-                        Some((seq, _)) if *seq >= i64::try_from(s.seq).unwrap_or(i64::MAX) => {
+                        Some((seq, _, _)) if *seq >= i64::try_from(s.seq).unwrap_or(i64::MAX) => {
                             continue
                         }
-                        Some((_, body)) => {
+                        Some((_, body, started)) => {
                             // Bodies were validated and re-encoded on the way in; one that no
                             // longer decodes (a hand-edited row) took nothing into the rollups.
                             if let Ok(old) = serde_json::from_str::<Summary>(body) {
                                 deltas.add(&old, -1);
                             }
-                            replaced.push(s.sid.as_str());
+                            replaced.push((s.sid.as_str(), *started));
                         }
                     }
                     deltas.add(&s.summary, 1);
@@ -217,13 +257,20 @@ impl Store {
                 if !replaced.is_empty() {
                     // Deleted and inserted again: the new version may start in another
                     // month's partition (a corrected device clock).
+                    let mut starts: Vec<i64> = replaced.iter().map(|r| r.1).collect();
+                    starts.sort_unstable();
+                    starts.dedup();
                     let sql = format!(
-                        "DELETE FROM summaries WHERE site = $1 AND sid IN ({})",
-                        placeholders(2, replaced.len())
+                        "DELETE FROM summaries WHERE site = $1 AND sid IN ({}) AND started_at IN ({})",
+                        placeholders(2, replaced.len()),
+                        placeholders(2 + replaced.len(), starts.len())
                     );
-                    let mut q = sqlx::query(&sql).bind(site);
-                    for sid in &replaced {
+                    let mut q = sqlx::query(&sql).persistent(!postgres).bind(site);
+                    for (sid, _) in &replaced {
                         q = q.bind(*sid);
+                    }
+                    for t in &starts {
+                        q = q.bind(*t);
                     }
                     q.execute(&mut *tx).await?;
                 }
@@ -231,6 +278,18 @@ impl Store {
                     let mut q = QueryBuilder::new(insert_head());
                     push_rows!(q, site, &writes, received_at_ms);
                     stored += q.build().execute(&mut *tx).await?.rows_affected();
+                    if postgres {
+                        let mut q = QueryBuilder::new(
+                            "INSERT INTO summary_sessions (site, sid, started_at) ",
+                        );
+                        q.push_values(&writes, |mut b, s| {
+                            b.push_bind(site)
+                                .push_bind(s.sid.as_str())
+                                .push_bind(i64::try_from(s.started_at).unwrap_or(i64::MAX));
+                        });
+                        q.push(" ON CONFLICT (site, sid) DO UPDATE SET started_at = excluded.started_at");
+                        q.build().execute(&mut *tx).await?;
+                    }
                 }
             }
             let deltas = deltas.without_zeros();
