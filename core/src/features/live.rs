@@ -103,17 +103,6 @@ impl LiveContext {
     }
 }
 
-/// Whole seconds of a duration in milliseconds (negative and non-finite give 0), as the
-/// summary carries durations (the live features keep the fraction: the training data's
-/// durations have one, and the first seconds of a session are when it matters).
-pub fn whole_seconds(ms: f64) -> u32 {
-    if ms.is_finite() {
-        (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32
-    } else {
-        0
-    }
-}
-
 /// Averages of per-page statistics over page views: `pages` are (kind, path hash, views),
 /// each page's statistic is its own when `stats` has one, else the prior for its kind, and
 /// counts once per view (the training data averages over the pages a session viewed);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::{Arm, DecisionKind};
-use crate::features::{whole_seconds, RankExample};
+use crate::features::RankExample;
 use crate::hash::fnv1a32;
 pub use crate::limits::MAX_RANK_EXAMPLES;
 use crate::page::PageKind;
@@ -198,7 +198,6 @@ impl Summary {
     pub fn from_session(state: &SessionState, ctx: &SummaryContext, now: f64) -> Self {
         let views = state.page_views;
         let time_ms = state.time_ms_at(now);
-        let secs = whole_seconds;
         let recent = state.recent_pages();
         let pages = recent
             .iter()
@@ -306,6 +305,16 @@ impl Summary {
                 0
             },
         }
+    }
+}
+
+/// Whole seconds of a duration in milliseconds (negative and non-finite give 0): the
+/// summary's resolution (the live features keep the fraction).
+fn secs(ms: f64) -> u32 {
+    if ms.is_finite() {
+        (ms / 1000.0).clamp(0.0, f64::from(u32::MAX)) as u32
+    } else {
+        0
     }
 }
 

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::BAND_CENTS;
+use super::{bump, BAND_CENTS};
 
 /// One unit's sessions on one day, in one arm.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -107,18 +107,6 @@ fn totals<'a>(
     cohort.map(|c| (c, sum))
 }
 
-fn bump(
-    map: &mut BTreeMap<CohortKey, [i64; cohort::WIDTH]>,
-    key: CohortKey,
-    v: [i64; cohort::WIDTH],
-    sign: i64,
-) {
-    let slot = map.entry(key).or_insert([0; cohort::WIDTH]);
-    for (s, x) in slot.iter_mut().zip(v) {
-        *s += sign * x;
-    }
-}
-
 /// The change in cohort sums when `delta` is added to the stored day rows `before` (which
 /// must hold every stored row of each unit `delta` touches).
 pub fn cohort_deltas(
@@ -138,18 +126,19 @@ pub fn cohort_deltas(
     }
     for (key, d) in delta {
         let (_, new) = units.entry((key.unit, key.control)).or_default();
-        let slot = new.entry(key.day).or_insert([0; unit::WIDTH]);
-        for (s, x) in slot.iter_mut().zip(d) {
-            *s += x;
-        }
+        bump(new, key.day, *d);
     }
     let mut out = BTreeMap::new();
     for ((_, control), (old, new)) in units {
         if let Some((day, t)) = totals(old.iter()) {
-            bump(&mut out, CohortKey { day, control }, cohort_values(t), -1);
+            bump(
+                &mut out,
+                CohortKey { day, control },
+                cohort_values(t).map(|x| -x),
+            );
         }
         if let Some((day, t)) = totals(new.iter()) {
-            bump(&mut out, CohortKey { day, control }, cohort_values(t), 1);
+            bump(&mut out, CohortKey { day, control }, cohort_values(t));
         }
     }
     out.retain(|_, v| v.iter().any(|&x| x != 0));
@@ -213,7 +202,7 @@ mod tests {
         for (k, v) in rows {
             let delta = BTreeMap::from([(k.clone(), v)]);
             for (c, d) in cohort_deltas(&stored, &delta) {
-                bump(&mut sums, c, d, 1);
+                bump(&mut sums, c, d);
             }
             stored.insert(k, v);
         }

@@ -63,3 +63,17 @@ pub fn typed(s: &Summary) -> [Typed; TYPED.len()] {
         Bool(s.ret),
     ]
 }
+
+/// Binds one [`Typed`] value with `$method` (`bind` on a query, `push_bind` on a
+/// `QueryBuilder`'s row), whatever its SQL type.
+macro_rules! bind_typed {
+    ($binder:expr, $method:ident, $value:expr) => {
+        match $value {
+            $crate::store::columns::Typed::Int(x) => $binder.$method(x),
+            $crate::store::columns::Typed::MaybeInt(x) => $binder.$method(x),
+            $crate::store::columns::Typed::Text(x) => $binder.$method(x),
+            $crate::store::columns::Typed::Bool(x) => $binder.$method(x),
+        }
+    };
+}
+pub(crate) use bind_typed;

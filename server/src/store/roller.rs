@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use reshelf_core::summary::Summary;
 use sqlx::Row;
 
-use super::columns::{typed, Typed, TYPED};
+use super::columns::{bind_typed, typed, TYPED};
 use super::rollups::{write_deltas, write_table};
 use super::rows::{placeholders, CHUNK, LOG_FORMAT};
 use super::units::fill_cohorts;
@@ -24,7 +24,35 @@ const BACKFILLS: [(&str, Part); 2] = [
     ("rollup_refill", Aggregates::refill_part),
 ];
 
+/// Deletes a site's `sids` from the list `$table` (`site`, `sid`) once they are done,
+/// [`CHUNK`] per statement.
+macro_rules! forget_listed {
+    ($tx:expr, $table:expr, $site:expr, $sids:expr) => {
+        for chunk in $sids.chunks(CHUNK) {
+            let sql = format!(
+                "DELETE FROM {} WHERE site = $1 AND sid IN ({})",
+                $table,
+                placeholders(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind($site.as_str());
+            for sid in chunk {
+                q = q.bind(sid.as_str());
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    };
+}
+
 impl Store {
+    /// The lock a pass over a list of rows to fill (`b`) takes: on PostgreSQL rows another
+    /// server is filling are skipped.
+    fn listed_rows_lock(&self) -> &'static str {
+        match self {
+            Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
+            Store::Sqlite(..) => "",
+        }
+    }
+
     /// Folds up to `limit` rows of the rollup log into the rollup tables in one transaction,
     /// merged per key first (a pass over same-day traffic writes a few rollup rows), and
     /// deletes them. Returns how many log rows it folded; fewer than `limit` means none were
@@ -110,10 +138,7 @@ impl Store {
         part: Part,
         batch: usize,
     ) -> Result<u64, StoreError> {
-        let lock = match self {
-            Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
-            Store::Sqlite(..) => "",
-        };
+        let lock = self.listed_rows_lock();
         let postgres = matches!(self, Store::Postgres(_));
         let batch = batch.max(1);
         let mut total = 0;
@@ -144,17 +169,7 @@ impl Store {
                     let mut deltas = part(deltas).without_zeros();
                     fill_cohorts!(tx, site.as_str(), &mut deltas, postgres);
                     write_deltas!(tx, site.as_str(), &deltas);
-                    for chunk in sids.chunks(CHUNK) {
-                        let sql = format!(
-                            "DELETE FROM {table} WHERE site = $1 AND sid IN ({})",
-                            placeholders(2, chunk.len())
-                        );
-                        let mut q = sqlx::query(&sql).bind(site.as_str());
-                        for sid in chunk {
-                            q = q.bind(sid.as_str());
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
+                    forget_listed!(tx, table, site, sids);
                 }
                 tx.commit().await?;
                 rows.len()
@@ -171,10 +186,7 @@ impl Store {
     /// off the list; fewer than `batch` means none are left. Run in the background: reads do
     /// not use the typed columns.
     pub async fn fill_typed(&self, batch: usize) -> Result<usize, StoreError> {
-        let lock = match self {
-            Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
-            Store::Sqlite(..) => "",
-        };
+        let lock = self.listed_rows_lock();
         let batch = batch.max(1);
         let sets: Vec<String> = TYPED
             .iter()
@@ -197,6 +209,7 @@ impl Store {
                 .bind(i64::try_from(batch).unwrap_or(i64::MAX))
                 .fetch_all(&mut *tx)
                 .await?;
+            let mut per_site: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for row in &rows {
                 let (site, sid): (String, String) = (row.try_get(0)?, row.try_get(1)?);
                 let body: Option<String> = row.try_get(2)?;
@@ -204,20 +217,14 @@ impl Store {
                 if let Some(Ok(s)) = body.map(|b| serde_json::from_str::<Summary>(&b)) {
                     let mut q = sqlx::query(&update).bind(site.as_str()).bind(sid.as_str());
                     for value in typed(&s) {
-                        q = match value {
-                            Typed::Int(x) => q.bind(x),
-                            Typed::MaybeInt(x) => q.bind(x),
-                            Typed::Text(x) => q.bind(x),
-                            Typed::Bool(x) => q.bind(x),
-                        };
+                        q = bind_typed!(q, bind, value);
                     }
                     q.execute(&mut *tx).await?;
                 }
-                sqlx::query("DELETE FROM typed_backfill WHERE site = $1 AND sid = $2")
-                    .bind(site.as_str())
-                    .bind(sid.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                per_site.entry(site).or_default().push(sid);
+            }
+            for (site, sids) in per_site {
+                forget_listed!(tx, "typed_backfill", site, sids);
             }
             tx.commit().await?;
             rows.len()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use reshelf_core::summary::Summary;
 use sqlx::{QueryBuilder, Row};
 
-use super::columns::{typed, Typed, TYPED};
+use super::columns::{bind_typed, typed, TYPED};
 use super::{on_pool, Store, StoreError};
 use crate::aggregate::Aggregates;
 
@@ -93,12 +93,7 @@ macro_rules! push_rows {
                 .push_bind(s.purchase)
                 .push_bind(s.body.as_str());
             for value in typed(&s.summary) {
-                match value {
-                    Typed::Int(x) => b.push_bind(x),
-                    Typed::MaybeInt(x) => b.push_bind(x),
-                    Typed::Text(x) => b.push_bind(x),
-                    Typed::Bool(x) => b.push_bind(x),
-                };
+                bind_typed!(b, push_bind, value);
             }
         })
     };
