@@ -16,7 +16,6 @@ use crate::apply::{apply_slot, apply_variant, offered_variants, read_slot};
 use crate::clock::now;
 use crate::emitter::{call_all, Topic};
 use crate::runtime::Shared;
-use crate::store::to_js;
 
 /// How long after navigation a message section may still change in place.
 const FRESH_PAGE_MS: f64 = 1500.0;
@@ -254,9 +253,7 @@ fn log(rt: &Shared, decisions: Vec<Pending>, arm: Arm, model_version: Option<Str
                 applied: p.applied,
                 kind: p.kind,
             };
-            if let Ok(v) = to_js(&d) {
-                payloads.push(v);
-            }
+            payloads.push(crate::objects::decision(&d));
             r.tracker.record_decision(d);
         }
         r.emitter.targets(Topic::Decision)

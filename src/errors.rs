@@ -29,7 +29,7 @@ impl fmt::Display for Error {
             Error::Usage(m) => write!(f, "reshelf.{m}"),
             Error::UnknownTopic(t) => write!(
                 f,
-                "reshelf.on: unknown event {t:?} (expected one of: event, session, intent, decision, error)"
+                "reshelf.on: unknown event \"{t}\" (expected one of: event, session, intent, decision, error)"
             ),
             Error::Unsupported(what) => write!(f, "reshelf: this page has no {what}"),
             Error::ShutDown => write!(f, "reshelf: the instance was shut down"),

@@ -1,7 +1,9 @@
 //! reshelf's browser shell: translates between the page and `reshelf-core`.
 //!
 //! The wasm boundary is deliberately small: [`start`] and the [`Session`] handle it returns.
-//! Plain data crosses it through serde (`serde-wasm-bindgen`). The JS facade in `src/js/`
+//! Plain data crosses it field by field (`plain` reads options and payloads, `objects` builds
+//! what the page gets back, core writes the summary's JSON text): a serde JS-value bridge was
+//! the largest part of this module. The JS facade in `src/js/`
 //! wraps these exports so that nothing the SDK does can throw into the page.
 #![forbid(unsafe_code)]
 
@@ -14,9 +16,10 @@ mod emitter;
 pub mod engine;
 mod errors;
 mod intent;
-pub mod json;
 pub mod markup;
+mod objects;
 mod options;
+mod plain;
 mod rank_examples;
 pub mod ranker;
 mod runtime;

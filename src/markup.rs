@@ -44,12 +44,7 @@ pub fn action(el: &Element) -> Option<String> {
 
 /// `data-price` as a finite, non-negative number ("59.00"); anything else ("$59", "NaN") is
 /// treated as no price.
-pub fn parse_price(raw: &str) -> Option<f64> {
-    raw.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|p| p.is_finite() && *p >= 0.0)
-}
+pub use reshelf_core::parse_price;
 
 /// Whether an element is a tile to watch for dwell (buttons carrying an item id are not).
 pub fn is_dwell_target(el: &Element) -> bool {

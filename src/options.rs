@@ -1,20 +1,17 @@
 //! `init()` options, validated once at start.
 
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use crate::errors::Error;
+use crate::plain::{self, get};
 use reshelf_core::features::{Calendar, Date};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// The options reshelf's Rust side reads (camelCase in JS); other keys belong to the JS
+/// glue (sync, kiosk, engine) and are ignored here.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Site id; namespaces the stored session so two stores on one origin never mix.
     pub site: String,
-    /// Backend base URL (used by the sync capability).
-    pub endpoint: Option<String>,
-    /// Public write key (used by the sync capability).
-    pub key: Option<String>,
     /// Fraction of visitors in the control arm.
     pub holdout: f64,
     /// Keep the session across page loads in localStorage. Off: the session lives only as
@@ -37,8 +34,6 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             site: "default".into(),
-            endpoint: None,
-            key: None,
             holdout: 0.1,
             persist: true,
             special_days: None,
@@ -51,13 +46,28 @@ impl Default for Options {
 
 impl Options {
     pub fn from_js(value: &JsValue) -> Result<Self, Error> {
-        let opts: Options = if value.is_undefined() || value.is_null() {
+        let opts = if plain::absent(value) {
             Options::default()
+        } else if plain::is_record(value) {
+            Self::read(value).map_err(|e| Error::Options(format!("invalid options: {e}")))?
         } else {
-            serde_wasm_bindgen::from_value(value.clone())
-                .map_err(|e| Error::Options(format!("invalid options: {e}")))?
+            return Err(Error::Options("invalid options: not an object".into()));
         };
         opts.validated()
+    }
+
+    fn read(o: &JsValue) -> Result<Self, String> {
+        let d = Options::default();
+        Ok(Self {
+            site: plain::string(get(o, "site"), "site")?.unwrap_or(d.site),
+            holdout: plain::number(get(o, "holdout"), "holdout")?.unwrap_or(d.holdout),
+            persist: plain::boolean(get(o, "persist"), "persist")?.unwrap_or(d.persist),
+            special_days: plain::strings(get(o, "specialDays"), "specialDays")?,
+            kiosk: plain::boolean(get(o, "kiosk"), "kiosk")?.unwrap_or(d.kiosk),
+            hash_routes: plain::boolean(get(o, "hashRoutes"), "hashRoutes")?
+                .unwrap_or(d.hash_routes),
+            ranker: plain::string(get(o, "ranker"), "ranker")?.unwrap_or(d.ranker),
+        })
     }
 
     fn validated(self) -> Result<Self, Error> {
@@ -69,26 +79,25 @@ impl Options {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !site_ok {
             return Err(Error::Options(format!(
-                "site must be 1-64 characters of a-z, 0-9, '-' or '_', got {:?}",
+                "site must be 1-64 characters of a-z, 0-9, '-' or '_', got \"{}\"",
                 self.site
             )));
         }
         if !(0.0..=1.0).contains(&self.holdout) {
-            return Err(Error::Options(format!(
-                "holdout must be a fraction between 0 and 1, got {}",
-                self.holdout
-            )));
+            return Err(Error::Options(
+                "holdout must be a fraction between 0 and 1".into(),
+            ));
         }
         if !matches!(self.ranker.as_str(), "model" | "heuristic") {
             return Err(Error::Options(format!(
-                "ranker must be 'model' or 'heuristic', got {:?}",
+                "ranker must be 'model' or 'heuristic', got \"{}\"",
                 self.ranker
             )));
         }
         if let Some(days) = &self.special_days {
             if let Some(bad) = days.iter().find(|d| Date::parse(d).is_none()) {
                 return Err(Error::Options(format!(
-                    "specialDays entries must be YYYY-MM-DD, got {bad:?}"
+                    "specialDays entries must be YYYY-MM-DD, got \"{bad}\""
                 )));
             }
         }

@@ -17,7 +17,7 @@ use crate::markup::page_type;
 use crate::options::Options;
 use crate::ranker::Ranker;
 use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Runtime, Shared};
-use crate::store::{to_js, Store};
+use crate::store::Store;
 use crate::track::parse_track;
 use crate::visitor::visitor_id;
 use reshelf_core::policy::{arm_of_unit, randomisation_unit, Arm, SlotItem, HEURISTIC_RANKER};
@@ -90,7 +90,7 @@ impl Session {
     pub fn state(&self) -> Result<JsValue, JsValue> {
         let rt = self.rt.try_borrow().map_err(|_| Error::ShutDown)?;
         let snap = rt.tracker.state().snapshot(now());
-        let value = to_js(&snap).map_err(|e| JsValue::from(e.to_string()))?;
+        let value = crate::objects::snapshot(&snap);
         let _ = Reflect::set(&value, &"site".into(), &self.site.as_str().into());
         let intent = rt
             .intent
@@ -114,8 +114,8 @@ impl Session {
     /// backend (see the README's privacy statement).
     pub fn summary(&self) -> Result<JsValue, JsValue> {
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
-        let summary = crate::summary::current(&mut rt);
-        to_js(&summary).map_err(|e| JsValue::from(e.to_string()))
+        let text = crate::summary::current(&mut rt).to_json();
+        js_sys::JSON::parse(&text)
     }
 
     /// The page's markup became readable (the SDK started before `<body>` existed): the open
@@ -141,8 +141,8 @@ impl Session {
     /// `JSON`, `toJSON` on its prototypes) can change it.
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> Result<String, JsValue> {
-        let summary = self.summary()?;
-        Ok(crate::json::stringify(&summary))
+        let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
+        Ok(crate::summary::current(&mut rt).to_json())
     }
 
     /// Takes the backend's page-statistics feed (`GET /v1/page-stats`) into the model's
@@ -150,7 +150,7 @@ impl Session {
     /// and the current statistics stay.
     #[wasm_bindgen(js_name = setPageStats)]
     pub fn set_page_stats(&self, feed: JsValue) -> Result<u32, JsValue> {
-        let feed: reshelf_core::features::PageStatsFeed = serde_wasm_bindgen::from_value(feed)
+        let feed = crate::plain::page_stats_feed(&feed)
             .map_err(|e| JsValue::from(format!("page stats: {e}")))?;
         let taken = {
             let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
@@ -230,7 +230,7 @@ impl Session {
     /// page is touched; the control arm gets the original order. `items` are
     /// `{ id, category?, price? }`, at most 1,000.
     pub fn rank(&self, slot: &str, items: JsValue) -> Result<Vec<u32>, JsValue> {
-        let items: Vec<SlotItem> = serde_wasm_bindgen::from_value(items).map_err(|e| {
+        let items: Vec<SlotItem> = crate::plain::slot_items(items).map_err(|e| {
             Error::Usage(format!(
                 "rank: items must be [{{ id, category?, price? }}] ({e})"
             ))
@@ -251,9 +251,11 @@ impl Session {
     /// Framework mode: the variant to render for a section offering `offered` (names), or
     /// `undefined` to keep the default. Always `undefined` in the control arm.
     pub fn variant(&self, section: &str, offered: JsValue) -> Result<Option<String>, JsValue> {
-        let offered: Vec<String> = serde_wasm_bindgen::from_value(offered).map_err(|e| {
-            Error::Usage(format!("variant: offered must be an array of names ({e})"))
-        })?;
+        let offered: Vec<String> = crate::plain::strings(offered, "offered")
+            .and_then(|o| o.ok_or_else(|| "offered is missing".to_string()))
+            .map_err(|e| {
+                Error::Usage(format!("variant: offered must be an array of names ({e})"))
+            })?;
         Ok(variant_for_app(&self.rt, section, &offered))
     }
 

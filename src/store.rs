@@ -3,15 +3,13 @@
 //! Storage is outside input: a missing, blocked, full or corrupted store never breaks the SDK;
 //! the session then simply lives in memory for this document.
 //!
-//! The stored text is written by [`crate::json`], not the page's `JSON.stringify`: a `toJSON`
-//! on the page's prototypes never reaches the stored session.
+//! The stored text is [`reshelf_core::stored`]'s binary encoding, one char per byte: no
+//! `JSON` or prototype of the page is involved, and no deserializer is linked.
 
 use std::cell::Cell;
 
 use reshelf_core::hash::fnv1a32;
-use reshelf_core::SessionState;
-use serde::Serialize;
-use wasm_bindgen::JsValue;
+use reshelf_core::{stored, SessionState};
 use web_sys::Storage;
 
 pub struct Store {
@@ -38,16 +36,12 @@ impl Store {
     pub fn load(&self) -> Option<SessionState> {
         let text = self.storage.get_item(&self.key).ok()??;
         self.seen.set(fnv1a32(text.as_bytes()));
-        let value = js_sys::JSON::parse(&text).ok()?;
-        serde_wasm_bindgen::from_value(value).ok()
+        stored::decode(&stored::from_text(&text)?)
     }
 
     /// Writes the session; false when the browser refused (quota, private mode).
     pub fn save(&self, state: &SessionState) -> bool {
-        let Ok(value) = to_js(state) else {
-            return false;
-        };
-        let text = crate::json::stringify(&value);
+        let text = stored::to_text(&stored::encode(state));
         let written = self.storage.set_item(&self.key, &text).is_ok();
         if written {
             self.seen.set(fnv1a32(text.as_bytes()));
@@ -77,9 +71,4 @@ impl Store {
 /// The localStorage key for a site's session.
 pub fn key_for(site: &str) -> String {
     format!("reshelf:session:{site}")
-}
-
-/// Plain JS data (objects, not `Map`s; numbers, not `BigInt`s) for anything serialisable.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }

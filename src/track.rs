@@ -1,19 +1,18 @@
 //! Validating `track(name, props)` calls. A refused call stores nothing and says why.
 
 use reshelf_core::{EventKind, ItemRef};
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use crate::errors::Error;
 use crate::markup::parse_price;
+use crate::plain::{self, get};
 
 /// Largest accepted `props`, as JSON text. Props describe one event, not a payload.
 pub const MAX_PROPS_BYTES: usize = 4096;
 const MAX_NAME_BYTES: usize = 64;
 
 /// The props reshelf understands; other keys are allowed and ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 struct Props {
     item: Option<String>,
     category: Option<String>,
@@ -23,8 +22,7 @@ struct Props {
 }
 
 /// Prices arrive as numbers or as the strings found in `data-price`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum PriceValue {
     Number(f64),
     Text(String),
@@ -83,6 +81,20 @@ fn parse_props(props: &JsValue) -> Result<Props, Error> {
             text.len()
         )));
     }
-    serde_wasm_bindgen::from_value(props.clone())
+    read_props(props)
         .map_err(|e| Error::Track(format!("props have a field of the wrong type: {e}")))
+}
+
+fn read_props(p: &JsValue) -> Result<Props, String> {
+    let price = get(p, "price");
+    Ok(Props {
+        item: plain::string(get(p, "item"), "item")?,
+        category: plain::string(get(p, "category"), "category")?,
+        brand: plain::string(get(p, "brand"), "brand")?,
+        price: match price.as_string() {
+            Some(text) => Some(PriceValue::Text(text)),
+            None => plain::number(price, "price")?.map(PriceValue::Number),
+        },
+        value: plain::number(get(p, "value"), "value")?,
+    })
 }

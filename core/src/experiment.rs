@@ -21,6 +21,16 @@ pub enum Arm {
     Control,
 }
 
+impl Arm {
+    /// `treatment` or `control` (the serde name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Arm::Treatment => "treatment",
+            Arm::Control => "control",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecisionKind {

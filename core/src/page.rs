@@ -43,6 +43,21 @@ impl PageType {
         }
     }
 
+    /// The attribute value naming this type (`unmarked` for [`PageType::Unmarked`]): its
+    /// serde name too.
+    pub fn name(self) -> &'static str {
+        match self {
+            PageType::Home => "home",
+            PageType::Category => "category",
+            PageType::Product => "product",
+            PageType::Info => "info",
+            PageType::Account => "account",
+            PageType::Cart => "cart",
+            PageType::Checkout => "checkout",
+            PageType::Unmarked => "unmarked",
+        }
+    }
+
     /// The mapping onto the training data's kinds. Browsing pages (home, category, product)
     /// are product-related: in the source store's data those were the pages listing and showing
     /// products. Account, cart and checkout are administrative (the shopper managing their own

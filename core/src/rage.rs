@@ -6,7 +6,7 @@ use crate::limits::{RAGE_CLICKS, RAGE_RADIUS_PX, RAGE_WINDOW_MS};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RageWindow {
-    recent: Vec<(f64, f64, f64)>,
+    pub(crate) recent: Vec<(f64, f64, f64)>,
 }
 
 impl RageWindow {

@@ -185,7 +185,7 @@ pub struct SessionState {
     /// Where the session came from, classified on its first page.
     #[serde(default)]
     pub source: Option<crate::visit::TrafficSource>,
-    rage: RageWindow,
+    pub(crate) rage: RageWindow,
 }
 
 impl SessionState {

@@ -56,11 +56,11 @@ impl SessionState {
             .as_ref()
             .map_or(0.0, |p| p.max_scroll_depth);
         let page = self.current_page.as_ref().map(|p| p.page);
-        let mut categories: BTreeMap<String, CategorySnapshot> = self
-            .categories
-            .iter()
-            .map(|(k, c)| (k.clone(), category(c)))
-            .collect();
+        let mut categories = crate::maps::map_of(
+            self.categories
+                .iter()
+                .map(|(k, c)| (k.clone(), category(c))),
+        );
         let mut item_dwell_ms = BTreeMap::new();
         let mut item_clicks_by_id = BTreeMap::new();
         let mut items_seen = Vec::new();

@@ -15,9 +15,61 @@ pub fn clean_id(raw: &str) -> Option<String> {
     Some(trimmed[..end].to_string())
 }
 
+/// Significant digits a price may have: up to 15 the digits are an exactly representable
+/// integer, so one division by a power of ten rounds correctly (Clinger's fast path).
+const PRICE_DIGITS: usize = 15;
+
+/// A price as written in markup: `digits[.digits]` (trimmed), e.g. `59.90` or `.5`; `None`
+/// for anything else (signs, exponents, `NaN`, grouping commas, currency symbols, more than
+/// [`PRICE_DIGITS`] digits). Parsed here rather than by `str::parse::<f64>` because that
+/// links a general float parser and its power-of-five table into the SDK's capture module;
+/// for the strings accepted, the result is the same correctly rounded `f64`.
+pub fn parse_price(raw: &str) -> Option<f64> {
+    let s = raw.trim();
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = int.len() + frac.len();
+    if digits == 0 || digits > PRICE_DIGITS {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    Some(mantissa as f64 / 10f64.powi(frac.len() as i32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_are_plain_decimals() {
+        assert_eq!(parse_price("59.90"), Some(59.9));
+        assert_eq!(parse_price(" 7 "), Some(7.0));
+        assert_eq!(parse_price(".5"), Some(0.5));
+        assert_eq!(parse_price("5."), Some(5.0));
+        for bad in [
+            "$59", "59,00", "NaN", "inf", "-3", "", ".", "1e3", "1.2.3", "+4",
+        ] {
+            assert_eq!(parse_price(bad), None, "{bad}");
+        }
+        assert_eq!(parse_price("1234567890.12345"), Some(1234567890.12345));
+        assert_eq!(parse_price("1234567890.123456"), None);
+    }
+
+    proptest::proptest! {
+        /// The same `f64` as the standard library's parser for every accepted string.
+        #[test]
+        fn prices_match_the_standard_parser(int in "[0-9]{0,8}", frac in proptest::option::of("[0-9]{0,7}")) {
+            let s = match &frac { Some(f) => format!("{int}.{f}"), None => int.clone() };
+            if s != "." && !s.is_empty() {
+                proptest::prop_assert_eq!(parse_price(&s), s.parse::<f64>().ok());
+            }
+        }
+    }
 
     #[test]
     fn trims_and_cuts_on_char_boundary() {

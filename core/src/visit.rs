@@ -43,3 +43,41 @@ pub enum TrafficSource {
     #[serde(rename = "i")]
     Internal,
 }
+
+impl DeviceClass {
+    /// The short name a summary sends (its serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            DeviceClass::Desktop => "d",
+            DeviceClass::Mobile => "m",
+            DeviceClass::Tablet => "t",
+            DeviceClass::Other => "o",
+        }
+    }
+}
+
+impl BrowserFamily {
+    /// The short name a summary sends (its serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            BrowserFamily::Chrome => "c",
+            BrowserFamily::Safari => "s",
+            BrowserFamily::Firefox => "f",
+            BrowserFamily::Edge => "e",
+            BrowserFamily::Other => "o",
+        }
+    }
+}
+
+impl TrafficSource {
+    /// The short name a summary sends (its serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            TrafficSource::Direct => "d",
+            TrafficSource::Search => "s",
+            TrafficSource::Social => "so",
+            TrafficSource::Referral => "r",
+            TrafficSource::Internal => "i",
+        }
+    }
+}

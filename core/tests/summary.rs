@@ -119,7 +119,7 @@ fn a_busy_session_summarises_within_768_bytes() {
     let mut s = Summary::from_session(tr.state(), &context(40), 1_001_000.0);
     // The session above starts at the epoch; a real start time has ten digits.
     s.ts = 1_795_000_000;
-    let json = serde_json::to_string(&s).unwrap();
+    let json = s.to_json();
     eprintln!("busy summary: {} bytes as JSON", json.len());
     assert!(json.len() <= 768, "{} bytes: {json}", json.len());
     assert_eq!(s.rx.len(), reshelf_core::summary::MAX_RANK_EXAMPLES);
@@ -128,7 +128,7 @@ fn a_busy_session_summarises_within_768_bytes() {
     let mut bare = s.clone();
     bare.rx.clear();
     bare.rk = None;
-    let bare = serde_json::to_string(&bare).unwrap();
+    let bare = bare.to_json();
     assert!(
         bare.len() <= 544,
         "{} bytes without ranking: {bare}",
@@ -147,6 +147,26 @@ fn a_busy_session_summarises_within_768_bytes() {
     assert!(s.out.purchase && s.out.value_band == 5 && s.out.cart == 200);
     let back: Summary = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s, "the server decodes exactly what the SDK encoded");
+}
+
+#[test]
+fn the_sdks_json_text_is_serde_jsons_exactly() {
+    let busy = Summary::from_session(busy_session().state(), &context(40), 1_001_000.0);
+    let fresh = Summary::from_session(Tracker::new(1, 0.0).state(), &context(0), 0.0);
+    let mut odd = busy.clone();
+    odd.sid = "q\"b\\s\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é\u{2028}/😀".into();
+    odd.model = None;
+    odd.rk = None;
+    odd.unit = None;
+    odd.ipc = Some(200);
+    odd.pk.clear();
+    odd.cats = vec![("a\"b".into(), 100), (String::new(), 0)];
+    odd.seq = reshelf_core::summary::MAX_SEQ;
+    for s in [busy, fresh, odd] {
+        assert_eq!(s.to_json(), serde_json::to_string(&s).unwrap());
+        let back: Summary = serde_json::from_str(&s.to_json()).unwrap();
+        assert_eq!(back, s);
+    }
 }
 
 #[test]

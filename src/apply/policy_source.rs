@@ -29,7 +29,7 @@ pub fn read_policy(from_options: &JsValue, document: &Document) -> VariantPolicy
             }
         }
     };
-    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
+    crate::plain::variant_policy(&value).unwrap_or_else(|e| {
         report(&format!(
             "the variant policy does not match its schema ({e})"
         ));

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engagement::{DISMISSED_AFTER_SEEN, PRICE_BANDS};
+use crate::maps::{map_of, set_of};
 use crate::session::SessionState;
 
 /// Normalised interest as of a moment, ready for ranking.
@@ -18,14 +19,15 @@ pub struct Interest {
 
 impl Interest {
     pub fn from_session(state: &SessionState, now: f64) -> Self {
-        let raw: BTreeMap<String, f64> = state
-            .categories
-            .iter()
-            .map(|(k, c)| (k.clone(), c.affinity.at(now)))
-            .collect();
+        let raw = map_of(
+            state
+                .categories
+                .iter()
+                .map(|(k, c)| (k.clone(), c.affinity.at(now))),
+        );
         let top = raw.values().copied().fold(0.0, f64::max);
         let categories = if top > 0.0 {
-            raw.into_iter().map(|(k, v)| (k, v / top)).collect()
+            map_of(raw.into_iter().map(|(k, v)| (k, v / top)))
         } else {
             BTreeMap::new()
         };
@@ -37,16 +39,17 @@ impl Interest {
                 *b = v / band_top;
             }
         }
-        let sunk = state
-            .items
-            .iter()
-            .filter(|(_, s)| {
-                s.purchased
-                    || s.add_to_cart > 0
-                    || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN)
-            })
-            .map(|(id, _)| id.clone())
-            .collect();
+        let sunk = set_of(
+            state
+                .items
+                .iter()
+                .filter(|(_, s)| {
+                    s.purchased
+                        || s.add_to_cart > 0
+                        || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN)
+                })
+                .map(|(id, _)| id.clone()),
+        );
         Self {
             categories,
             bands,

@@ -16,4 +16,4 @@ pub use interest::Interest;
 pub use learned::rank_learned;
 pub use learned::{order_by_scores, order_learned, ranking_rows};
 pub use rank::{personalisation_strength, rank, SlotItem};
-pub use variants::{choose_variant, Signals, VariantPolicy, VariantRule};
+pub use variants::{choose_variant, Conditions, Signals, VariantPolicy, VariantRule};

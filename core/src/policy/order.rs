@@ -1,7 +1,8 @@
-//! The one sort behind every slot order: indices by score, highest first, stable.
+//! The one sort behind every slot order: indices by score, highest first, ties in index order.
 //!
-//! Both rankers sort through here so the SDK links a single instance of the standard
-//! library's stable sort (each distinct comparator would link another, about 10 KB of wasm).
+//! Both rankers sort through here so the SDK links a single instance of the sort (each
+//! distinct comparator would link another). The index breaks ties, so the unstable sort, a
+//! smaller instance than the stable one, gives the stable order.
 
 /// Indices `0..n` by score, highest first; ties keep the original order. Indices past
 /// `scores`, and non-finite scores, sort last (in their original order).
@@ -14,6 +15,6 @@ pub fn order_by_scores_f64(scores: &[f64], n: usize) -> Vec<usize> {
             .unwrap_or(f64::NEG_INFINITY)
     };
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| key(b).total_cmp(&key(a)));
+    order.sort_unstable_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
     order
 }

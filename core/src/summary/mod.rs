@@ -4,6 +4,7 @@
 
 mod classify;
 mod features;
+mod json;
 mod types;
 mod validate;
 

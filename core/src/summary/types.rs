@@ -216,7 +216,8 @@ impl Summary {
             .map(|(k, c)| (k.clone(), c.affinity.at(now)))
             .filter(|(_, a)| *a > 0.0)
             .collect();
-        cats.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        // Names are unique, so the order is total and the (smaller) unstable sort suffices.
+        cats.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let top = cats.first().map_or(1.0, |c| c.1);
         let cats = cats
             .into_iter()
