@@ -58,15 +58,30 @@ impl Options {
 
     fn read(o: &JsValue) -> Result<Self, String> {
         let d = Options::default();
+        // Options with a default may be left out, not set to null (a null site would
+        // otherwise quietly become "default" and share its stored session).
+        let given = |key: &str| {
+            let v = get(o, key);
+            if v.is_null() {
+                Err(format!(
+                    "{key} must not be null (leave it out for the default)"
+                ))
+            } else {
+                Ok(v)
+            }
+        };
+        // Read by the JS glue (sync), checked here so a wrong type fails init() as before.
+        plain::string(get(o, "endpoint"), "endpoint")?;
+        plain::string(get(o, "key"), "key")?;
         Ok(Self {
-            site: plain::string(get(o, "site"), "site")?.unwrap_or(d.site),
-            holdout: plain::number(get(o, "holdout"), "holdout")?.unwrap_or(d.holdout),
-            persist: plain::boolean(get(o, "persist"), "persist")?.unwrap_or(d.persist),
+            site: plain::string(given("site")?, "site")?.unwrap_or(d.site),
+            holdout: plain::number(given("holdout")?, "holdout")?.unwrap_or(d.holdout),
+            persist: plain::boolean(given("persist")?, "persist")?.unwrap_or(d.persist),
             special_days: plain::strings(get(o, "specialDays"), "specialDays")?,
-            kiosk: plain::boolean(get(o, "kiosk"), "kiosk")?.unwrap_or(d.kiosk),
-            hash_routes: plain::boolean(get(o, "hashRoutes"), "hashRoutes")?
+            kiosk: plain::boolean(given("kiosk")?, "kiosk")?.unwrap_or(d.kiosk),
+            hash_routes: plain::boolean(given("hashRoutes")?, "hashRoutes")?
                 .unwrap_or(d.hash_routes),
-            ranker: plain::string(get(o, "ranker"), "ranker")?.unwrap_or(d.ranker),
+            ranker: plain::string(given("ranker")?, "ranker")?.unwrap_or(d.ranker),
         })
     }
 

@@ -161,27 +161,33 @@ pub fn page_stats_feed(v: &JsValue) -> Result<PageStatsFeed, String> {
 }
 
 /// The variant policy, `{ section: [{ variant, when?: { min_intent?, max_intent?, min_cart?,
-/// max_cart?, min_product_pages? } }] }` ([`VariantPolicy`]); unknown fields are errors, as a
-/// misspelt condition would otherwise hold always.
-pub fn variant_policy(v: &JsValue) -> Result<VariantPolicy, String> {
+/// max_cart?, min_product_pages? } }] }` ([`VariantPolicy`]), and what was left out of it.
+/// A rule that does not match this shape is left out, with its reason; so is a rule with an
+/// unknown field, since a misspelt condition would otherwise hold always. The other rules and
+/// sections stay. An error when the policy is not an object of sections.
+pub fn variant_policy(v: &JsValue) -> Result<(VariantPolicy, Vec<String>), String> {
     if !is_record(v) {
         return Err("the policy is not an object of sections".into());
     }
     let mut policy = VariantPolicy::new();
+    let mut left_out = Vec::new();
     for section in keys(v) {
         let rules = get(v, &section);
         if !Array::is_array(&rules) {
-            return Err(format!("section \"{section}\" is not an array of rules"));
+            left_out.push(format!("section \"{section}\" is not an array of rules"));
+            continue;
         }
         let rules: Array = rules.unchecked_into();
-        let rules = rules
-            .iter()
-            .map(|rule| variant_rule(&rule))
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("section \"{section}\": {e}"))?;
-        policy.insert(section, rules);
+        let mut kept = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            match variant_rule(&rule) {
+                Ok(rule) => kept.push(rule),
+                Err(e) => left_out.push(format!("section \"{section}\", rule {}: {e}", i + 1)),
+            }
+        }
+        policy.insert(section, kept);
     }
-    Ok(policy)
+    Ok((policy, left_out))
 }
 
 fn variant_rule(rule: &JsValue) -> Result<VariantRule, String> {

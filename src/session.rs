@@ -111,7 +111,8 @@ impl Session {
     }
 
     /// The session's summary as JSON-compatible plain object: exactly what is sent to the
-    /// backend (see the README's privacy statement).
+    /// backend (see the README's privacy statement). Parsed from [`Session::summary_json`]'s
+    /// text by the page's `JSON.parse`; what is sent is that text.
     pub fn summary(&self) -> Result<JsValue, JsValue> {
         let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
         let text = crate::summary::current(&mut rt).to_json();

@@ -7,6 +7,8 @@
 //! state's own `version` follows, so a store written by another release decodes to `None` (a
 //! fresh session starts, as for any stored state of another version).
 //!
+//! In localStorage the bytes are text of one char per byte ([`to_text`]).
+//!
 //! Layout: unsigned integers are LEB128 varints, floats their IEEE 754 bits little-endian,
 //! strings and sequences a varint length then their items, options a 0/1 byte then the value.
 //! Decoding never panics and never allocates more than the input could describe: a corrupted
@@ -45,14 +47,27 @@ pub fn decode(bytes: &[u8]) -> Option<SessionState> {
     r.0.is_empty().then_some(state)
 }
 
-/// `bytes` as text that localStorage keeps: one char per byte (U+0000..=U+00FF).
+/// First char of the range bytes are written as: U+0100..=U+01FF are ordinary letters, so the
+/// text holds no NUL or control characters that a storage implementation might mishandle.
+const TEXT_BASE: u32 = 0x100;
+
+/// `bytes` as text that localStorage keeps: one char per byte, U+0100 + the byte.
 pub fn to_text(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+    bytes
+        .iter()
+        .filter_map(|&b| char::from_u32(TEXT_BASE + u32::from(b)))
+        .collect()
 }
 
-/// The bytes of text made by [`to_text`]; `None` when a char is above U+00FF.
+/// The bytes of text made by [`to_text`]; `None` when a char is outside U+0100..=U+01FF.
 pub fn from_text(text: &str) -> Option<Vec<u8>> {
-    text.chars().map(|c| u8::try_from(c).ok()).collect()
+    text.chars()
+        .map(|c| {
+            u32::from(c)
+                .checked_sub(TEXT_BASE)
+                .and_then(|b| u8::try_from(b).ok())
+        })
+        .collect()
 }
 
 struct Writer(Vec<u8>);
@@ -594,9 +609,12 @@ mod tests {
     }
 
     #[test]
-    fn text_above_latin_1_is_refused() {
-        assert_eq!(from_text("é\u{100}"), None);
-        assert_eq!(from_text("é"), Some(vec![0xe9]));
+    fn text_outside_its_range_is_refused() {
+        assert_eq!(from_text("\u{100}\u{1ff}"), Some(vec![0, 0xff]));
+        assert_eq!(from_text("\u{100}a"), None);
+        assert_eq!(from_text("\u{200}"), None);
+        let text = to_text(&[0, 0x7f, 0x80, 0xff]);
+        assert!(text.chars().all(|c| !c.is_control()));
     }
 
     proptest::proptest! {

@@ -15,29 +15,34 @@ pub fn clean_id(raw: &str) -> Option<String> {
     Some(trimmed[..end].to_string())
 }
 
-/// Significant digits a price may have: up to 15 the digits are an exactly representable
-/// integer, so one division by a power of ten rounds correctly (Clinger's fast path).
+/// Digits of a price that are read: up to 15 they form an exactly representable integer, so
+/// one division by a power of ten rounds correctly (Clinger's fast path).
 const PRICE_DIGITS: usize = 15;
 
-/// A price as written in markup: `digits[.digits]` (trimmed), e.g. `59.90` or `.5`; `None`
-/// for anything else (signs, exponents, `NaN`, grouping commas, currency symbols, more than
-/// [`PRICE_DIGITS`] digits). Parsed here rather than by `str::parse::<f64>` because that
-/// links a general float parser and its power-of-five table into the SDK's capture module;
-/// for the strings accepted, the result is the same correctly rounded `f64`.
+/// A price as written in markup: `digits[.digits]` (trimmed), e.g. `59.90`, `.5` or
+/// `19.990000000000002`; `None` for anything else (signs, exponents, `NaN`, grouping commas,
+/// currency symbols, more than [`PRICE_DIGITS`] digits before the point).
+///
+/// Parsed here rather than by `str::parse::<f64>` because that links a general float parser
+/// and its power-of-five table into the SDK's capture module. Leading zeros are skipped; of
+/// the digits after the point, those past the 15th digit read are dropped (a change below
+/// 10⁻¹⁴ of the price). Up to 15 digits, the result is the standard parser's.
 pub fn parse_price(raw: &str) -> Option<f64> {
     let s = raw.trim();
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let digits = int.len() + frac.len();
-    if digits == 0 || digits > PRICE_DIGITS {
+    if int.len() + frac.len() == 0 || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
-    let mut mantissa = 0u64;
-    for b in int.bytes().chain(frac.bytes()) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
+    let int = int.trim_start_matches('0');
+    if int.len() > PRICE_DIGITS {
+        return None;
     }
+    let frac = &frac[..frac.len().min(PRICE_DIGITS - int.len())];
+    let mantissa = int
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
     Some(mantissa as f64 / 10f64.powi(frac.len() as i32))
 }
 
@@ -57,7 +62,17 @@ mod tests {
             assert_eq!(parse_price(bad), None, "{bad}");
         }
         assert_eq!(parse_price("1234567890.12345"), Some(1234567890.12345));
-        assert_eq!(parse_price("1234567890.123456"), None);
+        assert_eq!(parse_price("000059.90"), Some(59.9));
+        // What templating leaves of a float sum: close enough to the price it shows.
+        for (raw, price) in [("19.990000000000002", 19.99), ("53.910000000000004", 53.91)] {
+            let got = parse_price(raw).unwrap();
+            assert!((got - price).abs() < 1e-12, "{raw}: {got}");
+        }
+        assert_eq!(
+            parse_price("1234567890123456"),
+            None,
+            "16 digits before the point"
+        );
     }
 
     proptest::proptest! {

@@ -1,6 +1,7 @@
 //! The variant policy: `options.policy`, or the page's
 //! `<script type="application/json" data-reshelf-policy>`. A malformed policy is reported with
-//! a clear console error and replaced by the empty policy (every section keeps its default).
+//! a clear console error and replaced by the empty policy (every section keeps its default);
+//! a malformed rule is reported and left out, the other rules apply.
 
 use reshelf_core::policy::VariantPolicy;
 use wasm_bindgen::JsValue;
@@ -29,12 +30,23 @@ pub fn read_policy(from_options: &JsValue, document: &Document) -> VariantPolicy
             }
         }
     };
-    crate::plain::variant_policy(&value).unwrap_or_else(|e| {
-        report(&format!(
-            "the variant policy does not match its schema ({e})"
-        ));
-        VariantPolicy::new()
-    })
+    match crate::plain::variant_policy(&value) {
+        Ok((policy, left_out)) => {
+            for why in left_out {
+                web_sys::console::error_1(
+                    &format!("reshelf: a variant rule is ignored: {why}; the other rules apply.")
+                        .into(),
+                );
+            }
+            policy
+        }
+        Err(e) => {
+            report(&format!(
+                "the variant policy does not match its schema ({e})"
+            ));
+            VariantPolicy::new()
+        }
+    }
 }
 
 fn message(e: &JsValue) -> String {

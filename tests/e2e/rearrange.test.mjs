@@ -208,6 +208,16 @@ test('a missing template or a malformed policy leaves the default content, with 
   assert.equal(await page.evaluate(async () => (await window.reshelf.ready).active), true, 'the SDK keeps running');
   assert.deepEqual(log.errors, []);
   await context.close();
+
+  // A misspelt condition would hold always: its rule is left out and named, the others stay.
+  const misspelt = `<script type="application/json" data-reshelf-policy>{"hero":[{"variant":"x","when":{"min_carts":1}},{"variant":"y","when":{"min_cart":1}}]}</script>`;
+  ({ page, log, context } = await fixture('misspelt-policy', section + misspelt));
+  await page.waitForTimeout(300);
+  const ignored = log.console.filter((m) => m.type === 'error' && m.text.includes('variant rule is ignored'));
+  assert.equal(ignored.length, 1, JSON.stringify(log.console));
+  assert.match(ignored[0].text, /rule 1: when has an unknown field "min_carts"/);
+  assert.deepEqual(log.errors, []);
+  await context.close();
 });
 
 test('framework mode: the SPA renders the order rank() returns, and the page is never touched', async () => {

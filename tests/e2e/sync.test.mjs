@@ -369,17 +369,17 @@ test('a refused beacon: the session is delivered on the next visit, however much
   await page.route(`${env.server.url}/fixture/no-sdk`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><p>no reshelf here</p>' }));
   await page.goto(`${env.server.url}/fixture/no-sdk`);
   await page.evaluate(() => {
-    // The stored session (core/src/stored.rs, one char per byte): the format byte, the state
+    // The stored session (core/src/stored.rs, one char per byte, U+0100 + the byte): the format byte, the state
     // version (one varint byte), the session id (a one-byte length, then its bytes),
     // started_at, then last_activity as a little-endian f64.
     const key = 'reshelf:session:demo';
     const text = localStorage.getItem(key);
     if (!text) return;
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) - 0x100);
     const at = 3 + bytes[2] + 8;
     const view = new DataView(bytes.buffer);
     view.setFloat64(at, view.getFloat64(at, true) - 31 * 60 * 1000, true);
-    localStorage.setItem(key, String.fromCharCode(...bytes));
+    localStorage.setItem(key, String.fromCharCode(...Array.from(bytes, (b) => b + 0x100)));
   });
   await page.goto(`${env.server.url}/info/shipping/`);
   await ready(page);
