@@ -32,3 +32,8 @@ mod visitor;
 pub use errors::Error;
 pub use session::{start, Session};
 pub use track::parse_track;
+
+/// Talc instead of the standard library's dlmalloc: less code in the module (see Cargo.toml).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -83,3 +83,8 @@ impl Engine {
         self.models.replace_intent(bytes, sha256, version)
     }
 }
+
+/// Talc instead of the standard library's dlmalloc: less code in the module.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
