@@ -3,6 +3,8 @@ import { renderPeers } from './peers.mjs';
 import { renderTracker } from './tracker.mjs';
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const f = (n, d = 2) => Number(n).toFixed(d);
+/** A figure in ms, or a dash where an older run did not measure it. */
+const opt = (n) => (Number.isFinite(n) ? `${f(n)} ms` : '—');
 
 export function render(r) {
   const m = r.machine;
@@ -69,7 +71,10 @@ and their compiled code from the browser's code cache).
 | | first load p50 | p99 | repeat load p50 | p99 |
 | --- | ---: | ---: | ---: | ---: |
 | capture ready relative to DOMContentLoaded | ${f(r.init.first.ready_after_dcl_ms.p50)} ms | ${f(r.init.first.ready_after_dcl_ms.p99)} ms | ${f(r.init.repeat.ready_after_dcl_ms.p50)} ms | ${f(r.init.repeat.ready_after_dcl_ms.p99)} ms |
+| reshelf.js received, relative to DOMContentLoaded | ${opt(r.init.first.script_loaded_after_dcl_ms?.p50)} | ${opt(r.init.first.script_loaded_after_dcl_ms?.p99)} | ${opt(r.init.repeat.script_loaded_after_dcl_ms?.p50)} | ${opt(r.init.repeat.script_loaded_after_dcl_ms?.p99)} |
+| reshelf.js runs (\`init()\`), relative to DOMContentLoaded | ${opt(r.init.first.init_after_dcl_ms?.p50)} | ${opt(r.init.first.init_after_dcl_ms?.p99)} | ${opt(r.init.repeat.init_after_dcl_ms?.p50)} | ${opt(r.init.repeat.init_after_dcl_ms?.p99)} |
 | \`init()\` to ready (capture module download wait, compile, start) | ${f(r.init.first.init_to_ready_ms.p50)} ms | ${f(r.init.first.init_to_ready_ms.p99)} ms | ${f(r.init.repeat.init_to_ready_ms.p50)} ms | ${f(r.init.repeat.init_to_ready_ms.p99)} ms |
+| of which the capture module's response complete, after \`init()\` | ${opt(r.init.first.capture_response_ms?.p50)} | ${opt(r.init.first.capture_response_ms?.p99)} | ${opt(r.init.repeat.capture_response_ms?.p50)} | ${opt(r.init.repeat.capture_response_ms?.p99)} |
 | of which \`start()\` in wasm (resume session, install listeners) | ${f(r.init.first.start_ms.p50)} ms | ${f(r.init.first.start_ms.p99)} ms | ${f(r.init.repeat.start_ms.p50)} ms | ${f(r.init.repeat.start_ms.p99)} ms |
 | engine attached (first intent score and model-ranked decision) after the load event | ${f(r.init.first.engine_after_load_ms.p50)} ms | ${f(r.init.first.engine_after_load_ms.p99)} ms | ${f(r.init.repeat.engine_after_load_ms.p50)} ms | ${f(r.init.repeat.engine_after_load_ms.p99)} ms |
 | of which fetching, compiling and decoding the engine | ${f(r.init.first.engine_load_ms.p50)} ms | ${f(r.init.first.engine_load_ms.p99)} ms | ${f(r.init.repeat.engine_load_ms.p50)} ms | ${f(r.init.repeat.engine_load_ms.p99)} ms |
@@ -77,7 +82,9 @@ and their compiled code from the browser's code cache).
 The engine waits for a frame to be painted and then for the browser to be idle (at most 200
 ms). Marks \`reshelf:init\`, \`reshelf:wasm-loaded\`, \`reshelf:ready\`,
 \`reshelf:engine-start\` and \`reshelf:engine-ready\` are left in the page's User Timing for
-anyone to inspect.
+anyone to inspect. The script and capture-module rows come from Resource Timing: the
+\`async\` reshelf.js is received before DOMContentLoaded but Chromium runs it after, so
+capture cannot be ready before that point however small the module.
 
 ## Intent inference in the page
 

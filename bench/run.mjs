@@ -75,8 +75,14 @@ async function initTimes(browser, url) {
       rows[kind].push(await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0];
         const at = (name) => performance.getEntriesByName(name)[0].startTime;
+        const resource = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part));
+        const script = resource('/reshelf.js');
+        const wasm = resource('reshelf_capture.');
         return {
           ready_after_dcl_ms: at('reshelf:ready') - nav.domContentLoadedEventEnd,
+          script_loaded_after_dcl_ms: script ? script.responseEnd - nav.domContentLoadedEventEnd : NaN,
+          init_after_dcl_ms: at('reshelf:init') - nav.domContentLoadedEventEnd,
+          capture_response_ms: wasm ? wasm.responseEnd - at('reshelf:init') : NaN,
           init_to_ready_ms: at('reshelf:ready') - at('reshelf:init'),
           start_ms: at('reshelf:ready') - at('reshelf:wasm-loaded'),
           engine_after_load_ms: at('reshelf:engine-ready') - nav.loadEventEnd,
@@ -92,6 +98,9 @@ async function initTimes(browser, url) {
     const q = (k) => ({ p50: median(pick(k)), p99: quantile(pick(k), 0.99) });
     return {
       ready_after_dcl_ms: q('ready_after_dcl_ms'),
+      script_loaded_after_dcl_ms: q('script_loaded_after_dcl_ms'),
+      init_after_dcl_ms: q('init_after_dcl_ms'),
+      capture_response_ms: q('capture_response_ms'),
       init_to_ready_ms: q('init_to_ready_ms'),
       start_ms: q('start_ms'),
       engine_after_load_ms: q('engine_after_load_ms'),
