@@ -7,9 +7,9 @@
 use reshelf_core::features::{rank_features, RankContext, RankExample};
 use web_sys::Element;
 
-use crate::apply::read_slot;
+use crate::apply::read_slot_through;
 use crate::clock::now;
-use crate::markup::{closest, item_id, Selector};
+use crate::markup::{closest, Selector};
 use crate::runtime::Shared;
 
 /// Records an example if `item` (the clicked tile) sits in a slot below at least one other.
@@ -17,11 +17,10 @@ pub fn note_slot_click(rt: &Shared, item: &Element) {
     let Some(slot) = closest(item, Selector::SlotSelector) else {
         return;
     };
-    let Some(id) = item_id(item) else { return };
-    let (_, items) = read_slot(&slot);
-    let Some(clicked) = items.iter().position(|i| i.id == id) else {
+    let Some(items) = read_slot_through(&slot, item) else {
         return;
     };
+    let clicked = items.len() - 1;
     if clicked == 0 {
         return;
     }
@@ -34,8 +33,7 @@ pub fn note_slot_click(rt: &Shared, item: &Element) {
         intent: r.intent.current(&state.session_id),
         popularity: None,
     };
-    // Only the clicked tile and the ones above it are needed.
-    let features = rank_features(state, &items[..=clicked], &ctx);
+    let features = rank_features(state, &items, &ctx);
     if let Some(example) = RankExample::from_features(&features, clicked) {
         r.tracker.record_rank_example(example);
     }

@@ -12,6 +12,18 @@ pub const MAX_SLOT_ITEMS: usize = 1000;
 
 /// A slot's direct item children, in page order, with what ranking needs.
 pub fn read_slot(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
+    read_items(slot, None)
+}
+
+/// The slot's items from the first through `last`, or `None` when `last` is not one of its
+/// direct item children: a click needs only the tiles above the clicked one, and reading
+/// attributes is most of a click's cost on a long slot.
+pub fn read_slot_through(slot: &Element, last: &Element) -> Option<Vec<SlotItem>> {
+    let (elements, items) = read_items(slot, Some(last));
+    (elements.last() == Some(last)).then_some(items)
+}
+
+fn read_items(slot: &Element, stop_after: Option<&Element>) -> (Vec<Element>, Vec<SlotItem>) {
     let children = slot.children();
     let mut elements = Vec::new();
     let mut items = Vec::new();
@@ -27,7 +39,11 @@ pub fn read_slot(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
             price: r.price,
             brand: r.brand,
         });
+        let last = stop_after == Some(&el);
         elements.push(el);
+        if last {
+            break;
+        }
     }
     (elements, items)
 }
