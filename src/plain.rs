@@ -39,34 +39,35 @@ pub fn keys(obj: &JsValue) -> Vec<String> {
         .collect()
 }
 
-/// An optional string field; any other type is an error naming `what`.
-pub fn string(v: JsValue, what: &str) -> Result<Option<String>, String> {
-    if absent(&v) {
+/// An optional field read by `read`; a present value it refuses is an error saying `what`
+/// must be `kind`.
+fn optional<T>(
+    v: &JsValue,
+    what: &str,
+    kind: &str,
+    read: impl FnOnce(&JsValue) -> Option<T>,
+) -> Result<Option<T>, String> {
+    if absent(v) {
         return Ok(None);
     }
-    v.as_string()
+    read(v)
         .map(Some)
-        .ok_or_else(|| format!("{what} must be a string"))
+        .ok_or_else(|| format!("{what} must be {kind}"))
+}
+
+/// An optional string field; any other type is an error naming `what`.
+pub fn string(v: JsValue, what: &str) -> Result<Option<String>, String> {
+    optional(&v, what, "a string", JsValue::as_string)
 }
 
 /// An optional number field.
 pub fn number(v: JsValue, what: &str) -> Result<Option<f64>, String> {
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_f64()
-        .map(Some)
-        .ok_or_else(|| format!("{what} must be a number"))
+    optional(&v, what, "a number", JsValue::as_f64)
 }
 
 /// An optional boolean field.
 pub fn boolean(v: JsValue, what: &str) -> Result<Option<bool>, String> {
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_bool()
-        .map(Some)
-        .ok_or_else(|| format!("{what} must be true or false"))
+    optional(&v, what, "true or false", JsValue::as_bool)
 }
 
 /// An optional whole number in `0..=max`.

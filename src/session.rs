@@ -114,9 +114,7 @@ impl Session {
     /// backend (see the README's privacy statement). Parsed from [`Session::summary_json`]'s
     /// text by the page's `JSON.parse`; what is sent is that text.
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
-        let text = crate::summary::current(&mut rt).to_json();
-        js_sys::JSON::parse(&text)
+        js_sys::JSON::parse(&self.summary_json()?)
     }
 
     /// The page's markup became readable (the SDK started before `<body>` existed): the open

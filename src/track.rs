@@ -62,10 +62,10 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
 }
 
 fn parse_props(props: &JsValue) -> Result<Props, Error> {
-    if props.is_undefined() || props.is_null() {
+    if plain::absent(props) {
         return Ok(Props::default());
     }
-    if !props.is_object() || js_sys::Array::is_array(props) || props.is_function() {
+    if !plain::is_record(props) {
         return Err(Error::Track("props must be a plain object".into()));
     }
     let text = js_sys::JSON::stringify(props)

@@ -29,6 +29,32 @@ use crate::visit::TrafficSource;
 /// The encoding's own version, the first byte of every stored state.
 pub const FORMAT: u8 = 1;
 
+/// Page types by their stored byte (its index here), written and read through this one table.
+const PAGE_TYPES: [PageType; 8] = [
+    PageType::Home,
+    PageType::Category,
+    PageType::Product,
+    PageType::Info,
+    PageType::Account,
+    PageType::Cart,
+    PageType::Checkout,
+    PageType::Unmarked,
+];
+
+/// Traffic sources by their stored byte, as [`PAGE_TYPES`].
+const SOURCES: [TrafficSource; 5] = [
+    TrafficSource::Direct,
+    TrafficSource::Search,
+    TrafficSource::Social,
+    TrafficSource::Referral,
+    TrafficSource::Internal,
+];
+
+/// The stored byte of `value`: its index in `table`.
+fn index_in<T: PartialEq>(table: &[T], value: &T) -> u8 {
+    table.iter().position(|t| t == value).unwrap_or(0) as u8
+}
+
 /// The stored bytes of `state`.
 pub fn encode(state: &SessionState) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(512));
@@ -142,7 +168,7 @@ impl Writer {
     }
 
     fn page(&mut self, p: PageType) {
-        self.u8(p as u8);
+        self.u8(index_in(&PAGE_TYPES, &p));
     }
 
     fn session(&mut self, s: &SessionState) {
@@ -252,7 +278,7 @@ impl Writer {
         self.map(&s.brand_clicks, |w, n| w.uint(u64::from(*n)));
         self.seq(&s.click_prices, |w, x| w.f64(*x));
         self.seq(&s.rank_examples, |w, e| w.str(&String::from(e.clone())));
-        self.opt(s.source.as_ref(), |w, src| w.u8(*src as u8));
+        self.opt(s.source.as_ref(), |w, src| w.u8(index_in(&SOURCES, src)));
         self.seq(&s.rage.recent, |w, &(t, x, y)| {
             w.f64(t);
             w.f64(x);
@@ -354,12 +380,7 @@ impl Reader<'_> {
     }
 
     fn page(&mut self) -> Option<PageType> {
-        use PageType::*;
-        [
-            Home, Category, Product, Info, Account, Cart, Checkout, Unmarked,
-        ]
-        .get(usize::from(self.u8()?))
-        .copied()
+        PAGE_TYPES.get(usize::from(self.u8()?)).copied()
     }
 
     fn session(&mut self) -> Option<SessionState> {
@@ -478,12 +499,7 @@ impl Reader<'_> {
         s.brand_clicks = self.map(Self::u32)?;
         s.click_prices = self.seq(Self::f64)?;
         s.rank_examples = self.seq(|r| RankExample::try_from(r.str()?).ok())?;
-        s.source = self.opt(|r| {
-            use TrafficSource::*;
-            [Direct, Search, Social, Referral, Internal]
-                .get(usize::from(r.u8()?))
-                .copied()
-        })?;
+        s.source = self.opt(|r| SOURCES.get(usize::from(r.u8()?)).copied())?;
         s.rage = RageWindow {
             recent: self.seq(|r| Some((r.f64()?, r.f64()?, r.f64()?)))?,
         };
@@ -580,6 +596,16 @@ mod tests {
         assert!(state.rage_clicks > 0 || !state.rage.recent.is_empty());
         let text = to_text(&encode(&state));
         assert_eq!(decode(&from_text(&text).unwrap()), Some(state));
+    }
+
+    #[test]
+    fn every_page_type_and_source_round_trips() {
+        let mut state = busy_session();
+        for (page, source) in PAGE_TYPES.iter().zip(SOURCES.iter().cycle()) {
+            state.pages[0].page = *page;
+            state.source = Some(*source);
+            assert_eq!(decode(&encode(&state)).as_ref(), Some(&state), "{page:?}");
+        }
     }
 
     #[test]

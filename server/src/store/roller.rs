@@ -44,13 +44,19 @@ macro_rules! forget_listed {
 }
 
 impl Store {
-    /// The lock a pass over a list of rows to fill (`b`) takes: on PostgreSQL rows another
-    /// server is filling are skipped.
-    fn listed_rows_lock(&self) -> &'static str {
-        match self {
+    /// The query of a pass over a list of rows to fill (`table`, keyed by site and session
+    /// id): the next `$1` listed rows with their stored bodies (`NULL` when the row is gone).
+    /// On PostgreSQL, rows another server is filling are skipped.
+    fn listed_rows_sql(&self, table: &str) -> String {
+        let lock = match self {
             Store::Postgres(_) => " FOR UPDATE OF b SKIP LOCKED",
             Store::Sqlite(..) => "",
-        }
+        };
+        format!(
+            "SELECT b.site, b.sid, s.body FROM {table} b \
+             LEFT JOIN summaries s ON s.site = b.site AND s.sid = b.sid \
+             ORDER BY b.site, b.sid LIMIT $1{lock}"
+        )
     }
 
     /// Folds up to `limit` rows of the rollup log into the rollup tables in one transaction,
@@ -138,19 +144,14 @@ impl Store {
         part: Part,
         batch: usize,
     ) -> Result<u64, StoreError> {
-        let lock = self.listed_rows_lock();
         let postgres = matches!(self, Store::Postgres(_));
+        let sql = self.listed_rows_sql(table);
         let batch = batch.max(1);
         let mut total = 0;
         loop {
             let _writing = self.write_lock().await;
             let done = on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
-                let sql = format!(
-                    "SELECT b.site, b.sid, s.body FROM {table} b \
-                     LEFT JOIN summaries s ON s.site = b.site AND s.sid = b.sid \
-                     ORDER BY b.site, b.sid LIMIT $1{lock}"
-                );
                 let rows = sqlx::query(&sql)
                     .bind(i64::try_from(batch).unwrap_or(i64::MAX))
                     .fetch_all(&mut *tx)
@@ -186,7 +187,7 @@ impl Store {
     /// off the list; fewer than `batch` means none are left. Run in the background: reads do
     /// not use the typed columns.
     pub async fn fill_typed(&self, batch: usize) -> Result<usize, StoreError> {
-        let lock = self.listed_rows_lock();
+        let sql = self.listed_rows_sql("typed_backfill");
         let batch = batch.max(1);
         let sets: Vec<String> = TYPED
             .iter()
@@ -200,11 +201,6 @@ impl Store {
         let _writing = self.write_lock().await;
         let done = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let sql = format!(
-                "SELECT b.site, b.sid, s.body FROM typed_backfill b \
-                 LEFT JOIN summaries s ON s.site = b.site AND s.sid = b.sid \
-                 ORDER BY b.site, b.sid LIMIT $1{lock}"
-            );
             let rows = sqlx::query(&sql)
                 .bind(i64::try_from(batch).unwrap_or(i64::MAX))
                 .fetch_all(&mut *tx)
