@@ -21,6 +21,8 @@ pub struct Metrics {
     pub stored: AtomicU64,
     pub stale: AtomicU64,
     pub client_dropped: AtomicU64,
+    /// Batches written again under the write lock after losing a race (SQLite).
+    pub retried: AtomicU64,
     pub in_flight: AtomicU64,
     /// Page-stats feeds computed from the store (the cache counts them).
     pub page_stats_computed: Arc<AtomicU64>,
@@ -106,6 +108,11 @@ impl Metrics {
                 "reshelf_client_dropped_total",
                 "Summaries clients reported dropping from their queues.",
                 &self.client_dropped,
+            ),
+            (
+                "reshelf_ingest_retried_total",
+                "Batches written again under the store's write lock because another batch of one of their sessions got in between (SQLite).",
+                &self.retried,
             ),
             (
                 "reshelf_page_stats_computed_total",

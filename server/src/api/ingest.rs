@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use reshelf_core::summary::{Summary, SUMMARY_VERSION};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::auth::site_for_key;
@@ -47,15 +48,10 @@ pub async fn ingest(
         app.limits.max_decompressed,
     )
     .await?;
-    let doc: Value =
-        serde_json::from_str(&text).map_err(|e| ApiError::malformed(format!("bad JSON: {e}")))?;
-    let Value::Object(obj) = doc else {
-        return Err(ApiError::schema("the body must be a JSON object"));
-    };
-    let field = |name: &str| obj.get(name).and_then(Value::as_str).map(str::to_string);
-    let site_id = params.site.or_else(|| field("site"));
+    let envelope = parse_envelope(&text)?;
+    let site_id = params.site.or_else(|| text_field(envelope.site));
     let key_in_url = params.key.is_some();
-    let key = params.key.or_else(|| field("key"));
+    let key = params.key.or_else(|| text_field(envelope.key));
     let site = site_for_key(&app.access, site_id.as_deref(), key.as_deref())?;
     if !key_in_url {
         // Keys in the URL were already metered by the rate-limit layer.
@@ -63,19 +59,18 @@ pub async fn ingest(
             .take(&site.key, site.rate_per_second, site.burst, Instant::now())
             .map_err(ApiError::rate_limited)?;
     }
-    let dropped = match obj.get("dropped") {
-        None | Some(Value::Null) => 0,
-        Some(v) => v
-            .as_u64()
+    let dropped = match envelope.dropped {
+        None => 0,
+        Some(v) => serde_json::from_str::<u64>(v.get())
+            .ok()
             .filter(|&d| d <= 1_000_000)
             .ok_or_else(|| ApiError::schema("dropped: a count 0..=1000000"))?,
     };
-    let drops = match obj.get("outbox") {
-        None | Some(Value::Null) if dropped == 0 => Drops::None,
-        None | Some(Value::Null) => Drops::Count(dropped),
+    let drops = match envelope.outbox {
+        None if dropped == 0 => Drops::None,
+        None => Drops::Count(dropped),
         Some(v) => {
-            let outbox = v
-                .as_str()
+            let outbox = text_field(Some(v))
                 .filter(|id| {
                     (1..=64).contains(&id.len())
                         && id
@@ -84,14 +79,15 @@ pub async fn ingest(
                 })
                 .ok_or_else(|| ApiError::schema("outbox: 1 to 64 characters of [A-Za-z0-9_-]"))?;
             Drops::Total {
-                outbox: outbox.to_string(),
+                outbox,
                 total: dropped,
             }
         }
     };
-    let Some(Value::Array(items)) = obj.get("summaries") else {
-        return Err(ApiError::schema("summaries: an array is required"));
-    };
+    let items: Vec<&RawValue> = envelope
+        .summaries
+        .and_then(|v| serde_json::from_str(v.get()).ok())
+        .ok_or_else(|| ApiError::schema("summaries: an array is required"))?;
     if items.len() > app.limits.max_batch {
         return Err(ApiError::too_large(format!(
             "{} summaries in one batch; at most {}",
@@ -102,11 +98,11 @@ pub async fn ingest(
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let skew = match obj.get("sent_at") {
-        None | Some(Value::Null) => 0,
+    let skew = match envelope.sent_at {
+        None => 0,
         Some(v) => {
-            let sent = v
-                .as_u64()
+            let sent = serde_json::from_str::<u64>(v.get())
+                .ok()
                 .filter(|&ms| ms > 0)
                 .ok_or_else(|| ApiError::schema("sent_at: epoch milliseconds"))?;
             clock_skew_secs(now.as_millis() as i64, sent as i64)
@@ -117,7 +113,7 @@ pub async fn ingest(
     for (i, item) in items.iter().enumerate() {
         match decode(item, now.as_secs(), skew) {
             Ok(s) => batch.push(s),
-            Err(e) => refused.push((i, item.get("sid").cloned(), e)),
+            Err(e) => refused.push((i, sid_of(item), e)),
         }
     }
     if batch.is_empty() {
@@ -141,6 +137,7 @@ pub async fn ingest(
     app.metrics
         .client_dropped
         .fetch_add(outcome.dropped, Relaxed);
+    app.metrics.retried.fetch_add(outcome.retried, Relaxed);
     tracing::info!(
         site = %site.id,
         received = batch.len(),
@@ -179,19 +176,97 @@ fn clock_skew_secs(received_ms: i64, sent_ms: i64) -> i64 {
     }
 }
 
-/// One summary: the version first (so a future schema gets a clear answer), then the type,
-/// then the ranges.
-fn decode(item: &Value, now: u64, skew: i64) -> Result<NewSummary, String> {
-    match item.get("v").and_then(Value::as_u64) {
-        Some(v) if v == u64::from(SUMMARY_VERSION) => {}
-        Some(v) => {
-            return Err(format!(
-                "unknown schema version {v}; this server reads {SUMMARY_VERSION}"
-            ))
-        }
-        None => return Err("v: the schema version is required".into()),
+/// The batch's envelope, its fields left as JSON text until each is checked (a `null` field
+/// reads as absent). Borrowed from the request body: the summaries are decoded straight from
+/// their text, with no intermediate JSON tree.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    site: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    key: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    dropped: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    outbox: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    sent_at: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    summaries: Option<&'a RawValue>,
+}
+
+/// Errors: 400 `malformed` for text that is not JSON, 422 `schema` for JSON that is not an
+/// object (or repeats a field).
+fn parse_envelope(text: &str) -> Result<Envelope<'_>, ApiError> {
+    match serde_json::from_str::<Envelope>(text) {
+        // A derived struct also reads a JSON array (by position): only an object is a batch.
+        Ok(envelope) if text.trim_start().starts_with('{') => Ok(envelope),
+        Ok(_) => Err(ApiError::schema("the body must be a JSON object")),
+        Err(e) if e.is_data() => Err(ApiError::schema(format!(
+            "the body must be a JSON object: {e}"
+        ))),
+        Err(e) => Err(ApiError::malformed(format!("bad JSON: {e}"))),
     }
-    let mut s: Summary = serde_json::from_value(item.clone()).map_err(|e| e.to_string())?;
+}
+
+/// A field's text when it is a JSON string.
+fn text_field(raw: Option<&RawValue>) -> Option<String> {
+    raw.and_then(|v| serde_json::from_str(v.get()).ok())
+}
+
+/// The two fields of a summary read before the rest: its schema version and (for the
+/// answer's list of refused summaries) its session id.
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(borrow, default)]
+    v: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    sid: Option<&'a RawValue>,
+}
+
+fn head(item: &RawValue) -> Option<Head<'_>> {
+    if !item.get().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(item.get()).ok()
+}
+
+/// A refused summary's `sid` as it was sent, whatever its type.
+fn sid_of(item: &RawValue) -> Option<Value> {
+    head(item)?
+        .sid
+        .and_then(|v| serde_json::from_str(v.get()).ok())
+}
+
+/// One summary: the version first (so a future schema gets a clear answer), then the type,
+/// then the ranges. The version is read on its own only when the summary does not decode,
+/// so a valid summary's text is parsed once.
+fn decode(item: &RawValue, now: u64, skew: i64) -> Result<NewSummary, String> {
+    let version_error = |v: Option<u64>| match v {
+        Some(v) if v == u64::from(SUMMARY_VERSION) => None,
+        Some(v) => Some(format!(
+            "unknown schema version {v}; this server reads {SUMMARY_VERSION}"
+        )),
+        None => Some("v: the schema version is required".into()),
+    };
+    // A derived struct also reads a JSON array (by position): only an object is a summary.
+    let parsed = if item.get().starts_with('{') {
+        serde_json::from_str::<Summary>(item.get()).map_err(|e| e.to_string())
+    } else {
+        Err(String::new())
+    };
+    let mut s = match parsed {
+        Ok(s) => match version_error(Some(u64::from(s.v))) {
+            Some(e) => return Err(e),
+            None => s,
+        },
+        Err(e) => {
+            let version = head(item)
+                .and_then(|h| h.v)
+                .and_then(|v| serde_json::from_str::<u64>(v.get()).ok());
+            return Err(version_error(version).unwrap_or(e));
+        }
+    };
     if skew != 0 {
         // The device saw the session start within the hour from `ts`; on the server's clock
         // that hour is `skew` seconds earlier. The start is taken as the middle of that hour,

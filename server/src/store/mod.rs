@@ -8,6 +8,7 @@ mod roller;
 pub(crate) mod rollups;
 mod rows;
 mod units;
+mod upsert;
 
 use std::path::Path;
 use std::str::FromStr;

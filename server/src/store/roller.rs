@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::columns::{bind_typed, typed, TYPED};
 use super::rollups::{write_deltas, write_table};
 use super::rows::{placeholders, CHUNK, LOG_FORMAT};
-use super::units::fill_cohorts;
+use super::units::{fill_cohorts, unit_day, UNIT_DAY_COLUMNS};
 use super::{on_pool, Store, StoreError};
 use crate::aggregate::{day_of, Aggregates};
 
@@ -287,7 +287,7 @@ impl Store {
                 .collect::<Result<_, _>>()?;
                 if !units.is_empty() {
                     let sql = format!(
-                        "SELECT day, unit, control, sessions, purchases, revenue FROM rollup_unit_days \
+                        "SELECT {UNIT_DAY_COLUMNS} FROM rollup_unit_days \
                          WHERE site = $1 AND day < $2 AND unit IN ({})",
                         placeholders(3, units.len())
                     );
@@ -297,12 +297,7 @@ impl Store {
                     }
                     let mut deltas = Aggregates::default();
                     for row in q.fetch_all(&mut *tx).await? {
-                        let key = crate::aggregate::UnitKey {
-                            day: row.try_get(0)?,
-                            unit: row.try_get(1)?,
-                            control: row.try_get(2)?,
-                        };
-                        let gone: [i64; 3] = [row.try_get(3)?, row.try_get(4)?, row.try_get(5)?];
+                        let (key, gone) = unit_day!(row);
                         deltas.units.insert(key, gone.map(|v| -v));
                     }
                     fill_cohorts!(tx, site, &mut deltas, postgres);

@@ -182,7 +182,16 @@ pub fn batch(summaries: &[Value]) -> String {
 
 /// Every stored row of the test site as (sid, seq, body), to compare before and after.
 pub async fn rows(store: &Store) -> Vec<String> {
-    let mut bodies = store.bodies(SITE, 0).await.unwrap();
+    let mut bodies = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.bodies_page(SITE, 0, after, 1_000).await.unwrap();
+        let Some((start, sid, _)) = page.last() else {
+            break;
+        };
+        after = Some((*start, sid.clone()));
+        bodies.extend(page.into_iter().map(|(_, _, body)| body));
+    }
     bodies.sort();
     bodies
 }
