@@ -267,7 +267,8 @@ impl Store {
                             "SELECT DISTINCT started_at FROM summary_sessions WHERE site = $1 AND sid IN ({})",
                             placeholders(2, chunk.len())
                         );
-                        // Planned at each execution (see the lookup below).
+                        // Planned at each execution: a generic plan for this IN list walks the
+                        // site's whole key range (hundreds of milliseconds a batch in the ingest bench).
                         let mut q = sqlx::query(&sql).persistent(false).bind(site);
                         for s in chunk {
                             q = q.bind(s.sid.as_str());
@@ -328,8 +329,20 @@ impl Store {
                     }
                 }
                 if !writes.is_empty() {
-                    let mut q = QueryBuilder::new(insert_head());
+                    // On PostgreSQL the same statement records each row's month in
+                    // `summary_sessions` (a data-modifying CTE: one round trip, and its count
+                    // is the rows stored, each either inserted or updated there).
+                    let mut q = QueryBuilder::new(if postgres { "WITH stored AS (" } else { "" });
+                    q.push(insert_head());
                     push_rows!(q, site, writes, received_at_ms);
+                    if postgres {
+                        q.push(
+                            " RETURNING site, sid, started_at) \
+                             INSERT INTO summary_sessions (site, sid, started_at) \
+                             SELECT site, sid, started_at FROM stored \
+                             ON CONFLICT (site, sid) DO UPDATE SET started_at = excluded.started_at",
+                        );
+                    }
                     match q.build().execute(&mut *tx).await {
                         Ok(done) => stored += done.rows_affected(),
                         Err(e) if optimistic && is_unique_violation(&e) => {
@@ -337,18 +350,6 @@ impl Store {
                             break;
                         }
                         Err(e) => return Err(e.into()),
-                    }
-                    if postgres {
-                        let mut q = QueryBuilder::new(
-                            "INSERT INTO summary_sessions (site, sid, started_at) ",
-                        );
-                        q.push_values(writes, |mut b, s| {
-                            b.push_bind(site)
-                                .push_bind(s.sid.as_str())
-                                .push_bind(i64::try_from(s.started_at).unwrap_or(i64::MAX));
-                        });
-                        q.push(" ON CONFLICT (site, sid) DO UPDATE SET started_at = excluded.started_at");
-                        q.build().execute(&mut *tx).await?;
                     }
                 }
             }
