@@ -7,7 +7,8 @@
 // time, for `/v1/insights` (90 and 400 days) and `/v1/page-stats`. The page-stats feed is
 // served from the server's cache after the first request, so its first request (the one
 // that reads the rollups) is reported apart. Peak RSS is the server's VmHWM after the reads.
-// RESHELF_BENCH_READS_SIZES=100000,1000000,10000000 sets the sizes (default: 100k and 1M).
+// RESHELF_BENCH_READS_SIZES=100000,1000000,10000000 sets the sizes (default: 100k and 1M);
+// RESHELF_BENCH_READS_STORES=sqlite (or postgres) measures one store only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,8 @@ export async function benchReads(root, { log = (s) => console.error(s) } = {}) {
   writeFileSync(templatePath, JSON.stringify(template));
   const out = { setup: { requests: REQUESTS, spread_days: 400, sizes: sizes() }, budgets: BUDGETS };
   const pgSkip = postgresReachable();
-  for (const backend of ['sqlite', 'postgres']) {
+  const stores = (process.env.RESHELF_BENCH_READS_STORES ?? 'sqlite,postgres').split(',');
+  for (const backend of ['sqlite', 'postgres'].filter((b) => stores.includes(b))) {
     if (backend === 'postgres' && pgSkip) {
       out.postgres = { skipped: pgSkip };
       continue;

@@ -374,7 +374,7 @@ function readsSection(r) {
       continue;
     }
     for (const x of runs) {
-      rows.push(`| ${backend} | ${int(x.rows)} | ${f(x.insights_90d.p50_ms, 1)} / ${f(x.insights_90d.p99_ms, 1)} ms | ${f(x.insights_400d.p50_ms, 1)} / ${f(x.insights_400d.p99_ms, 1)} ms | ${f(x.page_stats_first_ms, 1)} ms | ${f(x.page_stats.p50_ms, 1)} / ${f(x.page_stats.p99_ms, 1)} ms | ${f(x.peak_rss_mb, 1)} MB | ${int(x.generator.per_sec)}/s |`);
+      rows.push(`| ${backend} | ${int(x.rows)}${x.measured ? ` (measured ${x.measured.date.slice(0, 10)} at ${x.measured.commit}, \`RESHELF_BENCH_READS_SIZES=${x.rows}\`)` : ''} | ${f(x.insights_90d.p50_ms, 1)} / ${f(x.insights_90d.p99_ms, 1)} ms | ${f(x.insights_400d.p50_ms, 1)} / ${f(x.insights_400d.p99_ms, 1)} ms | ${f(x.page_stats_first_ms, 1)} ms | ${f(x.page_stats.p50_ms, 1)} / ${f(x.page_stats.p99_ms, 1)} ms | ${f(x.peak_rss_mb, 1)} MB | ${int(x.generator.per_sec)}/s |`);
     }
   }
   return `
