@@ -118,6 +118,18 @@ export async function openPage(browser, options = {}) {
 }
 
 /** `await reshelf.ready` then `.state()` in the page. */
+/**
+ * Starts a context's clock on a weekday (now, or on a Saturday or Sunday the Friday before,
+ * local time as the SDK reads the day); it runs in real time from there. The intent model
+ * reads the training data's Weekend flag, so a test that asserts how far a journey's score
+ * rises would otherwise depend on the day the suite runs.
+ */
+export async function onWeekday(context) {
+  const now = new Date();
+  const back = { 6: 1, 0: 2 }[now.getDay()] ?? 0;
+  await context.clock.install({ time: new Date(now.getTime() - back * 86_400_000) });
+}
+
 export function state(page) {
   return page.evaluate(async () => (await window.reshelf.ready).state());
 }

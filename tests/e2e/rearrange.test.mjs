@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, useServerAndBrowser, openPage, state, ready, eventually } from './harness.mjs';
+import { ROOT, useServerAndBrowser, openPage, onWeekday, state, ready, eventually } from './harness.mjs';
 
 const ARTIFACTS = join(ROOT, 'target/e2e-artifacts');
 const env = useServerAndBrowser();
@@ -23,22 +23,14 @@ const watchShifts = (page) =>
     }).observe({ type: 'layout-shift' });
   });
 
-/** Now, or on a Saturday or Sunday the Friday before (local time, as the SDK reads the day). */
-function weekdayNow() {
-  const now = new Date();
-  const back = { 6: 1, 0: 2 }[now.getDay()] ?? 0;
-  return new Date(now.getTime() - back * 86_400_000);
-}
-
 /**
  * A context whose visitor is in the treatment (or control) arm of the demo's 10% holdout.
- * `onWeekday`: the page's clock starts on a weekday (and runs from there), whatever day the
- * suite runs on.
+ * `weekday`: the context's clock starts on a weekday (see `onWeekday`).
  */
-async function visitorIn(arm, { onWeekday = false } = {}) {
+async function visitorIn(arm, { weekday = false } = {}) {
   for (let i = 0; i < 40; i += 1) {
     const opened = await openPage(env.chrome.browser, { viewport: { width: 1200, height: 300 } });
-    if (onWeekday) await opened.context.clock.install({ time: weekdayNow() });
+    if (weekday) await onWeekday(opened.context);
     await opened.page.addInitScript((id) => localStorage.setItem('reshelf:visitor:demo', id), `visitor-${arm}-${i}`);
     await opened.page.goto(`${env.server.url}/info/shipping/`);
     await ready(opened.page);
@@ -51,7 +43,7 @@ async function visitorIn(arm, { onWeekday = false } = {}) {
 test('browsing bags brings bags forward on the home page with the learned ranker, and the hero switches when intent rises', async () => {
   // The intent model reads whether it is the weekend (the training data's Weekend flag),
   // which lowers this journey's score below the hero's threshold: the journey runs on a weekday.
-  const { page, log, context } = await visitorIn('treatment', { onWeekday: true });
+  const { page, log, context } = await visitorIn('treatment', { weekday: true });
   await page.goto(`${env.server.url}/`);
   await ready(page);
   const original = await order(page);
