@@ -45,8 +45,8 @@ test('the embedded model scores the session; intent rises along a buying journey
 
 test('on("intent") reports score changes with the model version', async () => {
   const { page, context } = await openPage(env.chrome.browser);
-  // On a weekday: on Saturdays and Sundays this journey's score can stay in one quantum,
-  // and then no change is reported.
+  // On a weekday: run on a Sunday, this journey reported no change (its score likely stayed
+  // within one reporting step).
   await onWeekday(context);
   await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
