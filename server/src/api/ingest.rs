@@ -49,9 +49,9 @@ pub async fn ingest(
     )
     .await?;
     let envelope = parse_envelope(&text)?;
-    let site_id = params.site.or_else(|| text_field(envelope.site));
+    let site_id = params.site.or_else(|| envelope.site.and_then(raw_as));
     let key_in_url = params.key.is_some();
-    let key = params.key.or_else(|| text_field(envelope.key));
+    let key = params.key.or_else(|| envelope.key.and_then(raw_as));
     let site = site_for_key(&app.access, site_id.as_deref(), key.as_deref())?;
     if !key_in_url {
         // Keys in the URL were already metered by the rate-limit layer.
@@ -61,8 +61,7 @@ pub async fn ingest(
     }
     let dropped = match envelope.dropped {
         None => 0,
-        Some(v) => serde_json::from_str::<u64>(v.get())
-            .ok()
+        Some(v) => raw_as::<u64>(v)
             .filter(|&d| d <= 1_000_000)
             .ok_or_else(|| ApiError::schema("dropped: a count 0..=1000000"))?,
     };
@@ -70,7 +69,7 @@ pub async fn ingest(
         None if dropped == 0 => Drops::None,
         None => Drops::Count(dropped),
         Some(v) => {
-            let outbox = text_field(Some(v))
+            let outbox = raw_as::<String>(v)
                 .filter(|id| {
                     (1..=64).contains(&id.len())
                         && id
@@ -86,7 +85,7 @@ pub async fn ingest(
     };
     let items: Vec<&RawValue> = envelope
         .summaries
-        .and_then(|v| serde_json::from_str(v.get()).ok())
+        .and_then(raw_as)
         .ok_or_else(|| ApiError::schema("summaries: an array is required"))?;
     if items.len() > app.limits.max_batch {
         return Err(ApiError::too_large(format!(
@@ -101,8 +100,7 @@ pub async fn ingest(
     let skew = match envelope.sent_at {
         None => 0,
         Some(v) => {
-            let sent = serde_json::from_str::<u64>(v.get())
-                .ok()
+            let sent = raw_as::<u64>(v)
                 .filter(|&ms| ms > 0)
                 .ok_or_else(|| ApiError::schema("sent_at: epoch milliseconds"))?;
             clock_skew_secs(now.as_millis() as i64, sent as i64)
@@ -199,8 +197,7 @@ struct Envelope<'a> {
 /// object (or repeats a field).
 fn parse_envelope(text: &str) -> Result<Envelope<'_>, ApiError> {
     match serde_json::from_str::<Envelope>(text) {
-        // A derived struct also reads a JSON array (by position): only an object is a batch.
-        Ok(envelope) if text.trim_start().starts_with('{') => Ok(envelope),
+        Ok(envelope) if is_object(text) => Ok(envelope),
         Ok(_) => Err(ApiError::schema("the body must be a JSON object")),
         Err(e) if e.is_data() => Err(ApiError::schema(format!(
             "the body must be a JSON object: {e}"
@@ -209,9 +206,15 @@ fn parse_envelope(text: &str) -> Result<Envelope<'_>, ApiError> {
     }
 }
 
-/// A field's text when it is a JSON string.
-fn text_field(raw: Option<&RawValue>) -> Option<String> {
-    raw.and_then(|v| serde_json::from_str(v.get()).ok())
+/// A field's value when it is JSON of type `T` (a string, a count, an array of raw values).
+fn raw_as<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// Whether JSON text is an object. Checked before a derived struct reads it, since such a
+/// struct also reads a JSON array (by position).
+fn is_object(json: &str) -> bool {
+    json.trim_start().starts_with('{')
 }
 
 /// The two fields of a summary read before the rest: its schema version and (for the
@@ -225,17 +228,12 @@ struct Head<'a> {
 }
 
 fn head(item: &RawValue) -> Option<Head<'_>> {
-    if !item.get().starts_with('{') {
-        return None;
-    }
-    serde_json::from_str(item.get()).ok()
+    is_object(item.get()).then(|| raw_as(item)).flatten()
 }
 
 /// A refused summary's `sid` as it was sent, whatever its type.
 fn sid_of(item: &RawValue) -> Option<Value> {
-    head(item)?
-        .sid
-        .and_then(|v| serde_json::from_str(v.get()).ok())
+    head(item)?.sid.and_then(raw_as)
 }
 
 /// One summary: the version first (so a future schema gets a clear answer), then the type,
@@ -249,8 +247,7 @@ fn decode(item: &RawValue, now: u64, skew: i64) -> Result<NewSummary, String> {
         )),
         None => Some("v: the schema version is required".into()),
     };
-    // A derived struct also reads a JSON array (by position): only an object is a summary.
-    let parsed = if item.get().starts_with('{') {
+    let parsed = if is_object(item.get()) {
         serde_json::from_str::<Summary>(item.get()).map_err(|e| e.to_string())
     } else {
         Err(String::new())
@@ -261,9 +258,7 @@ fn decode(item: &RawValue, now: u64, skew: i64) -> Result<NewSummary, String> {
             None => s,
         },
         Err(e) => {
-            let version = head(item)
-                .and_then(|h| h.v)
-                .and_then(|v| serde_json::from_str::<u64>(v.get()).ok());
+            let version = head(item).and_then(|h| h.v).and_then(raw_as::<u64>);
             return Err(version_error(version).unwrap_or(e));
         }
     };
