@@ -70,10 +70,11 @@ pub async fn ensure(pool: &PgPool, now: i64) -> Result<(), StoreError> {
             "ALTER INDEX summaries_site_started RENAME TO summaries_flat_site_started",
             "CREATE TABLE summaries (LIKE summaries_flat INCLUDING DEFAULTS) PARTITION BY RANGE (started_at)",
             // The key must hold the partition column; a session's rows stay one per (site,
-            // sid) because its writers take turns on an advisory lock (`Store::upsert`). The
-            // session id leads both indexes' choice for ingest's lookup by sid: with an
-            // index led by `site`, a plan made while a month partition was empty (and kept
-            // by the prepared statement) filters every row of the site by sid.
+            // sid) because its writers take turns on its row in `summary_sessions`
+            // (`Store::upsert`). The session id leads both indexes' choice for ingest's
+            // lookup by sid: with an index led by `site`, a plan made while a month
+            // partition was empty (and kept by the prepared statement) filters every row of
+            // the site by sid.
             "ALTER TABLE summaries ADD PRIMARY KEY (sid, site, started_at)",
             "CREATE INDEX summaries_started_site ON summaries (started_at, site)",
             "CREATE TABLE summaries_default PARTITION OF summaries DEFAULT",

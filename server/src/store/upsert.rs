@@ -8,7 +8,7 @@
 //! sequence number read, and a session read as new is inserted only if no row appeared. A
 //! batch that loses that race (another batch of the same session got in between) is undone
 //! and done again with the lookup under the lock. On PostgreSQL the lookup runs in the
-//! transaction, under each session's advisory lock.
+//! transaction, after the sessions' rows in `summary_sessions` are locked.
 
 use std::collections::HashMap;
 
@@ -101,6 +101,49 @@ macro_rules! stored_versions {
         }
         found
     }};
+}
+
+/// Locks a chunk's sessions' rows in `summary_sessions` (PostgreSQL), inserting the rows of
+/// sessions not stored yet, and returns the months (start times) of those already stored.
+/// Rows are taken in sid order, so concurrent batches lock in one order and cannot deadlock;
+/// a row another batch holds is waited for. (`xmax = 0` marks a row this statement
+/// inserted: PostgreSQL's idiom for telling an upsert's inserts from its updates.)
+macro_rules! lock_sessions {
+    ($exec:expr, $site:expr, $chunk:expr) => {{
+        let chunk: &[&NewSummary] = $chunk;
+        let mut q = QueryBuilder::new("INSERT INTO summary_sessions (site, sid, started_at) ");
+        q.push_values(chunk, |mut b, s| {
+            b.push_bind($site)
+                .push_bind(s.sid.as_str())
+                .push_bind(i64::try_from(s.started_at).unwrap_or(i64::MAX));
+        });
+        q.push(
+            " ON CONFLICT (site, sid) DO UPDATE SET started_at = summary_sessions.started_at \
+             RETURNING started_at, xmax = 0",
+        );
+        let mut starts: Vec<i64> = Vec::new();
+        for row in q.build().fetch_all($exec).await? {
+            let inserted: bool = row.try_get(1)?;
+            if !inserted {
+                starts.push(row.try_get(0)?);
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+    }};
+}
+
+/// The batch's rollup log row: what is left in `deltas` once every chunk is planned, as
+/// JSON, or `None` when it adds nothing.
+fn encode_log(deltas: &mut Aggregates) -> Result<Option<String>, StoreError> {
+    let deltas = std::mem::take(deltas).without_zeros();
+    if deltas.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(&deltas)
+        .map(Some)
+        .map_err(|e| StoreError::Failed(e.to_string()))
 }
 
 /// What a chunk does, given its sessions' stored versions: the summaries to write, and the
@@ -237,59 +280,31 @@ impl Store {
             let mut tx = pool.begin().await?;
             let mut stored = 0;
             let mut lost_race = false;
+            let chunks = latest.len().div_ceil(CHUNK);
+            // The batch's rollup log row, once encoded and until written.
+            let mut log: Option<String> = None;
             for (i, chunk) in latest.chunks(CHUNK).enumerate() {
                 if !optimistic {
-                    // Writers of the same session take turns: on SQLite the write lock
-                    // serialises every writer; on PostgreSQL each session's advisory lock,
-                    // taken in sid order (no deadlock between batches), is held to the
-                    // commit, so the read below sees what a concurrent batch stored. (A
-                    // partitioned table cannot keep (site, sid) unique by itself: its key
-                    // has the start time too.)
-                    if postgres {
-                        let values: Vec<String> =
-                            (2..2 + chunk.len()).map(|i| format!("(${i}::text)")).collect();
-                        let sql = format!(
-                            "SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended($1 || chr(31) || sid, 0) AS k \
-                             FROM (VALUES {}) AS v(sid) ORDER BY sid) AS locks",
-                            values.join(", ")
-                        );
-                        let mut q = sqlx::query(&sql).bind(site);
-                        for s in chunk {
-                            q = q.bind(s.sid.as_str());
+                    let found = if postgres {
+                        // Writers of the same session take turns on its row in
+                        // `summary_sessions`, locked to the commit, so the read below sees
+                        // what a concurrent batch stored. (A partitioned table cannot keep
+                        // (site, sid) unique by itself: its key has the start time too.)
+                        let starts = lock_sessions!(&mut *tx, site, chunk);
+                        if starts.is_empty() {
+                            HashMap::new()
+                        } else {
+                            stored_versions!(&mut *tx, site, chunk, &starts, postgres)
                         }
-                        q.execute(&mut *tx).await?;
-                    }
-                    // On PostgreSQL the month partitions a chunk's stored sessions live in come
-                    // from `summary_sessions` first, so the lookup below reads those partitions
-                    // only instead of probing every month's index for every sid.
-                    let months = if postgres {
-                        let sql = format!(
-                            "SELECT DISTINCT started_at FROM summary_sessions WHERE site = $1 AND sid IN ({})",
-                            placeholders(2, chunk.len())
-                        );
-                        // Planned at each execution: a generic plan for this IN list walks the
-                        // site's whole key range (hundreds of milliseconds a batch in the ingest bench).
-                        let mut q = sqlx::query(&sql).persistent(false).bind(site);
-                        for s in chunk {
-                            q = q.bind(s.sid.as_str());
-                        }
-                        let starts: Vec<i64> = q
-                            .fetch_all(&mut *tx)
-                            .await?
-                            .iter()
-                            .map(|r| r.try_get(0))
-                            .collect::<Result<_, _>>()?;
-                        Some(starts)
                     } else {
-                        None
-                    };
-                    let starts = months.as_deref().unwrap_or_default();
-                    let found = if months.as_ref().is_none_or(|m| !m.is_empty()) {
-                        stored_versions!(&mut *tx, site, chunk, starts, postgres)
-                    } else {
-                        HashMap::new()
+                        // SQLite: the write lock serialises every writer.
+                        stored_versions!(&mut *tx, site, chunk, &[], postgres)
                     };
                     plans.push(plan(chunk, &found, &mut deltas));
+                }
+                // The batch's log row goes with the last chunk, once every chunk is planned.
+                if i == chunks - 1 {
+                    log = encode_log(&mut deltas)?;
                 }
                 let Plan { writes, replaced } = &plans[i];
                 if !replaced.is_empty() {
@@ -329,27 +344,45 @@ impl Store {
                     }
                 }
                 if !writes.is_empty() {
-                    // On PostgreSQL the same statement records each row's month in
-                    // `summary_sessions` (a data-modifying CTE: one round trip, and its count
-                    // is the rows stored, each either inserted or updated there).
                     let mut q = QueryBuilder::new(if postgres { "WITH stored AS (" } else { "" });
                     q.push(insert_head());
                     push_rows!(q, site, writes, received_at_ms);
                     if postgres {
-                        q.push(
-                            " RETURNING site, sid, started_at) \
-                             INSERT INTO summary_sessions (site, sid, started_at) \
-                             SELECT site, sid, started_at FROM stored \
-                             ON CONFLICT (site, sid) DO UPDATE SET started_at = excluded.started_at",
-                        );
-                    }
-                    match q.build().execute(&mut *tx).await {
-                        Ok(done) => stored += done.rows_affected(),
-                        Err(e) if optimistic && is_unique_violation(&e) => {
-                            lost_race = true;
-                            break;
+                        // One round trip on PostgreSQL (data-modifying CTEs): the rows, the
+                        // month of a replaced session that moved (a corrected device clock),
+                        // and the batch's log row with the last chunk. New sessions' months
+                        // were recorded when their rows in `summary_sessions` were locked.
+                        q.push(" RETURNING site, sid, started_at)");
+                        if !replaced.is_empty() {
+                            q.push(
+                                ", moved AS (UPDATE summary_sessions AS s SET started_at = stored.started_at \
+                                 FROM stored WHERE s.site = stored.site AND s.sid = stored.sid \
+                                 AND s.started_at <> stored.started_at)",
+                            );
                         }
-                        Err(e) => return Err(e.into()),
+                        if let Some(encoded) = log.take() {
+                            q.push(", logged AS (INSERT INTO rollup_log (id, site, deltas, format) VALUES (")
+                                .push_bind(log_id())
+                                .push(", ")
+                                .push_bind(site)
+                                .push(", ")
+                                .push_bind(encoded)
+                                .push(", ")
+                                .push_bind(LOG_FORMAT)
+                                .push("))");
+                        }
+                        q.push(" SELECT COUNT(*) FROM stored");
+                        let n: i64 = q.build().fetch_one(&mut *tx).await?.try_get(0)?;
+                        stored += n.max(0) as u64;
+                    } else {
+                        match q.build().execute(&mut *tx).await {
+                            Ok(done) => stored += done.rows_affected(),
+                            Err(e) if optimistic && is_unique_violation(&e) => {
+                                lost_race = true;
+                                break;
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
                     }
                 }
             }
@@ -357,10 +390,7 @@ impl Store {
                 tx.rollback().await?;
                 None
             } else {
-                let deltas = std::mem::take(&mut deltas).without_zeros();
-                if !deltas.is_empty() {
-                    let encoded = serde_json::to_string(&deltas)
-                        .map_err(|e| StoreError::Failed(e.to_string()))?;
+                if let Some(encoded) = log {
                     sqlx::query(
                         "INSERT INTO rollup_log (id, site, deltas, format) VALUES ($1, $2, $3, $4)",
                     )
