@@ -2,6 +2,7 @@
 //! number of stateless servers in front of one database). The SQL is the same for both; a
 //! small macro runs one body of code against whichever pool is open.
 
+mod checkpoint;
 mod columns;
 mod partitions;
 mod roller;
@@ -16,8 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection, PgPool, SqlitePool};
 
 pub use rows::{Drops, NewSummary, StoreOutcome};
 
@@ -33,12 +36,43 @@ pub const ROLL_UP_BATCH: usize = 500;
 
 #[derive(Clone, Debug)]
 pub enum Store {
-    /// The pool and the process's write lock: SQLite has one writer at a time, and a
-    /// writer that finds the file locked sleeps in SQLite's busy handler (1, 2, 5, 10… ms)
-    /// instead of waking when the lock is free. Writes queue on this async mutex instead.
-    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
+    /// The pool readers share, and the writer: SQLite has one writer at a time.
+    Sqlite(SqlitePool, Arc<Writer>),
     Postgres(PgPool),
 }
+
+/// SQLite's writer: one connection behind an async mutex. SQLite has one writer at a time,
+/// and a writer that finds the file locked sleeps in SQLite's busy handler (1, 2, 5, 10… ms)
+/// instead of waking when the lock is free, so writes queue on the mutex instead; holding
+/// the connection itself, the writer never waits under the lock for a pooled connection
+/// (readers' connections, or one still on its way back to the pool).
+#[derive(Debug)]
+pub struct Writer {
+    /// `None` once the store is closed.
+    conn: tokio::sync::Mutex<Option<SqliteConnection>>,
+}
+
+/// Runs `$body`, which writes, with `$db` bound on SQLite to the writer's connection, held
+/// (and with it SQLite's one writer slot) until `$body` ends, and on PostgreSQL to the pool,
+/// whose row locks let writers run side by side. The enclosing function returns
+/// [`StoreError::Unavailable`] when the store is closed.
+macro_rules! on_writer {
+    ($store:expr, $db:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite(_, writer) => {
+                let mut held = writer.lock().await;
+                let Some($db) = held.as_mut() else {
+                    return Err($crate::store::StoreError::Unavailable(
+                        "the store is closed".into(),
+                    ));
+                };
+                $body
+            }
+            $crate::store::Store::Postgres($db) => $body,
+        }
+    };
+}
+pub(crate) use on_writer;
 
 /// Runs `$body` with `$pool` bound to the open pool, whichever backend it is.
 macro_rules! on_pool {
@@ -126,14 +160,21 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
+            .pragma(
+                "wal_autocheckpoint",
+                checkpoint::AUTOCHECKPOINT_PAGES.to_string(),
+            )
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        let store = Store::Sqlite(pool, Arc::default());
+        let writer = Arc::new(Writer {
+            conn: tokio::sync::Mutex::new(Some(options.connect().await?)),
+        });
+        let store = Store::Sqlite(pool, writer);
         store.finish_upgrade().await?;
         Ok(store)
     }
@@ -191,15 +232,6 @@ impl Store {
         Ok(())
     }
 
-    /// Held for the length of a write transaction on SQLite; nothing on PostgreSQL, whose
-    /// row locks let writers run side by side.
-    pub(crate) async fn write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self {
-            Store::Sqlite(_, lock) => Some(lock.lock().await),
-            Store::Postgres(_) => None,
-        }
-    }
-
     pub fn backend(&self) -> &'static str {
         match self {
             Store::Sqlite(..) => "sqlite",
@@ -214,7 +246,19 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Store::Sqlite(_, writer) = self {
+            if let Some(conn) = writer.conn.lock().await.take() {
+                // Closing flushes nothing a commit has not: an error here loses no data.
+                let _ = conn.close().await;
+            }
+        }
         on_pool!(self, pool => pool.close().await);
+    }
+}
+
+impl Writer {
+    pub(crate) async fn lock(&self) -> tokio::sync::MutexGuard<'_, Option<SqliteConnection>> {
+        self.conn.lock().await
     }
 }
 

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use reshelf_core::summary::Summary;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
 use super::columns::{bind_typed, typed, TYPED};
 use super::rollups::{write_deltas, write_table};
 use super::rows::{placeholders, CHUNK, LOG_FORMAT};
 use super::units::{fill_cohorts, unit_day, UNIT_DAY_COLUMNS};
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, on_writer, Store, StoreError};
 use crate::aggregate::{day_of, Aggregates};
 
 /// Which part of a summary's aggregates a backfill adds.
@@ -70,9 +70,8 @@ impl Store {
         };
         let limit = limit.max(1);
         let postgres = matches!(self, Store::Postgres(_));
-        let _writing = self.write_lock().await;
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let done = on_writer!(self, db => {
+            let mut tx = db.begin().await?;
             let sql = format!("SELECT id, site, deltas, format FROM rollup_log ORDER BY id LIMIT $1{lock}");
             let rows = sqlx::query(&sql)
                 .bind(i64::try_from(limit).unwrap_or(i64::MAX))
@@ -149,9 +148,8 @@ impl Store {
         let batch = batch.max(1);
         let mut total = 0;
         loop {
-            let _writing = self.write_lock().await;
-            let done = on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
+            let done = on_writer!(self, db => {
+                let mut tx = db.begin().await?;
                 let rows = sqlx::query(&sql)
                     .bind(i64::try_from(batch).unwrap_or(i64::MAX))
                     .fetch_all(&mut *tx)
@@ -198,9 +196,8 @@ impl Store {
             "UPDATE summaries SET {} WHERE site = $1 AND sid = $2",
             sets.join(", ")
         );
-        let _writing = self.write_lock().await;
-        let done = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let done = on_writer!(self, db => {
+            let mut tx = db.begin().await?;
             let rows = sqlx::query(&sql)
                 .bind(i64::try_from(batch).unwrap_or(i64::MAX))
                 .fetch_all(&mut *tx)
@@ -250,16 +247,14 @@ impl Store {
             Store::Sqlite(..) => 0,
         };
         for site in sites {
-            let _writing = self.write_lock().await;
-            n += on_pool!(self, pool => {
+            n += on_writer!(self, db => {
                 sqlx::query("DELETE FROM summaries WHERE site = $1 AND started_at < $2")
                     .bind(site.as_str())
                     .bind(first_kept)
-                    .execute(pool)
+                    .execute(db)
                     .await?
                     .rows_affected()
             });
-            drop(_writing);
             self.expire_unit_days(&site, day_of(horizon)).await?;
         }
         Ok(n)
@@ -270,9 +265,8 @@ impl Store {
     async fn expire_unit_days(&self, site: &str, first_day: i64) -> Result<(), StoreError> {
         let postgres = matches!(self, Store::Postgres(_));
         loop {
-            let _writing = self.write_lock().await;
-            let done = on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
+            let done = on_writer!(self, db => {
+                let mut tx = db.begin().await?;
                 let units: Vec<i64> = sqlx::query(
                     "SELECT DISTINCT unit FROM rollup_unit_days WHERE site = $1 AND day < $2 \
                      ORDER BY unit LIMIT $3",

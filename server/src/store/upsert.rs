@@ -13,11 +13,11 @@
 use std::collections::HashMap;
 
 use reshelf_core::summary::Summary;
-use sqlx::{QueryBuilder, Row};
+use sqlx::{Connection, QueryBuilder, Row};
 
 use super::columns::{bind_typed, typed, TYPED};
 use super::rows::{placeholders, Drops, NewSummary, StoreOutcome, CHUNK, LOG_FORMAT};
-use super::{on_pool, Store, StoreError};
+use super::{on_writer, Store, StoreError};
 use crate::aggregate::Aggregates;
 
 /// `INSERT INTO summaries (…)` with the typed columns.
@@ -238,6 +238,9 @@ impl Store {
                     StoreError::Failed("a batch's stored versions changed under its locks".into())
                 })?,
         };
+        if let Store::Sqlite(pool, _) = self {
+            super::checkpoint::after_commit(pool, stored).await;
+        }
         Ok(StoreOutcome {
             stored,
             stale: batch.len() as u64 - stored,
@@ -274,15 +277,19 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         };
-        let done = on_pool!(self, pool => {
-            // Lock, then connection: the order every writer takes them in.
-            let _writing = self.write_lock().await;
-            let mut tx = pool.begin().await?;
+        let mut pre_encoded = if optimistic {
+            encode_log(&mut deltas)?
+        } else {
+            None
+        };
+        let done = on_writer!(self, db => {
+            let mut tx = db.begin().await?;
             let mut stored = 0;
             let mut lost_race = false;
             let chunks = latest.len().div_ceil(CHUNK);
-            // The batch's rollup log row, once encoded and until written.
-            let mut log: Option<String> = None;
+            // The batch's rollup log row, once encoded and until written: planned before the
+            // lock on SQLite's optimistic path, so encoded there too.
+            let mut log = if optimistic { pre_encoded.take() } else { None };
             for (i, chunk) in latest.chunks(CHUNK).enumerate() {
                 if !optimistic {
                     let found = if postgres {
@@ -303,7 +310,7 @@ impl Store {
                     plans.push(plan(chunk, &found, &mut deltas));
                 }
                 // The batch's log row goes with the last chunk, once every chunk is planned.
-                if i == chunks - 1 {
+                if !optimistic && i == chunks - 1 {
                     log = encode_log(&mut deltas)?;
                 }
                 let Plan { writes, replaced } = &plans[i];
@@ -375,8 +382,23 @@ impl Store {
                         let n: i64 = q.build().fetch_one(&mut *tx).await?.try_get(0)?;
                         stored += n.max(0) as u64;
                     } else {
+                        // SQLite runs the statements of one query in turn: the log row
+                        // rides with the rows, one call to the connection fewer.
+                        let logged = log.take().map(|encoded| {
+                            q.push("; INSERT INTO rollup_log (id, site, deltas, format) VALUES (")
+                                .push_bind(log_id())
+                                .push(", ")
+                                .push_bind(site)
+                                .push(", ")
+                                .push_bind(encoded)
+                                .push(", ")
+                                .push_bind(LOG_FORMAT)
+                                .push(")");
+                        });
                         match q.build().execute(&mut *tx).await {
-                            Ok(done) => stored += done.rows_affected(),
+                            Ok(done) => {
+                                stored += done.rows_affected() - u64::from(logged.is_some())
+                            }
                             Err(e) if optimistic && is_unique_violation(&e) => {
                                 lost_race = true;
                                 break;
