@@ -90,7 +90,6 @@ pub async fn ensure(pool: &PgPool, now: i64) -> Result<(), StoreError> {
             "DROP TABLE IF EXISTS summary_sessions",
             "CREATE TABLE summary_sessions (site TEXT NOT NULL, sid TEXT NOT NULL, \
              started_at BIGINT NOT NULL, PRIMARY KEY (site, sid))",
-            "CREATE INDEX summary_sessions_started ON summary_sessions (started_at)",
             "INSERT INTO summary_sessions (site, sid, started_at) SELECT site, sid, started_at FROM summaries",
         ] {
             sqlx::query(sql).execute(&mut *tx).await?;
@@ -98,6 +97,12 @@ pub async fn ensure(pool: &PgPool, now: i64) -> Result<(), StoreError> {
     } else {
         create_months(&mut tx, first, month_of(now) + MONTHS_AHEAD).await?;
     }
+    // Stores converted by earlier releases indexed `summary_sessions` by start for
+    // retention, which now deletes by the rows of the months it drops: one index fewer for
+    // every ingested row to update.
+    sqlx::query("DROP INDEX IF EXISTS summary_sessions_started")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -138,10 +143,6 @@ pub async fn drop_expired(pool: &PgPool, horizon: i64) -> Result<u64, StoreError
     .map(|r| r.try_get(0))
     .collect::<Result<_, _>>()?;
     let mut rows = 0u64;
-    sqlx::query("DELETE FROM summary_sessions WHERE started_at < $1")
-        .bind(horizon)
-        .execute(&mut *tx)
-        .await?;
     for name in names {
         let Some(m) = month_of_name(&name) else {
             continue;
@@ -151,6 +152,14 @@ pub async fn drop_expired(pool: &PgPool, horizon: i64) -> Result<u64, StoreError
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get(0)?;
+            // The sessions whose rows go with the month: looked up by (site, sid), the
+            // key of `summary_sessions`, from the partition's rows.
+            sqlx::query(&format!(
+                "DELETE FROM summary_sessions AS s USING {name} AS p \
+                 WHERE s.site = p.site AND s.sid = p.sid AND s.started_at = p.started_at"
+            ))
+            .execute(&mut *tx)
+            .await?;
             sqlx::query(&format!("DROP TABLE {name}"))
                 .execute(&mut *tx)
                 .await?;
