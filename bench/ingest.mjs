@@ -292,7 +292,7 @@ export async function startIngestServer(root, { databaseUrl, schema, dataDir, ad
 }
 
 /** Request bodies as the SDK's outbox sends them: batches of unique summaries. */
-function makeBodies(template, prefix, summaries, batch) {
+export function makeBodies(template, prefix, summaries, batch) {
   const bodies = [];
   for (let i = 0; i < summaries; i += batch) {
     const items = [];

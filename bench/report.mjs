@@ -147,7 +147,7 @@ Long tasks (> 50 ms) observed by a \`PerformanceObserver\` registered before any
 | scripted browsing session (${r.browsing.pages} pages, clicks, scrolls, add to cart) | ${r.browsing.long_tasks} |
 
 Budget: zero long tasks caused by reshelf — ${budget(r.init.first.long_tasks_during_load === 0 && r.init.repeat.long_tasks_during_load === 0 && r.browsing.long_tasks === 0)}.
-${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : ''}${r.tracker ? `\n${renderTracker(r.tracker)}\n` : ''}${r.tracker && r.tracker_worker ? engineWhereSection(r.tracker, r.tracker_worker) : ''}${r.server ? serverSection(r.server) : ''}${r.reads ? readsSection(r.reads) : ''}`;
+${r.heap ? heapSection(r.heap) : ''}${r.peers ? `\n${renderPeers(r.peers)}\n` : ''}${r.tracker ? `\n${renderTracker(r.tracker)}\n` : ''}${r.tracker && r.tracker_worker ? engineWhereSection(r.tracker, r.tracker_worker) : ''}${r.server ? serverSection(r.server) : ''}${r.ingest_ab ? ingestAbSection(r.ingest_ab) : ''}${r.reads ? readsSection(r.reads) : ''}`;
 }
 
 /** Every budget of the performance issue, as checked by bench/budgets.mjs on this run. */
@@ -362,6 +362,31 @@ ${row('main thread', main)}
 ${row('worker', worker)}
 
 Budget: ≤ 40% of posthog-js's main-thread time.
+`;
+}
+
+function ingestAbSection(a) {
+  const m = a.measured;
+  const rows = ['sqlite', 'postgres'].map((store) => {
+    const x = a[store];
+    const name = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (!x || x.skipped) return `| ${name} | skipped${x?.skipped ? `: ${x.skipped}` : ''} | | | | |`;
+    return `| ${name} | ${int(x.base_median_per_sec)}/s | ${int(x.current_median_per_sec)}/s | **${f(x.ratio_median, 2)}** | ${f(x.ratio_min, 2)}–${f(x.ratio_max, 2)} (${x.rounds.map((r) => f(r.ratio, 2)).join(', ')}) | ${met(a.met[store])} |`;
+  });
+  return `
+### Ingest against the server before the rollups
+
+Measured ${m.date} at commit ${m.commit}${m.uncommitted_changes ? ' (with uncommitted changes in the tree)' : ''} by
+\`RESHELF_BENCH_BASE=<tree at ${a.setup.base_commit}> node bench/run.mjs --only ingest_ab\` (\`bench/ingest-ab.mjs\` says
+how to build the base). This tree's server and the one built from ${a.setup.base_commit} (the last commit
+before the typed columns and rollups) take turns, ${a.setup.rounds} rounds each, the order swapped every
+round; a run is ${int(a.setup.summaries_per_run)} summaries in batches of 50 on a fresh store, closed loop
+with ${a.setup.connections.sqlite} connections on SQLite and ${a.setup.connections.postgres} on PostgreSQL. Budget: the median over
+rounds of this tree's throughput ÷ the base's ≥ ${f(a.budget_ratio, 2)}.
+
+| store | before the rollups (median) | with the rollups (median) | ratio, median of rounds | ratio per round | |
+| --- | ---: | ---: | ---: | --- | --- |
+${rows.join('\n')}
 `;
 }
 

@@ -12,6 +12,7 @@ import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.
 import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
 import { benchServer } from './ingest.mjs';
+import { baseRootFromEnv, benchIngestAB } from './ingest-ab.mjs';
 import { benchReads } from './reads.mjs';
 import { benchPeers } from './peers.mjs';
 import { benchTracker } from './tracker.mjs';
@@ -20,7 +21,7 @@ import { checkBudgets } from './budgets.mjs';
 import { twiggyReport } from './twiggy.mjs';
 import { quantile } from './stats.mjs';
 
-const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'reads', 'twiggy', 'sizes'];
+const PARTS = ['browser', 'heap', 'peers', 'tracker', 'server', 'ingest_ab', 'reads', 'twiggy', 'sizes'];
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
 const only = onlyAt < 0 ? null
   : (process.argv[onlyAt].includes('=') ? process.argv[onlyAt].split('=')[1] : process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean);
@@ -428,6 +429,15 @@ if (want('server')) {
     postgres: s.postgres.skipped ? s.postgres.skipped : { per_sec: s.postgres.best.per_sec, ratio: s.postgres.best.ratio_to_raw_insert, p99_ms: s.postgres.open_loop.latency_ms.p99, peak_rss_mb: s.postgres.memory.peak_rss_mb, verified: s.postgres.verify.ok },
     met: s.met,
   }, null, 2));
+}
+
+// Only with a base tree to compare with (bench/ingest-ab.mjs says how to build one); without
+// it the last comparison stays in results.json.
+if (want('ingest_ab') && baseRootFromEnv()) {
+  results.ingest_ab = { measured: stamp(), ...(await benchIngestAB(ROOT, baseRootFromEnv())) };
+  console.log(JSON.stringify({ ingest_ab: results.ingest_ab.met }, null, 2));
+} else if (only && only.includes('ingest_ab')) {
+  console.error('ingest_ab: set RESHELF_BENCH_BASE to a tree with the base server built (see bench/ingest-ab.mjs)');
 }
 
 if (want('reads')) {
