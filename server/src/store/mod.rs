@@ -247,7 +247,7 @@ impl Store {
 
     pub async fn close(&self) {
         if let Store::Sqlite(_, writer) = self {
-            if let Some(conn) = writer.conn.lock().await.take() {
+            if let Some(conn) = writer.lock().await.take() {
                 // Closing flushes nothing a commit has not: an error here loses no data.
                 let _ = conn.close().await;
             }

@@ -47,6 +47,22 @@ macro_rules! push_rows {
     };
 }
 
+/// Appends the batch's rollup log row, `INSERT INTO rollup_log (…) VALUES (…)`, with its
+/// deltas `$encoded` (JSON), to `$q`.
+macro_rules! push_log {
+    ($q:expr, $site:expr, $encoded:expr) => {
+        $q.push("INSERT INTO rollup_log (id, site, deltas, format) VALUES (")
+            .push_bind(log_id())
+            .push(", ")
+            .push_bind($site)
+            .push(", ")
+            .push_bind($encoded)
+            .push(", ")
+            .push_bind(LOG_FORMAT)
+            .push(")")
+    };
+}
+
 /// A key for a rollup log row, unique across processes: time, process, a counter and the
 /// process's random hasher seed.
 fn log_id() -> String {
@@ -277,7 +293,10 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         };
-        let mut pre_encoded = if optimistic {
+        // The batch's rollup log row, once encoded and until written. Planned before the
+        // lock on SQLite's optimistic path, so encoded there too; otherwise with the last
+        // chunk's plan.
+        let mut log = if optimistic {
             encode_log(&mut deltas)?
         } else {
             None
@@ -287,9 +306,6 @@ impl Store {
             let mut stored = 0;
             let mut lost_race = false;
             let chunks = latest.len().div_ceil(CHUNK);
-            // The batch's rollup log row, once encoded and until written: planned before the
-            // lock on SQLite's optimistic path, so encoded there too.
-            let mut log = if optimistic { pre_encoded.take() } else { None };
             for (i, chunk) in latest.chunks(CHUNK).enumerate() {
                 if !optimistic {
                     let found = if postgres {
@@ -368,15 +384,8 @@ impl Store {
                             );
                         }
                         if let Some(encoded) = log.take() {
-                            q.push(", logged AS (INSERT INTO rollup_log (id, site, deltas, format) VALUES (")
-                                .push_bind(log_id())
-                                .push(", ")
-                                .push_bind(site)
-                                .push(", ")
-                                .push_bind(encoded)
-                                .push(", ")
-                                .push_bind(LOG_FORMAT)
-                                .push("))");
+                            q.push(", logged AS (");
+                            push_log!(q, site, encoded).push(")");
                         }
                         q.push(" SELECT COUNT(*) FROM stored");
                         let n: i64 = q.build().fetch_one(&mut *tx).await?.try_get(0)?;
@@ -385,15 +394,8 @@ impl Store {
                         // SQLite runs the statements of one query in turn: the log row
                         // rides with the rows, one call to the connection fewer.
                         let logged = log.take().map(|encoded| {
-                            q.push("; INSERT INTO rollup_log (id, site, deltas, format) VALUES (")
-                                .push_bind(log_id())
-                                .push(", ")
-                                .push_bind(site)
-                                .push(", ")
-                                .push_bind(encoded)
-                                .push(", ")
-                                .push_bind(LOG_FORMAT)
-                                .push(")");
+                            q.push("; ");
+                            push_log!(q, site, encoded);
                         });
                         match q.build().execute(&mut *tx).await {
                             Ok(done) => {
@@ -413,15 +415,10 @@ impl Store {
                 None
             } else {
                 if let Some(encoded) = log {
-                    sqlx::query(
-                        "INSERT INTO rollup_log (id, site, deltas, format) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(log_id())
-                    .bind(site)
-                    .bind(encoded)
-                    .bind(LOG_FORMAT)
-                    .execute(&mut *tx)
-                    .await?;
+                    // No insert carried it: none ran once it was encoded.
+                    let mut q = QueryBuilder::new("");
+                    push_log!(q, site, encoded);
+                    q.build().execute(&mut *tx).await?;
                 }
                 let dropped: i64 = match drops {
                     Drops::None => 0,
