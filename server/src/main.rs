@@ -113,6 +113,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(url) => Store::open_postgres(url, args.database_schema.as_deref()).await?,
         None => Store::open_sqlite(&args.data_dir).await?,
     };
+    if store.autovacuum_off().await.unwrap_or(false) {
+        tracing::warn!(
+            "PostgreSQL's autovacuum is off: the rollup_* tables keep their dead row versions \
+             until VACUUM runs; turn it on, or VACUUM those tables regularly"
+        );
+    }
     let limits = Limits {
         concurrency: args.concurrency.max(1),
         timeout: Duration::from_millis(args.timeout_ms.max(1)),

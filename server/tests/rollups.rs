@@ -5,12 +5,14 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use reshelf_core::summary::Summary;
+use reshelf_server::aggregate::tables::Table;
 use reshelf_server::aggregate::{cohorts_of, Aggregates};
 use reshelf_server::store::{Drops, NewSummary};
 use reshelf_server::Store;
@@ -166,6 +168,51 @@ async fn ingest(store: &Store, site: &str, arrivals: &[Summary], batch: usize, r
     store.roll_up_all(7).await.unwrap();
 }
 
+/// What a read of the days from `since` on returns: each table's keys summed over those
+/// days, with day 0.
+fn window_of(days: &Aggregates, since: i64) -> Aggregates {
+    fn sum<K: Table, const W: usize>(
+        map: &BTreeMap<K, [i64; W]>,
+        since: i64,
+    ) -> BTreeMap<K, [i64; W]> {
+        let mut out: BTreeMap<K, [i64; W]> = BTreeMap::new();
+        for (key, values) in map.iter().filter(|(k, _)| k.day() >= since) {
+            let sums = out.entry(K::from_parts(0, key.parts())).or_insert([0; W]);
+            for (s, v) in sums.iter_mut().zip(values) {
+                *s += v;
+            }
+        }
+        out
+    }
+    Aggregates {
+        arms: sum(&days.arms, since),
+        drivers: sum(&days.drivers, since),
+        calibration: sum(&days.calibration, since),
+        categories: sum(&days.categories, since),
+        pages: sum(&days.pages, since),
+        units: sum(&days.units, since),
+        cohorts: sum(&days.cohorts, since),
+    }
+    .without_zeros()
+}
+
+/// Window starts around the span boundaries the scenario's days (today to 21 days ago) cross.
+fn window_starts(today: u64) -> impl Iterator<Item = i64> {
+    let today = today as i64;
+    let boundary = reshelf_server::aggregate::spans::span_start(today);
+    [
+        0,
+        today - 22,
+        boundary - 16,
+        boundary - 15,
+        boundary - 1,
+        boundary,
+        boundary + 1,
+        today,
+    ]
+    .into_iter()
+}
+
 #[test]
 fn rollups_equal_a_full_recomputation() {
     let stores = runtime().block_on(backends());
@@ -192,11 +239,28 @@ fn rollups_equal_a_full_recomputation() {
         for b in &stores {
             case.set(case.get() + 1);
             let site = format!("p{}", case.get());
-            let got = runtime().block_on(async {
+            let (got, windows) = runtime().block_on(async {
                 ingest(&b.store, &site, &arrivals, batch, roll_every).await;
-                b.store.rollups(&site, 0, true, true).await.unwrap()
+                let mut windows = Vec::new();
+                for since in window_starts(today) {
+                    windows.push(b.store.rollups(&site, since, false, true).await.unwrap());
+                }
+                (
+                    b.store.rollups(&site, 0, true, true).await.unwrap(),
+                    windows,
+                )
             });
             prop_assert_eq!(&got, &expected, "{}", b.name);
+            // Windows read as days before a span boundary plus spans equal the days summed.
+            for (since, window) in window_starts(today).zip(&windows) {
+                prop_assert_eq!(
+                    window,
+                    &window_of(&expected, since),
+                    "{} from day {}",
+                    b.name,
+                    since
+                );
+            }
         }
         Ok(())
     });
@@ -234,6 +298,12 @@ fn rows_stored_before_the_rollups_are_rolled_up_when_the_store_opens() {
                 "rollup_pages",
                 "rollup_unit_days",
                 "rollup_cohorts",
+                "rollup_arms_spans",
+                "rollup_drivers_spans",
+                "rollup_calibration_spans",
+                "rollup_categories_spans",
+                "rollup_pages_spans",
+                "rollup_cohorts_spans",
             ] {
                 sqlx::query(&format!("DELETE FROM {table}"))
                     .execute(pool)

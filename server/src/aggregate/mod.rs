@@ -9,6 +9,7 @@
 //! rollups equal a full recomputation over the stored rows once the log is folded. Integers
 //! keep that equality exact under any order of additions and subtractions.
 
+pub mod spans;
 pub mod tables;
 pub mod units;
 

@@ -1,6 +1,6 @@
 //! How each tally is laid out as a table: its name, its key columns after `(site, day)` and
 //! its value columns (migration `0002_rollups.sql`). The store writes and reads every table
-//! through this description, so the SQL for all five is one piece of code.
+//! through this description, so the SQL for all of them is one piece of code.
 
 use super::{
     arm, cohort, page, unit, ArmKey, CalibrationKey, CategoryKey, CohortKey, DriverKey, PageKey,
@@ -51,6 +51,10 @@ pub trait Table: Ord + Clone + Send + Sync {
     const KEYS: &'static [(&'static str, Kind)];
     /// Value columns (BIGINT), in the order of the tally's array.
     const VALUES: &'static [&'static str];
+    /// The table of the same tallies per span of days (`super::spans`), with the same
+    /// columns, `day` holding each span's first day; `None` when the table is only read by
+    /// day or by key.
+    const SPANS: Option<&'static str>;
 
     fn day(&self) -> i64;
     /// The key columns' values, in `KEYS` order.
@@ -61,6 +65,7 @@ pub trait Table: Ord + Clone + Send + Sync {
 
 impl Table for ArmKey {
     const NAME: &'static str = "rollup_arms";
+    const SPANS: Option<&'static str> = Some("rollup_arms_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[
         ("control", Kind::Bool),
         ("ranker", Kind::Text),
@@ -110,6 +115,7 @@ impl Table for ArmKey {
 
 impl Table for DriverKey {
     const NAME: &'static str = "rollup_drivers";
+    const SPANS: Option<&'static str> = Some("rollup_drivers_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[("buyer", Kind::Bool), ("feature", Kind::Int)];
     const VALUES: &'static [&'static str] = &["n", "total", "total_sq"];
 
@@ -134,6 +140,7 @@ impl Table for DriverKey {
 
 impl Table for CalibrationKey {
     const NAME: &'static str = "rollup_calibration";
+    const SPANS: Option<&'static str> = Some("rollup_calibration_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[("bin", Kind::Int)];
     const VALUES: &'static [&'static str] = &["sessions", "purchases", "score_255"];
 
@@ -155,6 +162,7 @@ impl Table for CalibrationKey {
 
 impl Table for CategoryKey {
     const NAME: &'static str = "rollup_categories";
+    const SPANS: Option<&'static str> = Some("rollup_categories_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[("category", Kind::Text)];
     const VALUES: &'static [&'static str] = &["sessions", "purchases"];
 
@@ -176,6 +184,7 @@ impl Table for CategoryKey {
 
 impl Table for PageKey {
     const NAME: &'static str = "rollup_pages";
+    const SPANS: Option<&'static str> = Some("rollup_pages_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[("page", Kind::Int)];
     const VALUES: &'static [&'static str] =
         &["sessions", "entries", "bounces", "exits", "value_cents"];
@@ -198,6 +207,7 @@ impl Table for PageKey {
 
 impl Table for UnitKey {
     const NAME: &'static str = "rollup_unit_days";
+    const SPANS: Option<&'static str> = None;
     const KEYS: &'static [(&'static str, Kind)] = &[("unit", Kind::Int), ("control", Kind::Bool)];
     const VALUES: &'static [&'static str] = &["sessions", "purchases", "revenue"];
 
@@ -222,6 +232,7 @@ impl Table for UnitKey {
 
 impl Table for CohortKey {
     const NAME: &'static str = "rollup_cohorts";
+    const SPANS: Option<&'static str> = Some("rollup_cohorts_spans");
     const KEYS: &'static [(&'static str, Kind)] = &[("control", Kind::Bool)];
     const VALUES: &'static [&'static str] = &["units", "n", "x", "r", "nn", "xx", "rr", "nx", "nr"];
 

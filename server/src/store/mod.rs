@@ -213,6 +213,22 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether the database runs without autovacuum (PostgreSQL; always `false` on SQLite).
+    /// The roller updates the rollup rows of the current day and span in place; without
+    /// autovacuum, PostgreSQL reclaims their old row versions only by pruning pages it
+    /// happens to touch, so those tables, and the reads over them, grow with every pass.
+    pub async fn autovacuum_off(&self) -> Result<bool, StoreError> {
+        match self {
+            Store::Postgres(pool) => {
+                let setting: String = sqlx::query_scalar("SHOW autovacuum")
+                    .fetch_one(pool)
+                    .await?;
+                Ok(setting == "off")
+            }
+            Store::Sqlite(..) => Ok(false),
+        }
+    }
+
     /// Keeps a month partition ready for every month a valid summary can start in
     /// (PostgreSQL; nothing on SQLite). Run at open and hourly.
     pub async fn prepare_months(&self) -> Result<(), StoreError> {

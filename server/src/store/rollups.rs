@@ -12,12 +12,12 @@ use crate::aggregate::Aggregates;
 /// PostgreSQL's 65535 parameters.
 pub(crate) const CHUNK: usize = 1_000;
 
-fn upsert_tail<K: Table>() -> String {
+fn upsert_tail<K: Table>(table: &str) -> String {
     let mut keys = vec!["site", "day"];
     keys.extend(K::KEYS.iter().map(|k| k.0));
     let sets: Vec<String> = K::VALUES
         .iter()
-        .map(|v| format!("{v} = {t}.{v} + excluded.{v}", t = K::NAME))
+        .map(|v| format!("{v} = {table}.{v} + excluded.{v}"))
         .collect();
     format!(
         " ON CONFLICT ({}) DO UPDATE SET {}",
@@ -26,41 +26,64 @@ fn upsert_tail<K: Table>() -> String {
     )
 }
 
-fn insert_head<K: Table>() -> String {
+fn insert_head<K: Table>(table: &str) -> String {
     let mut cols = vec!["site", "day"];
     cols.extend(K::KEYS.iter().map(|k| k.0));
     cols.extend(K::VALUES);
-    format!("INSERT INTO {} ({}) ", K::NAME, cols.join(", "))
+    format!("INSERT INTO {table} ({}) ", cols.join(", "))
 }
 
-/// `SELECT day|0, keys…, sums… FROM table WHERE site = $1 AND day >= $2 GROUP BY …`.
-fn select_sums<K: Table>(by_day: bool) -> String {
-    let keys: Vec<&str> = K::KEYS.iter().map(|k| k.0).collect();
+/// The query summing a table's rows of a site from day `$2` on, grouped by key: by day
+/// (`day, keys…, sums…`), or over the whole window (`0, keys…, sums…`). A windowed read of a
+/// table with spans takes the days before the first span boundary (`$3`) from the daily
+/// table and the rest from the spans. Returns the SQL and whether it binds `$3`.
+fn select_sums<K: Table>(by_day: bool) -> (String, bool) {
+    let keys = K::KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ");
+    let values = K::VALUES.join(", ");
     let sums: Vec<String> = K::VALUES
         .iter()
         .map(|v| format!("CAST(SUM({v}) AS BIGINT)"))
         .collect();
-    let (day, group) = if by_day {
-        ("day", format!("day, {}", keys.join(", ")))
-    } else {
-        ("CAST(0 AS BIGINT)", keys.join(", "))
-    };
-    format!(
-        "SELECT {day}, {}, {} FROM {} WHERE site = $1 AND day >= $2 GROUP BY {group}",
-        keys.join(", "),
-        sums.join(", "),
-        K::NAME
-    )
+    let sums = sums.join(", ");
+    if by_day {
+        let sql = format!(
+            "SELECT day, {keys}, {sums} FROM {} WHERE site = $1 AND day >= $2 GROUP BY day, {keys}",
+            K::NAME
+        );
+        return (sql, false);
+    }
+    match K::SPANS {
+        None => (
+            format!(
+                "SELECT CAST(0 AS BIGINT), {keys}, {sums} FROM {} WHERE site = $1 AND day >= $2 \
+                 GROUP BY {keys}",
+                K::NAME
+            ),
+            false,
+        ),
+        Some(spans) => (
+            format!(
+                "SELECT CAST(0 AS BIGINT), {keys}, {sums} FROM (\
+                 SELECT {keys}, {values} FROM {} WHERE site = $1 AND day >= $2 AND day < $3 \
+                 UNION ALL SELECT {keys}, {values} FROM {spans} WHERE site = $1 AND day >= $3\
+                 ) w GROUP BY {keys}",
+                K::NAME
+            ),
+            true,
+        ),
+    }
 }
 
-/// Adds every row of `map` to its table, in key order (concurrent batches touch shared
-/// rows in the same order, so PostgreSQL cannot deadlock them against each other).
-macro_rules! write_table {
-    ($conn:expr, $site:expr, $map:expr) => {{
+/// Adds every row of `$map` (a reference to a table's deltas) to the table `$table`, in key order (concurrent batches touch
+/// shared rows in the same order, so PostgreSQL cannot deadlock them against each other).
+macro_rules! write_rows {
+    ($conn:expr, $site:expr, $map:expr, $table:expr) => {{
         use $crate::aggregate::tables::{Part, Table};
-        let rows: Vec<_> = $map.iter().collect();
+        let map = $map;
+        let rows: Vec<_> = map.iter().collect();
+        let (head, tail) = $crate::store::rollups::statement_of(map, $table);
         for chunk in rows.chunks($crate::store::rollups::CHUNK) {
-            let mut q = ::sqlx::QueryBuilder::new($crate::store::rollups::insert_head_of(&$map));
+            let mut q = ::sqlx::QueryBuilder::new(head.as_str());
             q.push_values(chunk, |mut b, (key, values)| {
                 b.push_bind($site).push_bind(Table::day(*key));
                 for part in Table::parts(*key) {
@@ -74,19 +97,44 @@ macro_rules! write_table {
                     b.push_bind(*v);
                 }
             });
-            q.push($crate::store::rollups::upsert_tail_of(&$map));
+            q.push(tail.as_str());
             q.build().execute(&mut *$conn).await?;
+        }
+    }};
+}
+pub(crate) use write_rows;
+
+/// Adds every row of `$map` (a daily table's deltas) to its table, and their sums per span
+/// to the table's spans when it has them, in the caller's transaction.
+macro_rules! write_table {
+    ($conn:expr, $site:expr, $map:expr) => {{
+        let map = &$map;
+        $crate::store::rollups::write_rows!(
+            $conn,
+            $site,
+            map,
+            $crate::store::rollups::name_of(map)
+        );
+        if let Some(table) = $crate::store::rollups::spans_of(map) {
+            let spans = $crate::aggregate::spans::by_span(map);
+            $crate::store::rollups::write_rows!($conn, $site, &spans, table);
         }
     }};
 }
 pub(crate) use write_table;
 
-pub(crate) fn insert_head_of<K: Table, V>(_: &BTreeMap<K, V>) -> String {
-    insert_head::<K>()
+/// The upsert's head (`INSERT INTO table (columns) `) and tail (`ON CONFLICT … DO UPDATE`)
+/// for the rows of `_map` written to `table`.
+pub(crate) fn statement_of<K: Table, V>(_: &BTreeMap<K, V>, table: &str) -> (String, String) {
+    (insert_head::<K>(table), upsert_tail::<K>(table))
 }
 
-pub(crate) fn upsert_tail_of<K: Table, V>(_: &BTreeMap<K, V>) -> String {
-    upsert_tail::<K>()
+pub(crate) fn name_of<K: Table, V>(_: &BTreeMap<K, V>) -> &'static str {
+    K::NAME
+}
+
+pub(crate) fn spans_of<K: Table, V>(_: &BTreeMap<K, V>) -> Option<&'static str> {
+    K::SPANS
 }
 
 /// Adds `deltas` to a site's rollups inside the caller's transaction.
@@ -107,12 +155,12 @@ pub(crate) use write_deltas;
 /// Reads one table's sums for a site from day `since_day` on.
 macro_rules! read_table {
     ($pool:expr, $site:expr, $since:expr, $by_day:expr, $key:ty, $width:expr) => {{
-        let sql = select_sums::<$key>($by_day);
-        let rows = sqlx::query(&sql)
-            .bind($site)
-            .bind($since)
-            .fetch_all($pool)
-            .await?;
+        let (sql, spans) = select_sums::<$key>($by_day);
+        let mut q = sqlx::query(&sql).bind($site).bind($since);
+        if spans {
+            q = q.bind($crate::aggregate::spans::first_boundary($since));
+        }
+        let rows = q.fetch_all($pool).await?;
         let mut out: BTreeMap<$key, [i64; $width]> = BTreeMap::new();
         for row in &rows {
             let day: i64 = row.try_get(0)?;
