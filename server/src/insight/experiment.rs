@@ -278,8 +278,8 @@ pub fn experiment(
             "fixed": "Wald interval and z test for the difference, valid for one look at a sample size fixed in advance",
             "always_valid": "asymptotic confidence sequence (Waudby-Smith, Arbour, Sinha, Kennedy & Ramdas, 2024), tuned for 5,000 sessions: valid however often the dashboard is refreshed",
             "unit": "design effect per arm from delta-method variances over randomisation units (Deng, Knoblich & Lu, KDD 2018); counts divided by it (Rao & Scott, 1992)",
-            "stratified": "post-stratification on returning visitor, traffic source and device (CUPED-style regression adjustment on pre-treatment covariates)",
-            "versions": "control against each ranker/model version; Bonferroni intervals at 95%/m and Holm–Bonferroni adjusted p-values",
+            "stratified": "post-stratification on returning visitor, traffic source and device (CUPED-style regression adjustment on pre-treatment covariates); each stratum's counts divided by its arm's design effect",
+            "versions": "control against each ranker/model version; Bonferroni intervals at 95%/m and Holm–Bonferroni adjusted p-values; each version's counts divided by the treatment arm's design effect (the unit tallies are kept per arm, not per version)",
             "revenue": "order value bands' midpoints; Welch standard error of the difference in revenue per session",
         },
     })
