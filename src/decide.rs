@@ -1,8 +1,6 @@
 //! A decision round: rank every slot and choose every section's variant from the current
 //! session, apply them in the treatment arm, and log them (control included) in the session.
 
-use std::collections::HashMap;
-
 use reshelf_core::hash::fnv1a32;
 use reshelf_core::policy::rank::moved;
 use reshelf_core::policy::{
@@ -27,8 +25,9 @@ pub struct Decider {
     pub unit: u32,
     pub policy: VariantPolicy,
     /// Fingerprint of the last logged decision per slot / section, so an unchanged decision is
-    /// logged once, not every round.
-    last: HashMap<String, u32>,
+    /// logged once, not every round. A list, not a map: a page has a handful of slots and
+    /// sections, and a hash map would link hashbrown and SipHash into the capture module.
+    last: Vec<(String, u32)>,
 }
 
 impl Decider {
@@ -37,13 +36,19 @@ impl Decider {
             arm: arm_of_unit(unit, holdout),
             unit,
             policy,
-            last: HashMap::new(),
+            last: Vec::new(),
         }
     }
 
     /// Whether this decision differs from the last one logged under `key`.
     fn is_new(&mut self, key: &str, fingerprint: u32) -> bool {
-        self.last.insert(key.to_string(), fingerprint) != Some(fingerprint)
+        match self.last.iter_mut().find(|(k, _)| k == key) {
+            Some((_, last)) => std::mem::replace(last, fingerprint) != fingerprint,
+            None => {
+                self.last.push((key.to_string(), fingerprint));
+                true
+            }
+        }
     }
 }
 

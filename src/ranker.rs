@@ -84,8 +84,7 @@ impl Ranker {
         if self.answers.len() >= MAX_CACHED {
             self.answers.remove(0);
         }
-        let mut scores: Vec<(String, f32)> = ids.into_iter().zip(scores).collect();
-        scores.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let scores: Vec<(String, f32)> = ids.into_iter().zip(scores).collect();
         self.answers.push(Answer {
             list,
             scores,
@@ -179,14 +178,16 @@ impl Ranker {
             }
         }
         let answer = self.answers.iter().find(|a| a.list == list)?;
-        // An id the answer lacks scores NaN, which sorts last.
+        // An id the answer lacks scores NaN, which sorts last. A linear lookup: a slot holds
+        // tens of items, and sorting the answer by id would link another sort instance.
         let scores: Vec<f32> = items
             .iter()
             .map(|i| {
                 answer
                     .scores
-                    .binary_search_by(|(id, _)| id.as_str().cmp(&i.id))
-                    .map_or(f32::NAN, |at| answer.scores[at].1)
+                    .iter()
+                    .find(|(id, _)| *id == i.id)
+                    .map_or(f32::NAN, |(_, score)| *score)
             })
             .collect();
         Some(order_learned(state, items, &scores))
@@ -199,14 +200,19 @@ impl Ranker {
     }
 }
 
-/// A slot's item list whatever its current order: the fingerprint of its sorted ids.
+/// A slot's item list whatever its current order: a fingerprint of its ids that does not
+/// depend on their order (the sum and the xor of their hashes, and their count), so no sort
+/// is linked for it.
 fn item_list(items: &[SlotItem]) -> u32 {
-    let mut ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
-    ids.sort_unstable();
-    let mut key = String::new();
-    for id in ids {
-        key.push_str(id);
-        key.push('\u{1f}');
+    let (mut sum, mut xor) = (0u32, 0u32);
+    for item in items {
+        let h = fnv1a32(item.id.as_bytes());
+        sum = sum.wrapping_add(h);
+        xor ^= h.rotate_left(13);
     }
-    fnv1a32(key.as_bytes())
+    let mut key = [0u8; 12];
+    key[..4].copy_from_slice(&sum.to_le_bytes());
+    key[4..8].copy_from_slice(&xor.to_le_bytes());
+    key[8..].copy_from_slice(&(items.len() as u32).to_le_bytes());
+    fnv1a32(&key)
 }

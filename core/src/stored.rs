@@ -361,15 +361,26 @@ impl Reader<'_> {
         self.opt(Self::f64)
     }
 
+    // Loops rather than `collect::<Option<_>>()`: each collect through `Option` instantiates
+    // its own adapter and `from_iter` per element type, several KB of the capture module.
     fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let n = self.len()?;
-        (0..n).map(|_| f(self)).collect()
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(f(self)?);
+        }
+        Some(out)
     }
 
+    /// A later entry replaces an earlier one with the same key.
     fn map<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<BTreeMap<String, T>> {
         let n = self.len()?;
-        let entries: Option<Vec<_>> = (0..n).map(|_| Some((self.str()?, f(self)?))).collect();
-        Some(crate::maps::map_of(entries?))
+        let mut out = BTreeMap::new();
+        for _ in 0..n {
+            let key = self.str()?;
+            out.insert(key, f(self)?);
+        }
+        Some(out)
     }
 
     fn decayed(&mut self) -> Option<Decayed> {

@@ -5,7 +5,7 @@
 pub mod holdout;
 pub mod interest;
 pub mod learned;
-mod order;
+pub(crate) mod order;
 pub mod rank;
 pub mod variants;
 

@@ -3,19 +3,29 @@
 
 use super::types::{BrowserFamily, DeviceClass, TrafficSource};
 
+/// Whether `needle` occurs in `haystack`, byte for byte. A plain window scan: the needles are
+/// a few ASCII bytes, and `str::contains` links the two-way string searcher into the capture
+/// module.
+fn has(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
 /// Browser family from a user-agent string. Order matters: Edge and Opera also say "Chrome",
 /// Chrome also says "Safari".
 pub fn browser_family(ua: &str) -> BrowserFamily {
     let ua = ua.to_ascii_lowercase();
-    if ua.contains("edg/") || ua.contains("edge/") {
+    if has(&ua, "edg/") || has(&ua, "edge/") {
         BrowserFamily::Edge
-    } else if ua.contains("firefox/") || ua.contains("fxios/") {
+    } else if has(&ua, "firefox/") || has(&ua, "fxios/") {
         BrowserFamily::Firefox
-    } else if ua.contains("opr/") || ua.contains("samsungbrowser/") {
+    } else if has(&ua, "opr/") || has(&ua, "samsungbrowser/") {
         BrowserFamily::Other
-    } else if ua.contains("chrome/") || ua.contains("crios/") || ua.contains("chromium/") {
+    } else if has(&ua, "chrome/") || has(&ua, "crios/") || has(&ua, "chromium/") {
         BrowserFamily::Chrome
-    } else if ua.contains("safari/") {
+    } else if has(&ua, "safari/") {
         BrowserFamily::Safari
     } else {
         BrowserFamily::Other
@@ -25,18 +35,11 @@ pub fn browser_family(ua: &str) -> BrowserFamily {
 /// Device class from a user-agent string.
 pub fn device_class(ua: &str) -> DeviceClass {
     let ua = ua.to_ascii_lowercase();
-    if ua.contains("ipad")
-        || ua.contains("tablet")
-        || (ua.contains("android") && !ua.contains("mobile"))
-    {
+    if has(&ua, "ipad") || has(&ua, "tablet") || (has(&ua, "android") && !has(&ua, "mobile")) {
         DeviceClass::Tablet
-    } else if ua.contains("mobi") || ua.contains("iphone") {
+    } else if has(&ua, "mobi") || has(&ua, "iphone") {
         DeviceClass::Mobile
-    } else if ua.contains("windows")
-        || ua.contains("macintosh")
-        || ua.contains("x11")
-        || ua.contains("cros")
-    {
+    } else if has(&ua, "windows") || has(&ua, "macintosh") || has(&ua, "x11") || has(&ua, "cros") {
         DeviceClass::Desktop
     } else {
         DeviceClass::Other
@@ -71,7 +74,7 @@ pub fn traffic_source(referrer_host: &str, own_host: &str) -> TrafficSource {
     if r == own_host.trim().to_ascii_lowercase() {
         return TrafficSource::Internal;
     }
-    let is = |list: &[&str]| list.iter().any(|d| r.contains(d));
+    let is = |list: &[&str]| list.iter().any(|d| has(&r, d));
     if is(&SEARCH) {
         TrafficSource::Search
     } else if is(&SOCIAL) {

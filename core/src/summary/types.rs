@@ -210,21 +210,24 @@ impl Summary {
                 n => format!("{}{n}", kind_letter(r.page.kind())),
             })
             .collect();
-        let mut cats: Vec<(String, f64)> = state
+        // In name order (the map's), so the shared slot sort, which breaks ties by index,
+        // orders equal affinities by name.
+        let cats: Vec<(&String, f64)> = state
             .categories
             .iter()
-            .map(|(k, c)| (k.clone(), c.affinity.at(now)))
+            .map(|(k, c)| (k, c.affinity.at(now)))
             .filter(|(_, a)| *a > 0.0)
             .collect();
-        // Names are unique, so the order is total and the (smaller) unstable sort suffices.
-        cats.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let top = cats.first().map_or(1.0, |c| c.1);
-        let cats = cats
+        let affinities: Vec<f64> = cats.iter().map(|c| c.1).collect();
+        let order = crate::policy::order::order_by_scores_f64(&affinities, cats.len());
+        let top = order.first().map_or(1.0, |&i| cats[i].1);
+        let cats = order
             .into_iter()
             .take(MAX_CATEGORIES)
-            .map(|(k, a)| {
+            .map(|i| {
+                let (k, a) = cats[i];
                 (
-                    cut(&k, CATEGORY_BYTES),
+                    cut(k, CATEGORY_BYTES),
                     ((a / top) * 100.0).round().clamp(0.0, 100.0) as u8,
                 )
             })
