@@ -3,7 +3,7 @@
 //! capture module; numbers cross as JS numbers, so no float formatter is linked either.
 //! The shapes are those the README documents (snake_case keys, as the Rust fields).
 
-use std::collections::BTreeMap;
+use reshelf_core::sorted_map::SortedMap;
 
 use js_sys::{Array, Object, Reflect};
 use reshelf_core::policy::{Decision, DecisionKind};
@@ -47,7 +47,7 @@ fn per_kind<T: Copy + Into<f64>>(p: &PerKind<T>) -> JsValue {
         .value()
 }
 
-fn map<T>(m: &BTreeMap<String, T>, f: impl Fn(&T) -> JsValue) -> JsValue {
+fn map<T>(m: &SortedMap<T>, f: impl Fn(&T) -> JsValue) -> JsValue {
     let o = Obj::new();
     for (k, v) in m {
         o.set(k, f(v));

@@ -19,6 +19,7 @@ mod rage;
 pub mod rng;
 pub mod session;
 pub mod snapshot;
+pub mod sorted_map;
 pub mod stored;
 pub mod summary;
 mod text;

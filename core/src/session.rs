@@ -3,7 +3,7 @@
 //! The state is serialisable because a session spans page loads: the browser shell stores it
 //! first-party between documents and resumes it on the next page.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -149,9 +149,9 @@ pub struct SessionState {
     pub time_ms: PerKind<f64>,
     pub current_page: Option<OpenPage>,
     pub pages: Vec<PageRecord>,
-    pub items: BTreeMap<String, ItemStats>,
-    pub categories: BTreeMap<String, CategoryStats>,
-    pub custom: BTreeMap<String, u64>,
+    pub items: SortedMap<ItemStats>,
+    pub categories: SortedMap<CategoryStats>,
+    pub custom: SortedMap<u64>,
     /// Keys refused because a cap was reached.
     pub dropped: u64,
     /// Recency-weighted engagement per price band (see [`crate::engagement`]).
@@ -174,7 +174,7 @@ pub struct SessionState {
     pub last_click: Option<LastClick>,
     /// Item clicks per brand (at most [`MAX_CATEGORIES`] brands).
     #[serde(default)]
-    pub brand_clicks: BTreeMap<String, u32>,
+    pub brand_clicks: SortedMap<u32>,
     /// Prices of the most recently clicked priced items (at most [`MAX_CLICK_PRICES`]),
     /// oldest first: the session's price level.
     #[serde(default)]
@@ -207,16 +207,16 @@ impl SessionState {
             time_ms: PerKind::default(),
             current_page: None,
             pages: Vec::new(),
-            items: BTreeMap::new(),
-            categories: BTreeMap::new(),
-            custom: BTreeMap::new(),
+            items: SortedMap::new(),
+            categories: SortedMap::new(),
+            custom: SortedMap::new(),
             dropped: 0,
             price_bands: Default::default(),
             decisions: Vec::new(),
             intent_checkpoints: Vec::new(),
             intent_before_cart: None,
             last_click: None,
-            brand_clicks: BTreeMap::new(),
+            brand_clicks: SortedMap::new(),
             click_prices: Vec::new(),
             rank_examples: Vec::new(),
             source: None,

@@ -1,14 +1,13 @@
 //! The plain-data view of a session that `state()` returns to the page: totals as of `now`,
 //! with open stretches (current page, visible items) counted up to that moment.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::experiment::Decision;
 use crate::limits::SEEN_AFTER_MS;
 use crate::page::PageType;
 use crate::session::{CategoryStats, PageRecord, PerKind, SessionState};
+use crate::sorted_map::SortedMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CategorySnapshot {
@@ -37,11 +36,11 @@ pub struct Snapshot {
     pub max_scroll_depth: f64,
     /// Pages left so far (most recent last, capped).
     pub pages: Vec<PageRecord>,
-    pub item_dwell_ms: BTreeMap<String, f64>,
-    pub item_clicks_by_id: BTreeMap<String, u32>,
+    pub item_dwell_ms: SortedMap<f64>,
+    pub item_clicks_by_id: SortedMap<u32>,
     pub items_seen: Vec<String>,
-    pub categories: BTreeMap<String, CategorySnapshot>,
-    pub custom_events: BTreeMap<String, u64>,
+    pub categories: SortedMap<CategorySnapshot>,
+    pub custom_events: SortedMap<u64>,
     pub dropped: u64,
     pub decisions: Vec<Decision>,
 }
@@ -56,13 +55,13 @@ impl SessionState {
             .as_ref()
             .map_or(0.0, |p| p.max_scroll_depth);
         let page = self.current_page.as_ref().map(|p| p.page);
-        let mut categories = crate::maps::map_of(
-            self.categories
-                .iter()
-                .map(|(k, c)| (k.clone(), category(c))),
-        );
-        let mut item_dwell_ms = BTreeMap::new();
-        let mut item_clicks_by_id = BTreeMap::new();
+        let mut categories: SortedMap<CategorySnapshot> = self
+            .categories
+            .iter()
+            .map(|(k, c)| (k.clone(), category(c)))
+            .collect();
+        let mut item_dwell_ms = SortedMap::new();
+        let mut item_clicks_by_id = SortedMap::new();
         let mut items_seen = Vec::new();
         for (id, s) in &self.items {
             let open = s.visible_since.map_or(0.0, |since| now - since);

@@ -14,7 +14,7 @@
 //! Decoding never panics and never allocates more than the input could describe: a corrupted
 //! or truncated store is `None`.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use crate::engagement::{Decayed, PRICE_BANDS};
 use crate::experiment::{Arm, Decision, DecisionKind};
@@ -154,7 +154,7 @@ impl Writer {
         }
     }
 
-    fn map<T>(&mut self, map: &BTreeMap<String, T>, mut f: impl FnMut(&mut Self, &T)) {
+    fn map<T>(&mut self, map: &SortedMap<T>, mut f: impl FnMut(&mut Self, &T)) {
         self.len(map.len());
         for (k, v) in map {
             self.str(k);
@@ -373,9 +373,9 @@ impl Reader<'_> {
     }
 
     /// A later entry replaces an earlier one with the same key.
-    fn map<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<BTreeMap<String, T>> {
+    fn map<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<SortedMap<T>> {
         let n = self.len()?;
-        let mut out = BTreeMap::new();
+        let mut out = SortedMap::new();
         for _ in 0..n {
             let key = self.str()?;
             out.insert(key, f(self)?);

@@ -211,9 +211,9 @@ fn interest() -> impl Strategy<Value = Interest> {
         proptest::collection::btree_set("[a-e]{1,2}", 0..4),
     )
         .prop_map(|(categories, bands, sunk)| Interest {
-            categories,
+            categories: categories.into_iter().collect(),
             bands,
-            sunk,
+            sunk: sunk.into_iter().map(|id| (id, ())).collect(),
         })
 }
 

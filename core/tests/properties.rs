@@ -101,7 +101,10 @@ fn monotone(before: &Snapshot, after: &Snapshot) -> Result<(), TestCaseError> {
         );
     }
     for (name, c) in &before.categories {
-        let a = &after.categories[name];
+        let a = after
+            .categories
+            .get(name)
+            .expect("a category never leaves the session");
         prop_assert!(a.clicks >= c.clicks && a.add_to_cart >= c.add_to_cart);
         prop_assert!(a.dwell_ms >= c.dwell_ms && a.items_seen >= c.items_seen);
     }

@@ -1,11 +1,10 @@
 //! The page-statistics feed: what `GET /v1/page-stats` sends and the SDK reads into
 //! [`PageStats`]. One type on both ends, like the summary.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::live::{PageStat, PageStats};
+use crate::sorted_map::SortedMap;
 
 pub const FEED_VERSION: u8 = 1;
 
@@ -14,7 +13,7 @@ pub const FEED_VERSION: u8 = 1;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageStatsFeed {
     pub v: u8,
-    pub pages: BTreeMap<String, [f32; 3]>,
+    pub pages: SortedMap<[f32; 3]>,
 }
 
 impl PageStatsFeed {

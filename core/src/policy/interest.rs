@@ -2,34 +2,35 @@
 //! and price bands (weights and decay in [`crate::engagement`]), each category's (band's)
 //! decayed total divided by the largest, so 0..1.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::engagement::{DISMISSED_AFTER_SEEN, PRICE_BANDS};
-use crate::maps::{map_of, set_of};
 use crate::session::SessionState;
+use crate::sorted_map::SortedMap;
 
 /// Normalised interest as of a moment, ready for ranking.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interest {
-    pub categories: BTreeMap<String, f64>,
+    pub categories: SortedMap<f64>,
     pub bands: [f64; PRICE_BANDS],
-    /// Items to sink: bought, in the cart, or dismissed.
-    pub sunk: BTreeSet<String>,
+    /// Items to sink: bought, in the cart, or dismissed (a map to nothing, so one sorted
+    /// map type serves both).
+    pub sunk: SortedMap<()>,
 }
 
 impl Interest {
     pub fn from_session(state: &SessionState, now: f64) -> Self {
-        let raw = map_of(
+        let top = state
+            .categories
+            .values()
+            .map(|c| c.affinity.at(now))
+            .fold(0.0, f64::max);
+        let categories = if top > 0.0 {
             state
                 .categories
                 .iter()
-                .map(|(k, c)| (k.clone(), c.affinity.at(now))),
-        );
-        let top = raw.values().copied().fold(0.0, f64::max);
-        let categories = if top > 0.0 {
-            map_of(raw.into_iter().map(|(k, v)| (k, v / top)))
+                .map(|(k, c)| (k.clone(), c.affinity.at(now) / top))
+                .collect()
         } else {
-            BTreeMap::new()
+            SortedMap::new()
         };
         let band_raw: Vec<f64> = state.price_bands.iter().map(|b| b.at(now)).collect();
         let band_top = band_raw.iter().copied().fold(0.0, f64::max);
@@ -39,17 +40,16 @@ impl Interest {
                 *b = v / band_top;
             }
         }
-        let sunk = set_of(
-            state
-                .items
-                .iter()
-                .filter(|(_, s)| {
-                    s.purchased
-                        || s.add_to_cart > 0
-                        || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN)
-                })
-                .map(|(id, _)| id.clone()),
-        );
+        let sunk = state
+            .items
+            .iter()
+            .filter(|(_, s)| {
+                s.purchased
+                    || s.add_to_cart > 0
+                    || (s.clicks == 0 && s.seen_count >= DISMISSED_AFTER_SEEN)
+            })
+            .map(|(id, _)| (id.clone(), ()))
+            .collect();
         Self {
             categories,
             bands,

@@ -53,7 +53,7 @@ pub fn rank(items: &[SlotItem], interest: &Interest, strength: f64) -> Vec<usize
                 .price
                 .filter(|p| p.is_finite() && *p >= 0.0)
                 .map_or(0.0, |p| interest.bands[band_of(p)]);
-            let sink = if interest.sunk.contains(&item.id) {
+            let sink = if interest.sunk.contains_key(&item.id) {
                 SINK
             } else {
                 0.0

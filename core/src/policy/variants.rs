@@ -8,12 +8,10 @@
 //! The first rule whose conditions all hold and whose variant the page offers wins; with none,
 //! the section keeps its default content.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 /// Section name → rules.
-pub type VariantPolicy = BTreeMap<String, Vec<VariantRule>>;
+pub type VariantPolicy = crate::sorted_map::SortedMap<Vec<VariantRule>>;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
