@@ -51,7 +51,8 @@ fn host_of(url: &str) -> &str {
         .as_bytes()
         .windows(3)
         .position(|w| w == b"://")
-        .map_or("", |i| &url[i + 3..]);
+        .and_then(|i| url.get(i + 3..))
+        .unwrap_or("");
     rest.split(['/', '?', '#']).next().unwrap_or("")
 }
 

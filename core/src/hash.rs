@@ -21,9 +21,9 @@ pub fn path_hash(path: &str) -> u32 {
 /// Hash of a hash-router page: the path (as [`path_hash`]) and the route in the fragment
 /// (`/shop/` + `#/product/1`), each with its query string removed.
 pub fn route_hash(path: &str, route: &str) -> u32 {
-    let p = &path[..path.find(['?', '#']).unwrap_or(path.len())];
-    let r = &route[..route.find('?').unwrap_or(route.len())];
-    fnv1a32(&[p.as_bytes(), b"#", r.as_bytes()].concat())
+    let p = &path.as_bytes()[..path.find(['?', '#']).unwrap_or(path.len())];
+    let r = &route.as_bytes()[..route.find('?').unwrap_or(route.len())];
+    fnv1a32(&[p, b"#", r].concat())
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ pub mod experiment;
 pub mod features;
 pub mod hash;
 pub mod limits;
-pub mod maps;
 #[cfg(feature = "inference")]
 pub mod model;
 pub mod page;

@@ -12,7 +12,9 @@ pub fn clean_id(raw: &str) -> Option<String> {
     while !trimmed.is_char_boundary(end) {
         end -= 1;
     }
-    Some(trimmed[..end].to_string())
+    // `get`, not `[..end]`: `end` is a boundary, and indexing would link the str slicing
+    // panic (with its `char` formatting) into the capture module.
+    Some(trimmed.get(..end).unwrap_or_default().to_string())
 }
 
 /// Digits of a price that are read: up to 15 they form an exactly representable integer, so
@@ -38,10 +40,11 @@ pub fn parse_price(raw: &str) -> Option<f64> {
     if int.len() > PRICE_DIGITS {
         return None;
     }
-    let frac = &frac[..frac.len().min(PRICE_DIGITS - int.len())];
+    // Bytes, not a str slice: the digits are ASCII (checked above).
+    let frac = &frac.as_bytes()[..frac.len().min(PRICE_DIGITS - int.len())];
     let mantissa = int
         .bytes()
-        .chain(frac.bytes())
+        .chain(frac.iter().copied())
         .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
     Some(mantissa as f64 / 10f64.powi(frac.len() as i32))
 }

@@ -33,18 +33,22 @@ impl PageStatsFeed {
                 self.v
             ));
         }
-        stats.pages = crate::maps::map_of(self.pages.iter().filter_map(|(k, [b, e, v])| {
-            let hash = u32::from_str_radix(k, 16).ok().filter(|_| k.len() == 8)?;
-            let ok = |x: f32| x.is_finite() && x >= 0.0;
-            (ok(*b) && ok(*e) && ok(*v)).then_some((
-                hash,
-                PageStat {
-                    bounce_rate: *b,
-                    exit_rate: *e,
-                    page_value: *v,
-                },
-            ))
-        }));
+        stats.pages = self
+            .pages
+            .iter()
+            .filter_map(|(k, [b, e, v])| {
+                let hash = u32::from_str_radix(k, 16).ok().filter(|_| k.len() == 8)?;
+                let ok = |x: f32| x.is_finite() && x >= 0.0;
+                (ok(*b) && ok(*e) && ok(*v)).then_some((
+                    hash,
+                    PageStat {
+                        bounce_rate: *b,
+                        exit_rate: *e,
+                        page_value: *v,
+                    },
+                ))
+            })
+            .collect();
         Ok(stats.pages.len())
     }
 }
