@@ -509,7 +509,7 @@ async fn client_drops_are_counted_and_metrics_report_ingest() {
 
 #[tokio::test]
 async fn storage_unavailable_is_503_for_the_client_to_retry() {
-    let b = backends().await.into_iter().next().unwrap();
+    let b = sqlite_backend().await;
     let r = router(&b);
     b.store.close().await;
     let a = call(&r, post_json(&ingest_uri(), batch(&[summary("x", 1)]))).await;

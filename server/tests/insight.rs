@@ -223,7 +223,7 @@ async fn export_pages_walk_every_row_once_in_order() {
 
 #[tokio::test]
 async fn dashboard_is_served_under_a_strict_policy() {
-    let b = backends().await.into_iter().next().unwrap();
+    let b = sqlite_backend().await;
     let r = router(&b);
     let a = call(&r, Request::get("/dashboard").body(Body::empty()).unwrap()).await;
     assert_eq!(a.status, StatusCode::OK);

@@ -43,17 +43,23 @@ impl Backend {
     }
 }
 
+/// SQLite alone in a temporary directory, for what does not depend on the store (no
+/// PostgreSQL schema is created, so none is left behind).
+pub async fn sqlite_backend() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(dir.path()).await.unwrap();
+    Backend {
+        name: "sqlite",
+        store,
+        dir,
+        schema: None,
+    }
+}
+
 /// SQLite in a temporary directory, and PostgreSQL in a fresh schema when reachable.
 pub async fn backends() -> Vec<Backend> {
     static N: AtomicU32 = AtomicU32::new(0);
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open_sqlite(dir.path()).await.unwrap();
-    let mut out = vec![Backend {
-        name: "sqlite",
-        store: sqlite,
-        dir,
-        schema: None,
-    }];
+    let mut out = vec![sqlite_backend().await];
     let schema = format!(
         "reshelf_t{}_{}",
         std::process::id(),
