@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use super::bump;
 use super::tables::Table;
 
 /// Days per span. Migration `0006_spans.sql` writes the same constant.
@@ -23,12 +24,7 @@ pub fn span_start(day: i64) -> i64 {
 /// The first span boundary on or after `day`: a window from `day` reads its days before this
 /// from the daily table and the spans from here on.
 pub fn first_boundary(day: i64) -> i64 {
-    let start = span_start(day);
-    if start == day {
-        day
-    } else {
-        start + SPAN_DAYS
-    }
+    span_start(day + SPAN_DAYS - 1)
 }
 
 /// A daily table's rows summed per span (each key's day replaced by its span's first day);
@@ -36,11 +32,11 @@ pub fn first_boundary(day: i64) -> i64 {
 pub fn by_span<K: Table, const W: usize>(days: &BTreeMap<K, [i64; W]>) -> BTreeMap<K, [i64; W]> {
     let mut out: BTreeMap<K, [i64; W]> = BTreeMap::new();
     for (key, values) in days {
-        let span = K::from_parts(span_start(key.day()), key.parts());
-        let sums = out.entry(span).or_insert([0; W]);
-        for (s, v) in sums.iter_mut().zip(values) {
-            *s += v;
-        }
+        bump(
+            &mut out,
+            K::from_parts(span_start(key.day()), key.parts()),
+            *values,
+        );
     }
     out.retain(|_, v| v.iter().any(|x| *x != 0));
     out

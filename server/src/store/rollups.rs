@@ -74,8 +74,9 @@ fn select_sums<K: Table>(by_day: bool) -> (String, bool) {
     }
 }
 
-/// Adds every row of `$map` (a reference to a table's deltas) to the table `$table`, in key order (concurrent batches touch
-/// shared rows in the same order, so PostgreSQL cannot deadlock them against each other).
+/// Adds every row of `$map` (a reference to a table's deltas) to the table `$table`, in key
+/// order (concurrent batches touch shared rows in the same order, so PostgreSQL cannot
+/// deadlock them against each other).
 macro_rules! write_rows {
     ($conn:expr, $site:expr, $map:expr, $table:expr) => {{
         use $crate::aggregate::tables::{Part, Table};
