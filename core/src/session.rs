@@ -3,8 +3,6 @@
 //! The state is serialisable because a session spans page loads: the browser shell stores it
 //! first-party between documents and resumes it on the next page.
 
-use crate::sorted_map::SortedMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::engagement::{
@@ -18,6 +16,7 @@ use crate::limits::{
 };
 use crate::page::{PageKind, PageType};
 use crate::rage::RageWindow;
+use crate::sorted_map::SortedMap;
 use crate::text::clean_id;
 
 /// Bumped whenever the persisted shape changes; a stored state of another version is not

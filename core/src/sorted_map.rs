@@ -1,12 +1,14 @@
-//! [`SortedMap`]: a map from strings to values kept as two sorted vectors, for the session
-//! state's per-item, per-category, per-brand and custom tallies.
+//! [`SortedMap`]: a map kept as a sorted key vector and a value vector, for the session
+//! state's per-item, per-category, per-brand and custom tallies (string keys) and the page
+//! statistics (path-hash keys).
 //!
-//! Each `BTreeMap` value type links its own copy of the B-tree's node code into the SDK's
-//! capture module (about 4–5 KB of wasm per type). Here the key search works on the key
-//! vector alone, so one copy serves every value type; what is generic per value type is
-//! `Vec`'s insert. The maps hold at most a few hundred entries (`crate::limits`), where a
-//! binary search over a vector and a shifting insert cost no more than a B-tree's.
-//! Iteration is in key order, and serde reads and writes a map, as with a `BTreeMap`.
+//! Each `BTreeMap` key and value type links its own copy of the B-tree's node code into the
+//! SDK's capture module (about 4–5 KB of wasm per type). Here the key search works on the
+//! key vector alone, so one copy per key type serves every value type; what is generic per
+//! value type is `Vec`'s insert. The maps hold at most a few thousand entries
+//! (`crate::limits`, the server's page-stats feed), where a binary search over a vector and
+//! a shifting insert cost no more than a B-tree's. Iteration is in key order, and serde reads
+//! and writes a map, as with a `BTreeMap`.
 
 use std::fmt;
 
@@ -14,14 +16,35 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// String keys in ascending order, each with its value.
+/// A [`SortedMap`]'s key: ordered, and looked up by a borrowed form (`str` for `String`), so
+/// every lookup of one key type goes through one instance of the search.
+pub trait Key: Ord {
+    type Ref: Ord + ?Sized;
+    fn as_ref(&self) -> &Self::Ref;
+}
+
+impl Key for String {
+    type Ref = str;
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl Key for u32 {
+    type Ref = u32;
+    fn as_ref(&self) -> &u32 {
+        self
+    }
+}
+
+/// Keys in ascending order, each with its value.
 #[derive(Clone, PartialEq)]
-pub struct SortedMap<V> {
-    keys: Vec<String>,
+pub struct SortedMap<V, K = String> {
+    keys: Vec<K>,
     values: Vec<V>,
 }
 
-impl<V> Default for SortedMap<V> {
+impl<V, K> Default for SortedMap<V, K> {
     fn default() -> Self {
         Self {
             keys: Vec::new(),
@@ -30,13 +53,13 @@ impl<V> Default for SortedMap<V> {
     }
 }
 
-/// Where `key` is in `keys`, or where it would be inserted. Not generic, so the capture
-/// module links one copy for every map.
-fn search(keys: &[String], key: &str) -> Result<usize, usize> {
-    keys.binary_search_by(|k| k.as_str().cmp(key))
+/// Where `key` is in `keys`, or where it would be inserted. Generic over the key type only,
+/// so the capture module links one copy per key type whatever the values.
+fn search<K: Key>(keys: &[K], key: &K::Ref) -> Result<usize, usize> {
+    keys.binary_search_by(|k| k.as_ref().cmp(key))
 }
 
-impl<V> SortedMap<V> {
+impl<V, K: Key> SortedMap<V, K> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -49,41 +72,40 @@ impl<V> SortedMap<V> {
         self.keys.is_empty()
     }
 
-    pub fn get(&self, key: &str) -> Option<&V> {
+    pub fn get(&self, key: &K::Ref) -> Option<&V> {
         search(&self.keys, key).ok().map(|i| &self.values[i])
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+    pub fn get_mut(&mut self, key: &K::Ref) -> Option<&mut V> {
         search(&self.keys, key).ok().map(|i| &mut self.values[i])
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
+    pub fn contains_key(&self, key: &K::Ref) -> bool {
         search(&self.keys, key).is_ok()
     }
 
     /// Sets `key` to `value`; returns the value it replaces, if any.
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        match search(&self.keys, &key) {
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match search(&self.keys, key.as_ref()) {
             Ok(i) => Some(std::mem::replace(&mut self.values[i], value)),
             Err(i) => {
-                self.keys.insert(i, key);
-                self.values.insert(i, value);
+                self.place(i, key, value);
                 None
             }
         }
     }
 
     /// The entry for `key`, to fill in when it is missing.
-    pub fn entry(&mut self, key: String) -> Entry<'_, V> {
+    pub fn entry(&mut self, key: K) -> Entry<'_, V, K> {
         Entry { map: self, key }
     }
 
     /// Entries in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
-        self.keys.iter().zip(&self.values)
+    pub fn iter(&self) -> std::iter::Zip<std::slice::Iter<'_, K>, std::slice::Iter<'_, V>> {
+        self.keys.iter().zip(self.values.iter())
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.keys.iter()
     }
 
@@ -94,23 +116,28 @@ impl<V> SortedMap<V> {
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.values.iter_mut()
     }
+
+    /// Inserts `key` and `value` at `at`, where the search said `key` belongs.
+    fn place(&mut self, at: usize, key: K, value: V) {
+        self.keys.insert(at, key);
+        self.values.insert(at, value);
+    }
 }
 
 /// A key of a [`SortedMap`] and the map, from [`SortedMap::entry`].
-pub struct Entry<'a, V> {
-    map: &'a mut SortedMap<V>,
-    key: String,
+pub struct Entry<'a, V, K = String> {
+    map: &'a mut SortedMap<V, K>,
+    key: K,
 }
 
-impl<'a, V> Entry<'a, V> {
+impl<'a, V, K: Key> Entry<'a, V, K> {
     /// The key's value, inserted from `make` first when missing.
     pub fn or_insert_with(self, make: impl FnOnce() -> V) -> &'a mut V {
         let map = self.map;
-        let i = match search(&map.keys, &self.key) {
+        let i = match search(&map.keys, self.key.as_ref()) {
             Ok(i) => i,
             Err(i) => {
-                map.keys.insert(i, self.key);
-                map.values.insert(i, make());
+                map.place(i, self.key, make());
                 i
             }
         };
@@ -126,18 +153,18 @@ impl<'a, V> Entry<'a, V> {
     }
 }
 
-impl<'a, V> IntoIterator for &'a SortedMap<V> {
-    type Item = (&'a String, &'a V);
-    type IntoIter = std::iter::Zip<std::slice::Iter<'a, String>, std::slice::Iter<'a, V>>;
+impl<'a, V, K: Key> IntoIterator for &'a SortedMap<V, K> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Zip<std::slice::Iter<'a, K>, std::slice::Iter<'a, V>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.keys.iter().zip(self.values.iter())
+        self.iter()
     }
 }
 
 /// A later entry replaces an earlier one with the same key, as `BTreeMap`'s `collect` does.
-impl<V> FromIterator<(String, V)> for SortedMap<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
+impl<V, K: Key> FromIterator<(K, V)> for SortedMap<V, K> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
         let mut map = Self::new();
         for (k, v) in entries {
             map.insert(k, v);
@@ -147,21 +174,21 @@ impl<V> FromIterator<(String, V)> for SortedMap<V> {
 }
 
 /// `map[key]`, which panics when `key` is missing, as a `BTreeMap`'s does.
-impl<V> std::ops::Index<&str> for SortedMap<V> {
+impl<V, K: Key> std::ops::Index<&K::Ref> for SortedMap<V, K> {
     type Output = V;
 
-    fn index(&self, key: &str) -> &V {
+    fn index(&self, key: &K::Ref) -> &V {
         self.get(key).expect("key in SortedMap")
     }
 }
 
-impl<V: fmt::Debug> fmt::Debug for SortedMap<V> {
+impl<V: fmt::Debug, K: Key + fmt::Debug> fmt::Debug for SortedMap<V, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<V: Serialize> Serialize for SortedMap<V> {
+impl<V: Serialize, K: Key + Serialize> Serialize for SortedMap<V, K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
         for (k, v) in self {
@@ -171,12 +198,12 @@ impl<V: Serialize> Serialize for SortedMap<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<V> {
+impl<'de, V: Deserialize<'de>, K: Key + Deserialize<'de>> Deserialize<'de> for SortedMap<V, K> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(std::marker::PhantomData<V>);
+        struct MapVisitor<V, K>(std::marker::PhantomData<(V, K)>);
 
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = SortedMap<V>;
+        impl<'de, V: Deserialize<'de>, K: Key + Deserialize<'de>> Visitor<'de> for MapVisitor<V, K> {
+            type Value = SortedMap<V, K>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
@@ -184,7 +211,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SortedMap<V> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
                 let mut map = SortedMap::new();
-                while let Some((k, v)) = access.next_entry::<String, V>()? {
+                while let Some((k, v)) = access.next_entry::<K, V>()? {
                     map.insert(k, v);
                 }
                 Ok(map)
@@ -235,6 +262,18 @@ mod tests {
             assert_eq!(ours.get(&key), theirs.get(&key));
             assert_eq!(ours.contains_key(&key), theirs.contains_key(&key));
         }
+    }
+
+    #[test]
+    fn integer_keys_sort_numerically_and_serde_writes_them_as_a_btree_map_does() {
+        let map: SortedMap<&str, u32> = [(10, "b"), (9, "a"), (10, "c")].into_iter().collect();
+        assert_eq!(map.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [9, 10]);
+        assert_eq!(map[&10], "c");
+        let json = serde_json::to_string(&map).unwrap();
+        let theirs: BTreeMap<u32, &str> = BTreeMap::from([(9, "a"), (10, "c")]);
+        assert_eq!(json, serde_json::to_string(&theirs).unwrap());
+        let back: SortedMap<String, u32> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.get(&9).map(String::as_str), Some("a"));
     }
 
     #[test]

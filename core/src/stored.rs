@@ -14,8 +14,6 @@
 //! Decoding never panics and never allocates more than the input could describe: a corrupted
 //! or truncated store is `None`.
 
-use crate::sorted_map::SortedMap;
-
 use crate::engagement::{Decayed, PRICE_BANDS};
 use crate::experiment::{Arm, Decision, DecisionKind};
 use crate::features::RankExample;
@@ -24,6 +22,7 @@ use crate::rage::RageWindow;
 use crate::session::{
     CategoryStats, ItemStats, LastClick, OpenPage, PageRecord, PerKind, SessionState,
 };
+use crate::sorted_map::SortedMap;
 use crate::visit::TrafficSource;
 
 /// The encoding's own version, the first byte of every stored state.

@@ -6,6 +6,7 @@ use super::calendar::{Calendar, Date};
 use super::input::{Month, SessionFeatures, VisitorType};
 use crate::page::PageKind;
 use crate::session::SessionState;
+use crate::sorted_map::SortedMap;
 
 /// Per-page statistics across all visitors (what the training data's `BounceRates`,
 /// `ExitRates` and `PageValues` average over a session's pages).
@@ -76,60 +77,9 @@ impl PagePriors {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageStats {
     pub priors: PagePriors,
-    pub pages: PageTable,
-}
-
-/// Page statistics by path hash, in hash order: a vector and a binary search rather than a
-/// `BTreeMap`, whose node code would be linked into the SDK's capture module for this one
-/// key type. A feed holds at most a few thousand pages (the server's `MAX_FEED_PAGES`) and
-/// is built once per page load.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct PageTable(Vec<(u32, PageStat)>);
-
-impl PageTable {
-    pub fn get(&self, hash: &u32) -> Option<&PageStat> {
-        let at = self.0.binary_search_by(|(h, _)| h.cmp(hash)).ok()?;
-        Some(&self.0[at].1)
-    }
-
-    /// Sets the statistic of `hash`; returns the one it replaces, if any.
-    pub fn insert(&mut self, hash: u32, stat: PageStat) -> Option<PageStat> {
-        match self.0.binary_search_by(|(h, _)| h.cmp(&hash)) {
-            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, stat)),
-            Err(at) => {
-                self.0.insert(at, (hash, stat));
-                None
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// A later statistic for a hash replaces an earlier one.
-impl FromIterator<(u32, PageStat)> for PageTable {
-    fn from_iter<I: IntoIterator<Item = (u32, PageStat)>>(entries: I) -> Self {
-        let mut table = Self::default();
-        for (hash, stat) in entries {
-            table.insert(hash, stat);
-        }
-        table
-    }
-}
-
-/// `table[&hash]`, which panics when `hash` is missing, as a `BTreeMap`'s does.
-impl std::ops::Index<&u32> for PageTable {
-    type Output = PageStat;
-
-    fn index(&self, hash: &u32) -> &PageStat {
-        self.get(hash).expect("page hash in PageTable")
-    }
+    /// By path hash. A sorted map rather than a `BTreeMap`, whose node code would be linked
+    /// into the SDK's capture module for this one key type.
+    pub pages: SortedMap<PageStat, u32>,
 }
 
 /// What the device knows about the moment and the visitor.

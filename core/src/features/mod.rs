@@ -26,9 +26,7 @@ pub use feed::{PageStatsFeed, FEED_VERSION};
 pub use input::{
     input_rows, ModelInput, Month, SessionFeatures, VisitorType, INPUT_WIDTH, NUMERIC,
 };
-pub use live::{
-    from_session, page_averages, LiveContext, PagePriors, PageStat, PageStats, PageTable,
-};
+pub use live::{from_session, page_averages, LiveContext, PagePriors, PageStat, PageStats};
 pub use rank_example::{RankExample, RankExampleError, MAX_SKIPPED};
 pub use ranking::{
     dequantise, has_signal, quantise, rank_features, RankContext, FEATURES as RANK_FEATURE_DOCS,
