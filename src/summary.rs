@@ -46,11 +46,8 @@ pub fn source_of_this_page(document: &web_sys::Document) -> TrafficSource {
 }
 
 fn host_of(url: &str) -> &str {
-    // A byte scan rather than `split_once("://")`, which links the two-way string searcher.
-    let rest = url
-        .as_bytes()
-        .windows(3)
-        .position(|w| w == b"://")
+    // Not `split_once("://")`, which links the two-way string searcher.
+    let rest = reshelf_core::find_bytes(url, "://")
         .and_then(|i| url.get(i + 3..))
         .unwrap_or("");
     rest.split(['/', '?', '#']).next().unwrap_or("")

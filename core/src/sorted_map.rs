@@ -202,7 +202,11 @@ impl<'de, V: Deserialize<'de>, K: Key + Deserialize<'de>> Deserialize<'de> for S
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MapVisitor<V, K>(std::marker::PhantomData<(V, K)>);
 
-        impl<'de, V: Deserialize<'de>, K: Key + Deserialize<'de>> Visitor<'de> for MapVisitor<V, K> {
+        impl<'de, V, K> Visitor<'de> for MapVisitor<V, K>
+        where
+            V: Deserialize<'de>,
+            K: Key + Deserialize<'de>,
+        {
             type Value = SortedMap<V, K>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,6 +2,20 @@
 
 use crate::limits::MAX_ID_BYTES;
 
+/// Where `needle` first occurs in `haystack`, byte for byte. A plain window scan: the needles
+/// reshelf looks for are a few ASCII bytes, and `str::find` or `str::contains` with a string
+/// pattern link the two-way string searcher into the SDK's capture module.
+pub fn find_bytes(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        // As `str::find` answers; `windows(0)` would panic.
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
 /// Trims whitespace and cuts to [`MAX_ID_BYTES`] on a character boundary. `None` for empty.
 pub fn clean_id(raw: &str) -> Option<String> {
     let trimmed = raw.trim();
@@ -52,6 +66,19 @@ pub fn parse_price(raw: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_bytes_answers_as_str_find() {
+        for (h, n) in [
+            ("https://a.b/c://", "://"),
+            ("abc", "abcd"),
+            ("abc", ""),
+            ("", "a"),
+            ("aab", "ab"),
+        ] {
+            assert_eq!(find_bytes(h, n), h.find(n), "{h:?} {n:?}");
+        }
+    }
 
     #[test]
     fn prices_are_plain_decimals() {

@@ -2,15 +2,11 @@
 //! user-agent string and the referrer URL themselves never leave it.
 
 use super::types::{BrowserFamily, DeviceClass, TrafficSource};
+use crate::text::find_bytes;
 
-/// Whether `needle` occurs in `haystack`, byte for byte. A plain window scan: the needles are
-/// a few ASCII bytes, and `str::contains` links the two-way string searcher into the capture
-/// module.
+/// Whether `needle` occurs in `haystack` (see [`find_bytes`] for why not `str::contains`).
 fn has(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    find_bytes(haystack, needle).is_some()
 }
 
 /// Browser family from a user-agent string. Order matters: Edge and Opera also say "Chrome",
