@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressed, compressedSizes } from './sizes.mjs';
+import { shortenImports } from './short-imports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const glueDir = join(root, 'target/wasm-bindgen');
@@ -20,7 +21,13 @@ for (const f of readdirSync(pkg)) {
   if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm')) rmSync(join(pkg, f));
 }
 const fingerprinted = (name) => {
-  const bytes = readFileSync(join(glueDir, `${name}.opt.wasm`));
+  // Short import names in the module and its glue (see short-imports.mjs); the glue bundled
+  // below is the `.short.js` written here.
+  const { wasm: bytes, glue } = shortenImports(
+    readFileSync(join(glueDir, `${name}.opt.wasm`)),
+    readFileSync(join(glueDir, `${name}.js`), 'utf8'),
+  );
+  writeFileSync(join(glueDir, `${name}.short.js`), glue);
   const file = `${name}.${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.wasm`;
   writeFileSync(join(pkg, file), bytes);
   return file;
@@ -33,8 +40,8 @@ writeFileSync(join(pkg, 'modules.json'), JSON.stringify({ capture: CAPTURE, engi
 const glue = {
   name: 'wasm-glue',
   setup(b) {
-    b.onResolve({ filter: /^reshelf:wasm-glue$/ }, () => ({ path: join(glueDir, 'reshelf_capture.js') }));
-    b.onResolve({ filter: /^reshelf:engine-glue$/ }, () => ({ path: join(glueDir, 'reshelf_engine.js') }));
+    b.onResolve({ filter: /^reshelf:wasm-glue$/ }, () => ({ path: join(glueDir, 'reshelf_capture.short.js') }));
+    b.onResolve({ filter: /^reshelf:engine-glue$/ }, () => ({ path: join(glueDir, 'reshelf_engine.short.js') }));
   },
 };
 const common = {
