@@ -156,6 +156,29 @@ async function perEvent(browser, url) {
     const sorted = (xs) => [...xs].sort((a, b) => a - b);
     const med = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
     const p99 = (xs) => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
+    // Each kind of the mix alone, paired the same way: where the mix's cost comes from.
+    const plain = document.querySelector('h1') || document.body;
+    const kinds = {
+      scroll: () => window.dispatchEvent(new Event('scroll')),
+      tile_click: (n) => tiles[n % tiles.length].dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 5, clientY: 5 })),
+      plain_click: () => plain.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 5, clientY: 5 })),
+      track: (n, withSdk) => withSdk && r.track('bench_event', { item: tiles[n % tiles.length].dataset.reshelfItem }),
+    };
+    const by_kind_us = {};
+    for (const [kind, fire] of Object.entries(kinds)) {
+      const paired = [];
+      for (let i = 0; i < 10; i += 1) {
+        let t0 = performance.now();
+        for (let n = 0; n < batch; n += 1) fire(n, true);
+        const withSdk = performance.now() - t0;
+        r.shutdown();
+        t0 = performance.now();
+        for (let n = 0; n < batch; n += 1) fire(n, false);
+        paired.push(((withSdk - (performance.now() - t0)) * 1000) / batch);
+        r = await window.reshelf.init({ site: 'demo' });
+      }
+      by_kind_us[kind] = med(paired);
+    }
     return {
       events,
       batch,
@@ -164,6 +187,7 @@ async function perEvent(browser, url) {
       sdk_cost_us_p50: med(diff),
       sdk_cost_us_p99: p99(diff),
       events_recorded: recorded,
+      by_kind_us,
     };
   }, { events: EVENTS, batch: BATCH });
   await context.close();
