@@ -4,6 +4,7 @@
 use reshelf::markup::{item_ref, page_type, parse_price};
 use reshelf::store::{key_for, Store};
 use reshelf::{parse_track, start, Error};
+use reshelf_core::features::{quantise, RankExample, RANK_FEATURES};
 use reshelf_core::{EventKind, PageType, Tracker};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -112,6 +113,41 @@ fn track_maps_known_names_and_refuses_bad_props() {
     );
     assert!(parse_track(&JsValue::from(3), &JsValue::UNDEFINED).is_err());
     assert!(parse_track(&"x".into(), &JsValue::from("text")).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_tile_click_records_its_rows_at_their_positions_in_the_whole_slot() {
+    // Six tiles (one with a blank id, which is not an item); the fifth item is clicked.
+    let holder = document().create_element("div").unwrap();
+    holder.set_inner_html(
+        r#"<ul data-reshelf-slot="s"><li data-reshelf-item="a"></li><li data-reshelf-item=" "></li>
+        <li data-reshelf-item="b"></li><li data-reshelf-item="c"></li><li data-reshelf-item="d"></li>
+        <li data-reshelf-item="e" data-category="hats"><b>e</b></li><li data-reshelf-item="f"></li></ul>"#,
+    );
+    document().body().unwrap().append_child(&holder).unwrap();
+    let opts = js_sys::JSON::parse(r#"{"site":"wasm-rank-example","persist":false}"#).unwrap();
+    let mut session = start(opts).unwrap();
+    holder
+        .query_selector("[data-reshelf-item=e] b")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    let summary = session.summary().unwrap();
+    let rx = js_sys::Reflect::get(&summary, &"rx".into()).unwrap();
+    let first = js_sys::Reflect::get(&rx, &0.into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let example = RankExample::try_from(first).unwrap();
+    // Item 4 of 6 clicked, items 3 and 2 skipped above it: positions i / n of the slot, as
+    // the ranker computes them ranking all six.
+    let position = |row: &[u8; RANK_FEATURES]| row[16];
+    assert_eq!(position(example.clicked()), quantise(16, 4.0 / 6.0));
+    let skipped: Vec<u8> = example.skipped().iter().map(position).collect();
+    assert_eq!(skipped, [quantise(16, 3.0 / 6.0), quantise(16, 2.0 / 6.0)]);
+    session.shutdown();
+    holder.remove();
 }
 
 #[wasm_bindgen_test]

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use reshelf_core::events::{Event, EventKind, ItemRef};
 use reshelf_core::features::{
-    dequantise, quantise, rank_features, RankContext, RANK_FEATURES, RANK_FEATURE_DOCS,
-    SIGNED_RANK_FEATURES,
+    dequantise, quantise, rank_features, rank_features_at, RankContext, RANK_FEATURES,
+    RANK_FEATURE_DOCS, SIGNED_RANK_FEATURES,
 };
 use reshelf_core::model::{
     ranker_parity_rows, ModelError, RankerConfig, RankerFile, RankerModel, RANKER_FORMAT,
@@ -223,6 +223,23 @@ proptest! {
         let other_state = session_of(&clicks.iter().map(renamed).collect::<Vec<_>>());
         let other = rank_features(&other_state, &slot.iter().map(renamed).collect::<Vec<_>>(), &ctx(now));
         prop_assert_eq!(f, other);
+    }
+
+    #[test]
+    fn a_slice_of_a_slot_gets_the_rows_the_whole_slot_gives_it(
+        clicks in proptest::collection::vec(slot_item(), 0..12),
+        slot in proptest::collection::vec(slot_item(), 1..30),
+        cut in (0usize..30, 1usize..4),
+        now in 0.0f64..1e7,
+    ) {
+        // What a ranking example records (the clicked item and a few above it) must be what
+        // the ranker computes for those items ranking the whole slot: position i / n included.
+        let state = session_of(&clicks);
+        let whole = rank_features(&state, &slot, &ctx(now));
+        let first = cut.0 % slot.len();
+        let end = (first + cut.1).min(slot.len());
+        let part = rank_features_at(&state, &slot[first..end], first, slot.len(), &ctx(now));
+        prop_assert_eq!(&part[..], &whole[first * RANK_FEATURES..end * RANK_FEATURES]);
     }
 
     #[test]

@@ -13,5 +13,5 @@ mod variants;
 
 pub use guard::painted;
 pub use policy_source::read_policy;
-pub use slots::{apply_slot, read_slot, read_slot_through, MAX_SLOT_ITEMS};
+pub use slots::{apply_slot, read_around, read_slot, MAX_SLOT_ITEMS};
 pub use variants::{apply_variant, offered_variants};

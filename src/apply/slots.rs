@@ -5,25 +5,65 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Window};
 
 use super::guard::pinned;
-use crate::markup::item_ref;
+use crate::markup::{item_id, item_ref};
 
 /// Items considered per slot; beyond this the rest keep their place.
 pub const MAX_SLOT_ITEMS: usize = 1000;
 
 /// A slot's direct item children, in page order, with what ranking needs.
 pub fn read_slot(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
-    read_items(slot, None)
+    read_items(slot)
 }
 
-/// The slot's items from the first through `last`, or `None` when `last` is not one of its
-/// direct item children: a click needs only the tiles above the clicked one, and reading
-/// attributes is most of a click's cost on a long slot.
-pub fn read_slot_through(slot: &Element, last: &Element) -> Option<Vec<SlotItem>> {
-    let (elements, items) = read_items(slot, Some(last));
-    (elements.last() == Some(last)).then_some(items)
+/// A clicked tile and the tiles just above it, as the ranker sees them in their slot.
+pub struct AroundClick {
+    /// The slot's item count, as [`read_slot`] counts them (at most [`MAX_SLOT_ITEMS`]).
+    pub slot_len: usize,
+    /// The position in the slot of the first of `items`.
+    pub first: usize,
+    /// Up to `above` items above the clicked one, then the clicked one.
+    pub items: Vec<SlotItem>,
 }
 
-fn read_items(slot: &Element, stop_after: Option<&Element>) -> (Vec<Element>, Vec<SlotItem>) {
+/// The clicked tile `clicked` with up to `above` items above it, and the slot's item count:
+/// what a ranking example needs. Every tile's id is read to count the slot as a decision
+/// round does; the other attributes only of the tiles kept. `None` when `clicked` is not one
+/// of the slot's first [`MAX_SLOT_ITEMS`] direct item children.
+pub fn read_around(slot: &Element, clicked: &Element, above: usize) -> Option<AroundClick> {
+    let children = slot.children();
+    let mut kept: Vec<Element> = Vec::new();
+    let mut clicked_at = None;
+    let mut count = 0;
+    for i in 0..children.length() {
+        if count >= MAX_SLOT_ITEMS {
+            break;
+        }
+        let Some(el) = children.item(i) else { continue };
+        // An item as item_ref judges it: a non-blank id.
+        if item_id(&el).is_none_or(|id| id.trim().is_empty()) {
+            continue;
+        }
+        if clicked_at.is_none() {
+            if kept.len() > above {
+                kept.remove(0);
+            }
+            if &el == clicked {
+                clicked_at = Some(count);
+            }
+            kept.push(el);
+        }
+        count += 1;
+    }
+    let at = clicked_at?;
+    let items: Vec<SlotItem> = kept.iter().filter_map(item_ref).collect();
+    (items.len() == kept.len()).then(|| AroundClick {
+        slot_len: count,
+        first: at + 1 - items.len(),
+        items,
+    })
+}
+
+fn read_items(slot: &Element) -> (Vec<Element>, Vec<SlotItem>) {
     let children = slot.children();
     let mut elements = Vec::new();
     let mut items = Vec::new();
@@ -39,11 +79,7 @@ fn read_items(slot: &Element, stop_after: Option<&Element>) -> (Vec<Element>, Ve
             price: r.price,
             brand: r.brand,
         });
-        let last = stop_after == Some(&el);
         elements.push(el);
-        if last {
-            break;
-        }
     }
     (elements, items)
 }

@@ -29,6 +29,6 @@ pub use input::{
 pub use live::{from_session, page_averages, LiveContext, PagePriors, PageStat, PageStats};
 pub use rank_example::{RankExample, RankExampleError, MAX_SKIPPED};
 pub use ranking::{
-    dequantise, has_signal, quantise, rank_features, RankContext, FEATURES as RANK_FEATURE_DOCS,
-    RANK_FEATURES, SIGNED as SIGNED_RANK_FEATURES,
+    dequantise, has_signal, quantise, rank_features, rank_features_at, RankContext,
+    FEATURES as RANK_FEATURE_DOCS, RANK_FEATURES, SIGNED as SIGNED_RANK_FEATURES,
 };

@@ -74,6 +74,22 @@ pub fn has_signal(state: &SessionState) -> bool {
 /// The features of every item of a slot, row-major `[items.len(), RANK_FEATURES]`, in the
 /// slot's order. Never panics; non-finite prices read as unknown.
 pub fn rank_features(state: &SessionState, items: &[SlotItem], ctx: &RankContext) -> Vec<f32> {
+    rank_features_at(state, items, 0, items.len(), ctx)
+}
+
+/// The features of `items`, those at positions `first..first + items.len()` of a slot of
+/// `slot_len` items: the rows [`rank_features`] gives those items when ranking the whole
+/// slot, without reading the rest of it (a ranking example needs the clicked item and the
+/// few above it, and must describe them as the ranker saw them). Only the popularity share
+/// (feature 17) is relative to `items` rather than the slot; examples are built without
+/// popularity. `slot_len` below `first + items.len()` is taken as that.
+pub fn rank_features_at(
+    state: &SessionState,
+    items: &[SlotItem],
+    first: usize,
+    slot_len: usize,
+    ctx: &RankContext,
+) -> Vec<f32> {
     let now = state.clamp_now(ctx.now);
     let totals = Totals::of(state, now);
     let last = state.last_click.as_ref();
@@ -84,7 +100,7 @@ pub fn rank_features(state: &SessionState, items: &[SlotItem], ctx: &RankContext
         .map(|it| ctx.popularity.and_then(|m| m.get(it.id.trim()).copied()))
         .collect();
     let top_pop = pops.iter().flatten().copied().max().unwrap_or(0);
-    let n = items.len().max(1) as f32;
+    let n = slot_len.max(first + items.len()).max(1) as f32;
     let session_length =
         ((1.0 + state.item_clicks as f32).ln() / (1.0 + SESSION_CLICKS_SCALE).ln()).min(1.0);
     let intent = ctx
@@ -130,7 +146,7 @@ pub fn rank_features(state: &SessionState, items: &[SlotItem], ctx: &RankContext
             f[14] = share(f64::from(clicks), state.item_clicks as f64);
             f[15] = flag(last.and_then(|l| l.brand.as_deref()) == Some(b.as_str()));
         }
-        f[16] = i as f32 / n;
+        f[16] = (first + i) as f32 / n;
         if let Some(p) = pops[i] {
             f[17] = if top_pop > 0 {
                 ((1.0 + p as f32).ln() / (1.0 + top_pop as f32).ln()).min(1.0)
