@@ -65,8 +65,9 @@ ${pe.by_kind_us ? `
 Each kind alone (median over 10 paired rounds of ${pe.batch}): a scroll event
 ${f(pe.by_kind_us.scroll)} µs, a click on a tile of a slot ${f(pe.by_kind_us.tile_click)} µs, a click
 elsewhere ${f(pe.by_kind_us.plain_click)} µs, a \`track()\` call ${f(pe.by_kind_us.track)} µs. Tile
-clicks, 60% of the mix, carry its cost: each reads the tiles above the clicked one and computes
-their ranking features for the session's ranking example. Reading a click's marks in one call
+clicks, 60% of the mix, carry its cost: each reads every tile's id (to count the slot) and the
+attributes of the clicked tile and the two above it, and computes their ranking features for
+the session's ranking example. Reading a click's marks in one call
 into JS, rather than one binding call per path node and attribute, was tried and measured no
 faster (tile clicks 15.0–19.6 µs before, 17.4–30.6 µs after, three paired runs), so the
 boundary crossings are not where that time goes; it was not kept.
