@@ -31,7 +31,8 @@ ${r.budgets ? budgetsSection(r.budgets) : ''}
 ## Payload
 
 wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
-quality 11. The script-tag row is everything a storefront page downloads for reshelf.
+quality 11; a KB is 1,024 bytes here and in the budgets. The script-tag row is everything a
+storefront page downloads for reshelf.
 
 | artefact | raw | gzip | brotli |
 | --- | ---: | ---: | ---: |

@@ -34,10 +34,13 @@ for (const [name, { gzip: recorded }] of Object.entries(record)) {
   console.log(`${name.padEnd(44)} ${String(recorded).padStart(9)} ${String(now).padStart(9)} ${(change * 100).toFixed(1).padStart(8)}%${over ? '  OVER' : ''}`);
 }
 // The light-start budgets (BENCHMARKS.md), reported here and in `make bench`; the guard
-// itself fails only on growth over the record.
+// itself fails only on growth over the record. A KB is 1,024 bytes, as in BENCHMARKS.md
+// (bench/budgets.mjs) and in the issue that set the budgets, whose starting point of
+// "246 KB gzip" was the script tag's 251,591 bytes.
+const KB = 1024;
 const BUDGETS = [
-  ['critical path (reshelf.js + capture wasm)', 80_000],
-  ['script tag (reshelf.js + both wasm)', 200_000],
+  ['critical path (reshelf.js + capture wasm)', 80 * KB],
+  ['script tag (reshelf.js + both wasm)', 200 * KB],
 ];
 for (const [name, limit] of BUDGETS) {
   const now = current[name]?.gzip;
