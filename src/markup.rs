@@ -20,16 +20,22 @@ pub fn page_type(doc: &Document) -> PageType {
 
 /// The item an element describes, if it carries a non-empty `data-reshelf-item`.
 pub fn item_ref(el: &Element) -> Option<ItemRef> {
-    let id = attr(el, Name::ItemAttr)?;
-    if id.trim().is_empty() {
-        return None;
-    }
-    Some(ItemRef {
+    marked_item_id(el).map(|id| item_ref_with_id(el, id))
+}
+
+/// `data-reshelf-item` when it is not blank: what makes an element an item.
+pub fn marked_item_id(el: &Element) -> Option<String> {
+    attr(el, Name::ItemAttr).filter(|id| !id.trim().is_empty())
+}
+
+/// The item of an element whose id [`marked_item_id`] has already read.
+pub fn item_ref_with_id(el: &Element, id: String) -> ItemRef {
+    ItemRef {
         id,
         category: attr(el, Name::CategoryAttr).filter(|c| !c.trim().is_empty()),
         price: attr(el, Name::PriceAttr).as_deref().and_then(parse_price),
         brand: attr(el, Name::BrandAttr).filter(|b| !b.trim().is_empty()),
-    })
+    }
 }
 
 /// The raw `data-reshelf-item` of an element.

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Window};
 
 use super::guard::pinned;
-use crate::markup::{item_id, item_ref};
+use crate::markup::{item_ref, item_ref_with_id, marked_item_id};
 
 /// Items considered per slot; beyond this the rest keep their place.
 pub const MAX_SLOT_ITEMS: usize = 1000;
@@ -31,7 +31,7 @@ pub struct AroundClick {
 /// of the slot's first [`MAX_SLOT_ITEMS`] direct item children.
 pub fn read_around(slot: &Element, clicked: &Element, above: usize) -> Option<AroundClick> {
     let children = slot.children();
-    let mut kept: Vec<Element> = Vec::new();
+    let mut kept: Vec<(Element, String)> = Vec::new();
     let mut clicked_at = None;
     let mut count = 0;
     for i in 0..children.length() {
@@ -39,10 +39,9 @@ pub fn read_around(slot: &Element, clicked: &Element, above: usize) -> Option<Ar
             break;
         }
         let Some(el) = children.item(i) else { continue };
-        // An item as item_ref judges it: a non-blank id.
-        if item_id(&el).is_none_or(|id| id.trim().is_empty()) {
+        let Some(id) = marked_item_id(&el) else {
             continue;
-        }
+        };
         if clicked_at.is_none() {
             if kept.len() > above {
                 kept.remove(0);
@@ -50,16 +49,18 @@ pub fn read_around(slot: &Element, clicked: &Element, above: usize) -> Option<Ar
             if &el == clicked {
                 clicked_at = Some(count);
             }
-            kept.push(el);
+            kept.push((el, id));
         }
         count += 1;
     }
     let at = clicked_at?;
-    let items: Vec<SlotItem> = kept.iter().filter_map(item_ref).collect();
-    (items.len() == kept.len()).then(|| AroundClick {
+    Some(AroundClick {
         slot_len: count,
-        first: at + 1 - items.len(),
-        items,
+        first: at + 1 - kept.len(),
+        items: kept
+            .into_iter()
+            .map(|(el, id)| item_ref_with_id(&el, id))
+            .collect(),
     })
 }
 
