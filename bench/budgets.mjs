@@ -2,6 +2,15 @@
 // figures were not measured in this results file is reported as not measured, never as met.
 const KB = 1024;
 
+/**
+ * The light-start size budgets in bytes of gzip, by pkg/sizes.json's artefact name. A KB is
+ * 1,024 bytes, as in the issue that set them, whose starting point of "246 KB gzip" was the
+ * script tag's 251,591 bytes. Also checked by bench/size-guard.mjs after every build.
+ */
+export const CRITICAL_PATH = 'critical path (reshelf.js + capture wasm)';
+export const SCRIPT_TAG = 'script tag (reshelf.js + both wasm)';
+export const SIZE_BUDGETS = { [CRITICAL_PATH]: 80 * KB, [SCRIPT_TAG]: 200 * KB };
+
 const UNITS = {
   kb: (n) => `${(n / KB).toFixed(1)} KB`,
   ms: (n) => `${n.toFixed(1)} ms`,
@@ -16,8 +25,8 @@ const budget = (name, limit, unit, measured, met) =>
     : { name, limit, measured, shown: UNITS[unit](measured), met: Boolean(met) };
 
 export function checkBudgets(r) {
-  const script = r.sizes?.['script tag (reshelf.js + both wasm)'];
-  const critical = r.sizes?.['critical path (reshelf.js + capture wasm)'];
+  const script = r.sizes?.[SCRIPT_TAG];
+  const critical = r.sizes?.[CRITICAL_PATH];
   // Results of the one-module SDK have a flat `init`; the two-module SDK's has first/repeat.
   const first = r.init?.first;
   const repeat = r.init?.repeat;
@@ -30,8 +39,8 @@ export function checkBudgets(r) {
   const longTasks = [first?.long_tasks_during_load, repeat?.long_tasks_during_load, r.browsing?.long_tasks, t?.reshelf?.long_tasks?.max]
     .filter((n) => n !== undefined);
   return [
-    budget('critical path: reshelf.js + capture module, gzip', '≤ 80 KB', 'kb', critical?.gzip, critical?.gzip <= 80 * KB),
-    budget('SDK, script tag all-in (both modules), gzip', '≤ 200 KB', 'kb', script?.gzip, script?.gzip <= 200 * KB),
+    budget('critical path: reshelf.js + capture module, gzip', '≤ 80 KB', 'kb', critical?.gzip, critical?.gzip <= SIZE_BUDGETS[CRITICAL_PATH]),
+    budget('SDK, script tag all-in (both modules), gzip', '≤ 200 KB', 'kb', script?.gzip, script?.gzip <= SIZE_BUDGETS[SCRIPT_TAG]),
     budget('reshelf inference, 1 row (p50 of block means) vs the faster of TF.js-wasm and ONNX Runtime Web',
       `≤ ${fastestPeer?.toFixed(1)} µs`, 'us', inferP50('reshelf'), inferP50('reshelf') <= fastestPeer),
     budget('reshelf payload (gzip) vs the smaller of TF.js-wasm and ONNX Runtime Web',
