@@ -49,8 +49,13 @@ export function checkBudgets(r) {
       `≤ ${(0.4 * t?.posthog?.sdk_ms?.p50)?.toFixed(1)} ms`, 'ms', t?.reshelf?.sdk_ms?.p50, t?.reshelf?.sdk_ms?.p50 <= 0.4 * t?.posthog?.sdk_ms?.p50),
     budget('bytes sent per session, posthog-js ÷ reshelf', '≥ 20×', 'x', t?.comparison?.sent_bytes_ratio,
       t?.comparison?.budget?.bytes_20x_fewer),
-    budget('capture ready after DOMContentLoaded, first load (p50)', '≤ 25 ms', 'ms', first?.ready_after_dcl_ms?.p50, first?.ready_after_dcl_ms?.p50 <= 25),
-    budget('capture ready after DOMContentLoaded, repeat load (p50)', '≤ 10 ms', 'ms', repeat?.ready_after_dcl_ms?.p50, repeat?.ready_after_dcl_ms?.p50 <= 10),
+    // Capture is ready when the shopper's clicks and scrolling are heard: from init(), by
+    // reshelf.js, which hands them to the module. The module running is reported beside it,
+    // against the same limits, as everything else in capture (dwell, routes) waits for it.
+    budget('capture listening after DOMContentLoaded, first load (p50)', '≤ 25 ms', 'ms', first?.init_after_dcl_ms?.p50, first?.init_after_dcl_ms?.p50 <= 25),
+    budget('capture listening after DOMContentLoaded, repeat load (p50)', '≤ 10 ms', 'ms', repeat?.init_after_dcl_ms?.p50, repeat?.init_after_dcl_ms?.p50 <= 10),
+    budget('capture module running after DOMContentLoaded, first load (p50)', '≤ 25 ms', 'ms', first?.ready_after_dcl_ms?.p50, first?.ready_after_dcl_ms?.p50 <= 25),
+    budget('capture module running after DOMContentLoaded, repeat load (p50)', '≤ 10 ms', 'ms', repeat?.ready_after_dcl_ms?.p50, repeat?.ready_after_dcl_ms?.p50 <= 10),
     budget('first intent score and model-ranked decision after load, repeat load (p50)', '≤ 300 ms', 'ms',
       repeat?.engine_after_load_ms?.p50, repeat?.engine_after_load_ms?.p50 <= 300),
     budget('decision round incl. applying (p50)', '≤ 1000 µs', 'us', r.rounds?.decision_and_apply_us?.p50,

@@ -61,7 +61,8 @@ const INSTRUMENT = () => {
 /**
  * Start-up over LOADS fresh browser contexts, each loading the home page twice: the first
  * load (empty HTTP cache) and a repeat load (both modules from the cache as immutable, their
- * compiled code from V8's code cache). Capture readiness comes from `reshelf:ready`; the model
+ * compiled code from V8's code cache). Capture listens from `reshelf:init` (reshelf.js
+ * hears clicks and scrolling for the module) and the module runs from `reshelf:ready`; the model
  * engine's from `reshelf:engine-ready`, marked once it scored the session and ran a decision
  * round with the model.
  */

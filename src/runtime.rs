@@ -157,10 +157,15 @@ impl Runtime {
 /// Folds events stamped now into the session and notifies listeners afterwards, outside the
 /// borrow, so a listener may call back into the SDK.
 pub fn dispatch(rt: &Shared, kinds: Vec<EventKind>) {
+    dispatch_at(rt, kinds, now());
+}
+
+/// [`dispatch`] for events that happened at `t` (epoch ms, from [`now`]'s clock), which may
+/// be a little earlier than now: events reshelf.js heard before this module was running.
+pub fn dispatch_at(rt: &Shared, kinds: Vec<EventKind>, t: f64) {
     if kinds.is_empty() {
         return;
     }
-    let t = now();
     let Ok(mut guard) = rt.try_borrow_mut() else {
         return;
     };

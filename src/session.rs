@@ -1,12 +1,12 @@
 //! The exported surface: [`start`] begins capturing and returns the [`Session`] handle.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use reshelf_core::{EventKind, Tracker};
 use wasm_bindgen::prelude::*;
 use web_sys::VisibilityState;
 
 use crate::apply::read_policy;
-use crate::capture::{page_key, Capture};
+use crate::capture::{early_since, page_key, replay_early, Capture};
 use crate::clock::{now, random_seed};
 use crate::decide::{rank_for_app, variant_for_app, Decider};
 use crate::emitter::{call_all, Topic};
@@ -16,7 +16,9 @@ use crate::intent::Intent;
 use crate::markup::page_type;
 use crate::options::Options;
 use crate::ranker::Ranker;
-use crate::runtime::{dispatch, score_and_decide, score_now, session_payload, Runtime, Shared};
+use crate::runtime::{
+    dispatch, dispatch_at, score_and_decide, score_now, session_payload, Runtime, Shared,
+};
 use crate::store::Store;
 use crate::track::parse_track;
 use crate::visitor::visitor_id;
@@ -33,9 +35,11 @@ pub struct Session {
 }
 
 /// Starts capturing on this document: resumes the stored session (or starts one) and counts
-/// this page view.
+/// this page view, from when `init()` ran. `early` is what reshelf.js heard since then (clicks
+/// and scroll depth, see `capture/early.rs`), folded in before this module's listeners take
+/// over; `None` starts from now.
 #[wasm_bindgen]
-pub fn start(options: JsValue) -> Result<Session, JsValue> {
+pub fn start(options: JsValue, early: Option<Array>) -> Result<Session, JsValue> {
     let policy_value = if options.is_object() {
         Reflect::get(&options, &"policy".into()).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -50,7 +54,8 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
         None
     };
     let stored = store.as_ref().and_then(Store::load);
-    let (mut tracker, _resumed) = Tracker::resume(stored, random_seed(), now());
+    let since = early_since(early.as_ref());
+    let (mut tracker, _resumed) = Tracker::resume(stored, random_seed(), since);
     tracker.note_source(|| crate::summary::source_of_this_page(&document));
     let intent = Intent::new(&options.site, options.calendar(), options.kiosk);
     // A kiosk's shoppers are not one visitor: each session draws its own arm.
@@ -64,14 +69,18 @@ pub fn start(options: JsValue) -> Result<Session, JsValue> {
     let ranker = Ranker::new(options.heuristic_ranker());
     let rt = Runtime::new(tracker, store, intent, ranker, decider);
 
-    let mut first = vec![EventKind::PageView {
+    let view = EventKind::PageView {
         page: page_type(&document),
         path_hash: page_key(&window, options.hash_routes),
-    }];
-    if document.visibility_state() == VisibilityState::Hidden {
-        first.push(EventKind::PageHide); // opened in a background tab: no time counts yet
+    };
+    dispatch_at(&rt, vec![view], since);
+    if let Some(early) = &early {
+        replay_early(&rt, early, since);
     }
-    dispatch(&rt, first);
+    if document.visibility_state() == VisibilityState::Hidden {
+        // opened in a background tab: no time counts yet
+        dispatch(&rt, vec![EventKind::PageHide]);
+    }
     if let Ok(mut r) = rt.try_borrow_mut() {
         r.persist_now();
     }

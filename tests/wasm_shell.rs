@@ -126,7 +126,7 @@ fn a_tile_click_records_its_rows_at_their_positions_in_the_whole_slot() {
     );
     document().body().unwrap().append_child(&holder).unwrap();
     let opts = js_sys::JSON::parse(r#"{"site":"wasm-rank-example","persist":false}"#).unwrap();
-    let mut session = start(opts).unwrap();
+    let mut session = start(opts, None).unwrap();
     holder
         .query_selector("[data-reshelf-item=e] b")
         .unwrap()
@@ -151,11 +151,54 @@ fn a_tile_click_records_its_rows_at_their_positions_in_the_whole_slot() {
 }
 
 #[wasm_bindgen_test]
+fn what_reshelf_js_heard_before_start_counts_as_captured() {
+    let holder = document().create_element("div").unwrap();
+    holder.set_inner_html(r#"<p data-reshelf-item="early-1" data-category="hats"><b>x</b></p>"#);
+    document().body().unwrap().append_child(&holder).unwrap();
+    let inner = holder.query_selector("b").unwrap().unwrap();
+    // The composed path a click on <b> has: from the target up to the window.
+    let path = js_sys::Array::new();
+    let mut node: Option<web_sys::Node> = Some(inner.into());
+    while let Some(n) = node {
+        path.push(&n);
+        node = n.parent_node();
+    }
+    path.push(&web_sys::window().unwrap());
+    let since = js_sys::Date::now() - 2000.0;
+    let early = js_sys::Array::new();
+    for v in [since, 0.75, since + 100.0] {
+        early.push(&v.into());
+    }
+    // A click on the tile, one whose position is not a number (skipped), one on the page.
+    let page_path = js_sys::Array::of1(&document().body().unwrap());
+    for (t, x, path) in [
+        (since + 200.0, JsValue::from(10.0), &path),
+        (since + 300.0, JsValue::from("ten"), &path),
+        (since + 400.0, JsValue::from(20.0), &page_path),
+    ] {
+        for v in [JsValue::from(t), x, JsValue::from(5.0), path.into()] {
+            early.push(&v);
+        }
+    }
+    let opts = js_sys::JSON::parse(r#"{"site":"wasm-early","persist":false}"#).unwrap();
+    let mut session = start(opts, Some(early)).unwrap();
+    let state = session.state().unwrap();
+    let get = |k: &str| js_sys::Reflect::get(&state, &k.into()).unwrap();
+    assert_eq!(get("clicks").as_f64(), Some(2.0));
+    assert_eq!(get("item_clicks").as_f64(), Some(1.0));
+    let by_id = js_sys::Reflect::get(&get("item_clicks_by_id"), &"early-1".into()).unwrap();
+    assert_eq!(by_id.as_f64(), Some(1.0));
+    assert_eq!(get("max_scroll_depth").as_f64(), Some(0.75));
+    session.shutdown();
+    holder.remove();
+}
+
+#[wasm_bindgen_test]
 fn start_captures_and_shutdown_puts_the_page_back() {
     let history = web_sys::window().unwrap().history().unwrap();
     let native = js_sys::Reflect::get(&history, &"pushState".into()).unwrap();
     let opts = js_sys::JSON::parse(r#"{"site":"wasm-start","persist":false}"#).unwrap();
-    let mut session = start(opts).unwrap();
+    let mut session = start(opts, None).unwrap();
     assert_ne!(
         js_sys::Reflect::get(&history, &"pushState".into()).unwrap(),
         native
@@ -188,7 +231,9 @@ fn bad_options_are_refused_with_the_reason() {
         (r#"{"site":"has space"}"#, "site"),
         (r#"{"holdout":"ten"}"#, "invalid options"),
     ] {
-        let err = start(js_sys::JSON::parse(json).unwrap()).err().expect(json);
+        let err = start(js_sys::JSON::parse(json).unwrap(), None)
+            .err()
+            .expect(json);
         let msg = err
             .dyn_into::<js_sys::Error>()
             .unwrap()

@@ -9,14 +9,16 @@ use std::cell::RefCell;
 use std::rc::Weak;
 
 use gloo_events::{EventListener, EventListenerOptions};
+use js_sys::Array;
 use reshelf_core::EventKind;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, MouseEvent};
 
+use crate::clock::now;
 use crate::dom::{has_attr, Name};
 use crate::markup::{action, item_ref};
 use crate::rank_examples::note_slot_click;
-use crate::runtime::{dispatch, Runtime};
+use crate::runtime::{dispatch_at, Runtime, Shared};
 
 pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener {
     EventListener::new_with_options(
@@ -28,28 +30,35 @@ pub fn listen(document: &Document, rt: Weak<RefCell<Runtime>>) -> EventListener 
             // No instanceof checks on the hot path: a click event is a MouseEvent (a synthetic
             // plain Event reads as 0, 0), and `closest` on a non-element target fails softly.
             let mouse: &MouseEvent = e.unchecked_ref();
-            let (item_el, action_el) = marked_on_path(e);
-            let item = item_el.as_ref().and_then(item_ref);
-            if let Some(el) = item_el.as_ref().filter(|_| item.is_some()) {
-                note_slot_click(&rt, el);
-            }
-            let action_name = action_el.and_then(|el| action(&el));
-            let kind = EventKind::Click {
-                x: f64::from(mouse.client_x()),
-                y: f64::from(mouse.client_y()),
-                item,
-                action: action_name,
-            };
-            dispatch(&rt, vec![kind]);
+            let (x, y) = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
+            record(&rt, &e.composed_path(), x, y, now());
         },
     )
 }
 
+/// Records a click from its composed path and viewport position (CSS px) at `t` (epoch ms):
+/// as the listener hears it, or as heard by reshelf.js before this module was running.
+pub fn record(rt: &Shared, path: &Array, x: f64, y: f64, t: f64) {
+    let (item_el, action_el) = marked_on_path(path);
+    let item = item_el.as_ref().and_then(item_ref);
+    if let Some(el) = item_el.as_ref().filter(|_| item.is_some()) {
+        note_slot_click(rt, el);
+    }
+    let action_name = action_el.and_then(|el| action(&el));
+    let kind = EventKind::Click {
+        x,
+        y,
+        item,
+        action: action_name,
+    };
+    dispatch_at(rt, vec![kind], t);
+}
+
 /// The innermost elements on the event's composed path carrying `data-reshelf-item` and
 /// `data-reshelf-event`.
-fn marked_on_path(e: &web_sys::Event) -> (Option<Element>, Option<Element>) {
+fn marked_on_path(path: &Array) -> (Option<Element>, Option<Element>) {
     let (mut item, mut action) = (None, None);
-    for node in e.composed_path().iter() {
+    for node in path.iter() {
         let Ok(el) = node.dyn_into::<Element>() else {
             continue; // the shadow roots, the document and the window on the way up
         };

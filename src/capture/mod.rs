@@ -3,6 +3,7 @@
 
 mod click;
 mod dwell;
+mod early;
 mod lifecycle;
 mod route;
 mod scroll;
@@ -12,6 +13,7 @@ use std::rc::Rc;
 use web_sys::{Document, Window};
 
 pub use dwell::Dwell;
+pub use early::{replay as replay_early, since as early_since};
 pub use route::page_key;
 pub use scroll::Scroll;
 

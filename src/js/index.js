@@ -7,6 +7,7 @@ import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
+import { listenEarly } from './early.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -96,6 +97,8 @@ function mark(name) {
 
 async function boot(options) {
   mark('reshelf:init');
+  // Capture listens from here, in JS, and the module takes over what was heard once it runs.
+  const early = listenEarly();
   try {
     const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, ...rest } = options && typeof options === 'object' ? options : {};
     // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals
@@ -122,7 +125,8 @@ async function boot(options) {
       const url = typeof rest.serviceWorker === 'string' ? rest.serviceWorker : new URL('./reshelf-sw.js', import.meta.url).href;
       registerWorker(url, rest.serviceWorkerScope ?? '/', warn);
     }
-    const session = start(rest);
+    // Synchronous from here to start(): no event falls between the two sets of listeners.
+    const session = start(rest, early());
     // The page's markup (page type, policy, slots, variants) lives in <body>: a script that runs
     // before the parser reached it (an async tag in <head> served from cache, a streamed page)
     // captures from the start and reads the markup again once the document is parsed.
@@ -148,6 +152,7 @@ async function boot(options) {
     });
     return instance;
   } catch (err) {
+    early(); // the page is left as it was
     warnOnce('could not start', err);
     return new Reshelf(null, err);
   }

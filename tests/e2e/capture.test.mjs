@@ -2,9 +2,12 @@
 // reports, across page loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, state, ready, eventually } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useServerAndBrowser, openPage, state, ready, eventually, captureListeners, ROOT } from './harness.mjs';
 
 const env = useServerAndBrowser();
+const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
 
 test('home page load starts a session with one product-related page view', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
@@ -38,6 +41,70 @@ test('clicks on items, on the page and rage clicks are counted', async () => {
   assert.equal(s.rage_clicks, 1);
   assert.deepEqual(log.errors, []);
   await context.close();
+});
+
+/** Two clicks (a tile, the heading) and a scroll to half the page and back; returns the depth
+ * the viewport's bottom reached. */
+async function firstMoves(page) {
+  await page.click('[data-reshelf-item="sho-01"] .price');
+  await page.click('h1');
+  const want = await page.evaluate(() => {
+    const h = document.documentElement.scrollHeight;
+    const target = innerHeight + (h - innerHeight) / 2;
+    scrollTo(0, target - innerHeight);
+    return target / h;
+  });
+  await page.waitForTimeout(150);
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.waitForTimeout(50);
+  return want;
+}
+
+const moves = (s) => ({ clicks: s.clicks, item_clicks_by_id: s.item_clicks_by_id, shoes: s.categories.shoes.clicks });
+
+test('what the shopper does while the capture module downloads is captured as if it had been running', async () => {
+  const listening = await openPage(env.chrome.browser);
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await listening.page.route(`**/reshelf/${MODULES.capture}`, async (route) => {
+    await held;
+    try {
+      await route.fallback();
+    } catch (_) {
+      // the context closed
+    }
+  });
+  await listening.page.goto(`${env.server.url}/category/shoes/`);
+  await listening.page.waitForFunction(() => performance.getEntriesByName('reshelf:init').length > 0);
+  const early = await firstMoves(listening.page);
+  assert.equal(await listening.page.evaluate(() => performance.getEntriesByName('reshelf:wasm-loaded').length), 0, 'the module was held back');
+  const heldListeners = [await captureListeners(listening.page, 'document', 'click'), await captureListeners(listening.page, 'window', 'scroll')];
+  release();
+  assert.equal(await ready(listening.page), true);
+  const heard = await state(listening.page);
+
+  // The same moves with the module running from the start.
+  const running = await openPage(env.chrome.browser);
+  await running.page.goto(`${env.server.url}/category/shoes/`);
+  await ready(running.page);
+  const late = await firstMoves(running.page);
+  const ran = await state(running.page);
+
+  assert.deepEqual(moves(heard), { clicks: 2, item_clicks_by_id: { 'sho-01': 1 }, shoes: 1 });
+  assert.deepEqual(moves(heard), moves(ran));
+  assert.ok(Math.abs(heard.max_scroll_depth - early) < 0.02, `${heard.max_scroll_depth} vs ${early}`);
+  assert.ok(Math.abs(ran.max_scroll_depth - late) < 0.02, `${ran.max_scroll_depth} vs ${late}`);
+  // The early listeners gave way to the module's: as many as on a page where it ran from the start.
+  const after = [await captureListeners(listening.page, 'document', 'click'), await captureListeners(listening.page, 'window', 'scroll')];
+  const normal = [await captureListeners(running.page, 'document', 'click'), await captureListeners(running.page, 'window', 'scroll')];
+  assert.deepEqual(after, normal);
+  assert.deepEqual(heldListeners, [1, 1], 'reshelf.js listens before the module runs');
+  for (const { log } of [listening, running]) {
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
+  }
+  await listening.context.close();
+  await running.context.close();
 });
 
 test('scroll depth is the deepest point reached on the current page', async () => {

@@ -167,3 +167,16 @@ export async function eventually(check, ms = 15000, what = 'condition') {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** How many capture-phase listeners of `type` the page has on `target` ('document' or
+ * 'window'), read through the DevTools protocol. */
+export async function captureListeners(page, target, type) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: target });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+    return listeners.filter((l) => l.type === type && l.useCapture).length;
+  } finally {
+    await cdp.detach();
+  }
+}

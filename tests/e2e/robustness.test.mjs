@@ -3,7 +3,7 @@
 // server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, openPage, state, ready } from './harness.mjs';
+import { useServerAndBrowser, openPage, state, ready, captureListeners } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -307,6 +307,9 @@ test('the wasm failing to load leaves the page working, with one console warning
   assert.ok(inert.error);
   await page.click('button[data-add-to-cart]');
   assert.equal(await page.textContent('[data-cart-count]'), '1', 'the shop itself still works');
+  // The listeners reshelf.js installed at init() to hear the shopper early are gone again.
+  assert.equal(await captureListeners(page, 'document', 'click'), 0);
+  assert.equal(await captureListeners(page, 'window', 'scroll'), 0);
   assert.equal(warnings(log).length, 1);
   assert.deepEqual(log.errors, []);
   await context.close();

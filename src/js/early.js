@@ -1,0 +1,62 @@
+// Hears the shopper from init() until the capture module runs. On a slow network the module
+// takes seconds to arrive, and a shopper's first clicks and scrolling come in exactly that
+// time; the module folds this record into the session as if it had heard them itself
+// (src/capture/early.rs reads it). Kept small: it is on the critical path.
+//
+// The record is one flat array: [since, depth, depthAt, (t, x, y, composedPath)*] — init()'s
+// time and the clicks' times in epoch ms, the deepest window scroll depth (0..1, NaN until the
+// window scrolls) and when it was reached, each click's viewport position in CSS px.
+
+// Clicks kept at most: a shopper's first seconds, not a flood from a script.
+const MAX_CLICKS = 100;
+
+/** Starts listening; returns `stop()`, which removes the listeners and returns the record. */
+export function listenEarly() {
+  const heard = [Date.now(), NaN, 0];
+  const opts = { capture: true, passive: true };
+  let frame = 0;
+  // Read in an animation frame, where layout is fresh: scrolling never forces a layout.
+  const measure = () => {
+    frame = 0;
+    const height = document.documentElement.scrollHeight;
+    // A window that cannot scroll says nothing; the module finds the element that scrolls.
+    if (height <= innerHeight + 1) return;
+    const depth = Math.min(1, (scrollY + innerHeight) / height);
+    if (!(depth <= heard[1])) {
+      heard[1] = depth;
+      heard[2] = Date.now();
+    }
+  };
+  const onScroll = () => {
+    frame ||= requestAnimationFrame(measure);
+  };
+  const onClick = (e) => {
+    try {
+      const n = heard.length;
+      if (n >= 3 + 4 * MAX_CLICKS) return;
+      // Indexed writes, not push(): a page may have replaced Array.prototype.push.
+      heard[n] = Date.now();
+      heard[n + 1] = e.clientX;
+      heard[n + 2] = e.clientY;
+      heard[n + 3] = e.composedPath();
+    } catch (_) {
+      // never throw into the page's click
+    }
+  };
+  try {
+    addEventListener('scroll', onScroll, opts);
+    document.addEventListener('click', onClick, opts);
+  } catch (_) {
+    // no DOM to listen to: the module starts from nothing heard
+  }
+  return () => {
+    try {
+      removeEventListener('scroll', onScroll, opts);
+      document.removeEventListener('click', onClick, opts);
+      if (frame) cancelAnimationFrame(frame);
+    } catch (_) {
+      // as above
+    }
+    return heard;
+  };
+}
