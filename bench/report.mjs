@@ -90,14 +90,23 @@ and their compiled code from the browser's code cache).
 | engine attached (first intent score and model-ranked decision) after the load event | ${f(r.init.first.engine_after_load_ms.p50)} ms | ${f(r.init.first.engine_after_load_ms.p99)} ms | ${f(r.init.repeat.engine_after_load_ms.p50)} ms | ${f(r.init.repeat.engine_after_load_ms.p99)} ms |
 | of which fetching, compiling and decoding the engine | ${f(r.init.first.engine_load_ms.p50)} ms | ${f(r.init.first.engine_load_ms.p99)} ms | ${f(r.init.repeat.engine_load_ms.p50)} ms | ${f(r.init.repeat.engine_load_ms.p99)} ms |
 
-Capture listens from \`init()\`: reshelf.js hears clicks (with their composed paths) and the
-window's scroll depth until the module runs, and the module folds them into the session at
+With the inline snippet (\`pkg/snippet.json\`) first in the home page's \`<head>\`, over
+${r.init_snippet ? r.init_snippet.loads : '—'} more contexts:
+
+| | first load p50 | p99 | repeat load p50 | p99 |
+| --- | ---: | ---: | ---: | ---: |
+| capture listens (the snippet ran), relative to DOMContentLoaded | ${opt(r.init_snippet?.first.listen_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.first.listen_after_dcl_ms?.p99)} | ${opt(r.init_snippet?.repeat.listen_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.repeat.listen_after_dcl_ms?.p99)} |
+| capture module running, relative to DOMContentLoaded | ${opt(r.init_snippet?.first.ready_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.first.ready_after_dcl_ms?.p99)} | ${opt(r.init_snippet?.repeat.ready_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.repeat.ready_after_dcl_ms?.p99)} |
+
+Capture listens from \`init()\`, or from \`<head>\` with the inline snippet: reshelf.js (or
+the snippet) hears clicks (with their composed paths) and the window's scroll depth until the
+module runs, and the module folds them into the session at
 their own times, as if its listeners had heard them (\`src/js/early.js\`,
 \`src/capture/early.rs\`). Dwell on tiles, route changes and scrolling inside elements start
 when the module runs.
 
 The engine waits for a frame to be painted and then for the browser to be idle (at most 200
-ms). Marks \`reshelf:init\` (capture listens from here), \`reshelf:wasm-loaded\`, \`reshelf:ready\`,
+ms). Marks \`reshelf:listen\` (capture listens from here), \`reshelf:init\`, \`reshelf:wasm-loaded\`, \`reshelf:ready\`,
 \`reshelf:engine-start\` and \`reshelf:engine-ready\` are left in the page's User Timing for
 anyone to inspect. The script and capture-module rows come from Resource Timing: the
 \`async\` reshelf.js is received before DOMContentLoaded but Chromium runs it after, so

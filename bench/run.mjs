@@ -61,16 +61,25 @@ const INSTRUMENT = () => {
 /**
  * Start-up over LOADS fresh browser contexts, each loading the home page twice: the first
  * load (empty HTTP cache) and a repeat load (both modules from the cache as immutable, their
- * compiled code from V8's code cache). Capture listens from `reshelf:init` (reshelf.js
- * hears clicks and scrolling for the module) and the module runs from `reshelf:ready`; the model
+ * compiled code from V8's code cache). Capture listens from `reshelf:listen` (reshelf.js,
+ * or with `snippet` the inline snippet in <head>, hears clicks and scrolling for the module)
+ * and the module runs from `reshelf:ready`; the model
  * engine's from `reshelf:engine-ready`, marked once it scored the session and ran a decision
  * round with the model.
  */
-async function initTimes(browser, url) {
+async function initTimes(browser, url, { snippet = false } = {}) {
   const rows = { first: [], repeat: [] };
+  const inline = snippet ? JSON.parse(readFileSync(join(ROOT, 'pkg/snippet.json'), 'utf8')).script : '';
   for (let i = 0; i < LOADS; i += 1) {
     const { page, context } = await openPage(browser);
     await page.addInitScript(INSTRUMENT);
+    // The home page as a store would serve it with the snippet: first in <head>.
+    if (snippet) {
+      await page.route(`${url}/`, async (route) => {
+        const res = await route.fetch();
+        await route.fulfill({ response: res, body: (await res.text()).replace('<head>', `<head>${inline}`) });
+      });
+    }
     for (const kind of ['first', 'repeat']) {
       await page.goto(`${url}/`, { waitUntil: 'load' });
       await page.waitForFunction(() => window.__readyAt !== undefined && performance.getEntriesByName('reshelf:engine-ready').length > 0, null, { timeout: 15000 });
@@ -84,6 +93,7 @@ async function initTimes(browser, url) {
           ready_after_dcl_ms: at('reshelf:ready') - nav.domContentLoadedEventEnd,
           script_loaded_after_dcl_ms: script ? script.responseEnd - nav.domContentLoadedEventEnd : NaN,
           init_after_dcl_ms: at('reshelf:init') - nav.domContentLoadedEventEnd,
+          listen_after_dcl_ms: at('reshelf:listen') - nav.domContentLoadedEventEnd,
           capture_response_ms: wasm ? wasm.responseEnd - at('reshelf:init') : NaN,
           init_to_ready_ms: at('reshelf:ready') - at('reshelf:init'),
           start_ms: at('reshelf:ready') - at('reshelf:wasm-loaded'),
@@ -102,6 +112,7 @@ async function initTimes(browser, url) {
       ready_after_dcl_ms: q('ready_after_dcl_ms'),
       script_loaded_after_dcl_ms: q('script_loaded_after_dcl_ms'),
       init_after_dcl_ms: q('init_after_dcl_ms'),
+      listen_after_dcl_ms: q('listen_after_dcl_ms'),
       capture_response_ms: q('capture_response_ms'),
       init_to_ready_ms: q('init_to_ready_ms'),
       start_ms: q('start_ms'),
@@ -407,6 +418,7 @@ if (want('browser')) {
     },
     sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
     init: await initTimes(browser, url),
+    init_snippet: await initTimes(browser, url, { snippet: true }),
     per_event: await perEvent(browser, url),
     inference: await inference(browser, url),
     rounds: await decisionRounds(browser, url),
@@ -414,7 +426,7 @@ if (want('browser')) {
     browsing: await browsingSession(browser, url),
   }));
   results = { ...results, ...measured };
-  console.log(JSON.stringify({ init: results.init, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
+  console.log(JSON.stringify({ init: results.init, init_snippet: results.init_snippet, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
 }
 
 if (want('heap')) {

@@ -72,6 +72,14 @@ const shared = {
   },
 };
 await build({ ...common, plugins: [shared], external: ['react'], entryPoints: [join(root, 'src/js/react.js')], format: 'esm', outfile: join(pkg, 'react.js') });
+// The inline snippet for the page's <head> (src/js/snippet.js): built in memory, written to
+// pkg/snippet.json as the <script> element to paste and the CSP source that allows exactly it.
+const snippet = (await build({ ...common, plugins: [], entryPoints: [join(root, 'src/js/snippet.js')], format: 'iife', write: false }))
+  .outputFiles[0].text.trim();
+writeFileSync(join(pkg, 'snippet.json'), JSON.stringify({
+  script: `<script>${snippet}</script>`,
+  csp_script_src: `'sha256-${createHash('sha256').update(snippet).digest('base64')}'`,
+}, null, 2) + '\n');
 copyFileSync(join(root, 'src/js/index.d.ts'), join(pkg, 'index.d.ts'));
 copyFileSync(join(root, 'src/js/react.d.ts'), join(pkg, 'react.d.ts'));
 
@@ -93,10 +101,11 @@ const meta = {
     './capture.wasm': `./${CAPTURE}`,
     './engine.wasm': `./${ENGINE}`,
     './modules.json': './modules.json',
+    './snippet.json': './snippet.json',
     './engine-worker': './reshelf-engine-worker.js',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', CAPTURE, ENGINE, 'modules.json', 'sri.json', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', CAPTURE, ENGINE, 'modules.json', 'snippet.json', 'sri.json', 'README.md'],
   // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
   peerDependencies: { react: '>=18' },
@@ -122,6 +131,8 @@ const sizes = {};
 for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js']]) {
   sizes[label] = compressedSizes(readFileSync(join(pkg, file)), packed.get(file));
 }
+// In every page's HTML, where it compresses with the page: its own gzip size is an upper bound.
+sizes['inline snippet'] = compressedSizes(Buffer.from(snippet));
 const sum = (...labels) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: labels.reduce((n, l) => n + sizes[l][k], 0) }), {});
 sizes['critical path (reshelf.js + capture wasm)'] = sum('reshelf.js', 'capture wasm');
 sizes['script tag (reshelf.js + both wasm)'] = sum('reshelf.js', 'capture wasm', 'engine wasm');

@@ -10,6 +10,9 @@
 // Clicks kept at most: a shopper's first seconds, not a flood from a script.
 const MAX_CLICKS = 100;
 
+// Where the inline snippet (src/js/snippet.js) leaves its `stop()` for init() to take over.
+export const EARLY_KEY = '__reshelfEarly';
+
 /** Starts listening; returns `stop()`, which removes the listeners and returns the record. */
 export function listenEarly() {
   const heard = [Date.now(), NaN, 0];
@@ -46,6 +49,7 @@ export function listenEarly() {
   try {
     addEventListener('scroll', onScroll, opts);
     document.addEventListener('click', onClick, opts);
+    performance.mark('reshelf:listen');
   } catch (_) {
     // no DOM to listen to: the module starts from nothing heard
   }
@@ -58,5 +62,28 @@ export function listenEarly() {
       // as above
     }
     return heard;
+  };
+}
+
+/**
+ * What init() listens with: the inline snippet's listeners when the page ran it (they have
+ * heard the shopper since the page's <head>), otherwise new ones from now. Returns `stop()`,
+ * which never throws: the snippet's global belongs to the page.
+ */
+export function takeEarly() {
+  let stop;
+  try {
+    stop = globalThis[EARLY_KEY];
+    delete globalThis[EARLY_KEY];
+  } catch (_) {
+    // a page that froze the global object: listen from here
+  }
+  if (typeof stop !== 'function') stop = listenEarly();
+  return () => {
+    try {
+      return stop();
+    } catch (_) {
+      return undefined; // nothing heard
+    }
   };
 }

@@ -7,7 +7,7 @@ import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
-import { listenEarly } from './early.js';
+import { takeEarly } from './early.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -97,8 +97,9 @@ function mark(name) {
 
 async function boot(options) {
   mark('reshelf:init');
-  // Capture listens from here, in JS, and the module takes over what was heard once it runs.
-  const early = listenEarly();
+  // Capture listens from here in JS (or since <head>, with the inline snippet), and the module
+  // takes over what was heard once it runs.
+  const early = takeEarly();
   try {
     const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, ...rest } = options && typeof options === 'object' ? options : {};
     // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals

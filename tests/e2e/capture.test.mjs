@@ -107,6 +107,49 @@ test('what the shopper does while the capture module downloads is captured as if
   await running.context.close();
 });
 
+test('with the inline snippet in <head>, what the shopper does before reshelf.js arrives is captured, under a CSP that allows only its hash', async () => {
+  const snippet = JSON.parse(readFileSync(join(ROOT, 'pkg', 'snippet.json'), 'utf8'));
+  const policy = `script-src 'self' 'wasm-unsafe-eval' ${snippet.csp_script_src}`;
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  // The store's page as the README asks for it: the snippet first in <head>, under a policy
+  // that allows no other inline script.
+  const url = `${env.server.url}/category/shoes/`;
+  await page.route(url, async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace('<head>', `<head>${snippet.script}`);
+    await route.fulfill({ response: res, body: html, headers: { ...res.headers(), 'content-security-policy': policy } });
+  });
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await page.route('**/reshelf/reshelf.js', async (route) => {
+    await held;
+    try {
+      await route.fallback();
+    } catch (_) {
+      // the context closed
+    }
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const early = await firstMoves(page);
+  assert.equal(await page.evaluate(() => typeof window.reshelf), 'undefined', 'reshelf.js was held back');
+  assert.deepEqual([await captureListeners(page, 'document', 'click'), await captureListeners(page, 'window', 'scroll')], [1, 1]);
+  release();
+  assert.equal(await ready(page), true);
+  const heard = await state(page);
+  assert.deepEqual(moves(heard), { clicks: 2, item_clicks_by_id: { 'sho-01': 1 }, shoes: 1 });
+  assert.ok(Math.abs(heard.max_scroll_depth - early) < 0.02, `${heard.max_scroll_depth} vs ${early}`);
+  assert.deepEqual(await page.evaluate(() => [window.__reshelfEarly, performance.getEntriesByName('reshelf:listen').length]), [undefined, 1],
+    'init() took the snippet\'s listeners over instead of adding its own');
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
+  await context.close();
+});
+
 test('scroll depth is the deepest point reached on the current page', async () => {
   const { page, context } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/category/shoes/`);
