@@ -91,13 +91,21 @@ and their compiled code from the browser's code cache).
 | engine attached (first intent score and model-ranked decision) after the load event | ${f(r.init.first.engine_after_load_ms.p50)} ms | ${f(r.init.first.engine_after_load_ms.p99)} ms | ${f(r.init.repeat.engine_after_load_ms.p50)} ms | ${f(r.init.repeat.engine_after_load_ms.p99)} ms |
 | of which fetching, compiling and decoding the engine | ${f(r.init.first.engine_load_ms.p50)} ms | ${f(r.init.first.engine_load_ms.p99)} ms | ${f(r.init.repeat.engine_load_ms.p50)} ms | ${f(r.init.repeat.engine_load_ms.p99)} ms |
 
-With the inline snippet (\`pkg/snippet.json\`) first in the home page's \`<head>\`, over
-${r.init_snippet ? r.init_snippet.loads : '—'} more contexts:
+The home page again with one of the README's optional tags first in its \`<head>\` (the
+same page, served by the same server from a copy of the store at \`/variants/<tag>/\`), over
+${r.init_snippet ? r.init_snippet.loads : '—'} more contexts each. With the inline snippet (\`pkg/snippet.json\`):
 
 | | first load p50 | p99 | repeat load p50 | p99 |
 | --- | ---: | ---: | ---: | ---: |
 | capture listens (the snippet ran), relative to DOMContentLoaded | ${opt(r.init_snippet?.first.listen_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.first.listen_after_dcl_ms?.p99)} | ${opt(r.init_snippet?.repeat.listen_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.repeat.listen_after_dcl_ms?.p99)} |
 | capture module running, relative to DOMContentLoaded | ${opt(r.init_snippet?.first.ready_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.first.ready_after_dcl_ms?.p99)} | ${opt(r.init_snippet?.repeat.ready_after_dcl_ms?.p50)} | ${opt(r.init_snippet?.repeat.ready_after_dcl_ms?.p99)} |
+
+With the capture module preloaded (\`<link rel="preload" as="fetch" crossorigin>\`):
+
+| | first load p50 | p99 | repeat load p50 | p99 |
+| --- | ---: | ---: | ---: | ---: |
+| capture module running, relative to DOMContentLoaded | ${opt(r.init_preload?.first.ready_after_dcl_ms?.p50)} | ${opt(r.init_preload?.first.ready_after_dcl_ms?.p99)} | ${opt(r.init_preload?.repeat.ready_after_dcl_ms?.p50)} | ${opt(r.init_preload?.repeat.ready_after_dcl_ms?.p99)} |
+| of which the capture module's response complete, after \`init()\` | ${opt(r.init_preload?.first.capture_response_ms?.p50)} | ${opt(r.init_preload?.first.capture_response_ms?.p99)} | ${opt(r.init_preload?.repeat.capture_response_ms?.p50)} | ${opt(r.init_preload?.repeat.capture_response_ms?.p99)} |
 
 Capture listens from \`init()\`, or from \`<head>\` with the inline snippet: reshelf.js (or
 the snippet) hears clicks (with their composed paths) and the window's scroll depth until the

@@ -5,7 +5,7 @@
 // `node bench/run.mjs --only server` (or any of the parts below, comma-separated) measures
 // those parts and merges them into the existing bench/results.json, keeping the others.
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.mjs';
@@ -62,26 +62,19 @@ const INSTRUMENT = () => {
  * Start-up over LOADS fresh browser contexts, each loading the home page twice: the first
  * load (empty HTTP cache) and a repeat load (both modules from the cache as immutable, their
  * compiled code from V8's code cache). Capture listens from `reshelf:listen` (reshelf.js,
- * or with `snippet` the inline snippet in <head>, hears clicks and scrolling for the module)
+ * or with `snippet` the inline snippet in <head>, hears clicks and scrolling for the module;
+ * `preload` adds the README's preload link for the capture module)
  * and the module runs from `reshelf:ready`; the model
  * engine's from `reshelf:engine-ready`, marked once it scored the session and ran a decision
  * round with the model.
  */
-async function initTimes(browser, url, { snippet = false } = {}) {
+async function initTimes(browser, url, path = '/') {
   const rows = { first: [], repeat: [] };
-  const inline = snippet ? JSON.parse(readFileSync(join(ROOT, 'pkg/snippet.json'), 'utf8')).script : '';
   for (let i = 0; i < LOADS; i += 1) {
     const { page, context } = await openPage(browser);
     await page.addInitScript(INSTRUMENT);
-    // The home page as a store would serve it with the snippet: first in <head>.
-    if (snippet) {
-      await page.route(`${url}/`, async (route) => {
-        const res = await route.fetch();
-        await route.fulfill({ response: res, body: (await res.text()).replace('<head>', `<head>${inline}`) });
-      });
-    }
     for (const kind of ['first', 'repeat']) {
-      await page.goto(`${url}/`, { waitUntil: 'load' });
+      await page.goto(`${url}${path}`, { waitUntil: 'load' });
       await page.waitForFunction(() => window.__readyAt !== undefined && performance.getEntriesByName('reshelf:engine-ready').length > 0, null, { timeout: 15000 });
       rows[kind].push(await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0];
@@ -392,8 +385,30 @@ const git = (cmd) => execSync(`git ${cmd}`, { cwd: ROOT }).toString().trim();
 const stamp = () => ({ date: new Date().toISOString(), commit: git('rev-parse --short HEAD') });
 
 /** Runs `measure(browser, url)` against a fresh server and browser, stopping both after. */
-async function withServerAndBrowser(profile, measure) {
-  const server = await startServer({ profile });
+/**
+ * A copy of the demo store with the home page also at /variants/<name>/, carrying the
+ * README's optional tags first in <head>: `snippet` (the inline snippet) and `preload` (the
+ * capture module's preload link). Served by the server like the store's own pages, so the
+ * variants differ from the home page only in those tags. Returns the directory.
+ */
+function storeWithVariants() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'reshelf-bench-www-'));
+  cpSync(join(ROOT, 'www'), dir, { recursive: true });
+  const home = readFileSync(join(ROOT, 'www/index.html'), 'utf8');
+  const capture = JSON.parse(readFileSync(join(ROOT, 'pkg/modules.json'), 'utf8')).capture;
+  const tags = {
+    snippet: JSON.parse(readFileSync(join(ROOT, 'pkg/snippet.json'), 'utf8')).script,
+    preload: `<link rel="preload" href="/reshelf/${capture}" as="fetch" crossorigin>`,
+  };
+  for (const [name, tag] of Object.entries(tags)) {
+    mkdirSync(join(dir, 'variants', name), { recursive: true });
+    writeFileSync(join(dir, 'variants', name, 'index.html'), home.replace('<head>', `<head>${tag}`));
+  }
+  return dir;
+}
+
+async function withServerAndBrowser(profile, measure, www = undefined) {
+  const server = await startServer({ profile, ...(www ? { www } : {}) });
   const chrome = await startBrowser();
   try {
     return await measure(chrome.browser, server.url);
@@ -407,6 +422,7 @@ let results = only ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
 if (want('browser')) {
   await record();
   const replay = replayStream();
+  const www = storeWithVariants();
   const measured = await withServerAndBrowser('release', async (browser, url) => ({
     machine: {
       ...stamp(),
@@ -418,15 +434,17 @@ if (want('browser')) {
     },
     sizes: JSON.parse(readFileSync(join(ROOT, 'pkg/sizes.json'), 'utf8')),
     init: await initTimes(browser, url),
-    init_snippet: await initTimes(browser, url, { snippet: true }),
+    init_snippet: await initTimes(browser, url, '/variants/snippet/'),
+    init_preload: await initTimes(browser, url, '/variants/preload/'),
     per_event: await perEvent(browser, url),
     inference: await inference(browser, url),
     rounds: await decisionRounds(browser, url),
     replay,
     browsing: await browsingSession(browser, url),
-  }));
+  }), www);
+  rmSync(www, { recursive: true, force: true });
   results = { ...results, ...measured };
-  console.log(JSON.stringify({ init: results.init, init_snippet: results.init_snippet, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
+  console.log(JSON.stringify({ init: results.init, init_snippet: results.init_snippet, init_preload: results.init_preload, per_event: results.per_event, long_tasks: results.browsing.long_tasks }, null, 2));
 }
 
 if (want('heap')) {

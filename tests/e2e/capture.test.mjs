@@ -150,6 +150,28 @@ test('with the inline snippet in <head>, what the shopper does before reshelf.js
   await context.close();
 });
 
+test('a preload link for the capture module in <head> is what init() uses: one request, no console warning', async () => {
+  const { page, log, context } = await openPage(env.chrome.browser);
+  const url = `${env.server.url}/category/shoes/`;
+  const link = `<link rel="preload" href="/reshelf/${MODULES.capture}" as="fetch" crossorigin>`;
+  await page.route(url, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace('<head>', `<head>${link}`) });
+  });
+  const requests = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith(MODULES.capture)) requests.push(r.url());
+  });
+  await page.goto(url);
+  assert.equal(await ready(page), true);
+  // Chromium warns about a preload left unused a few seconds after the load event.
+  await page.waitForTimeout(3500);
+  assert.equal(requests.length, 1, 'the preloaded response served init()');
+  assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
 test('scroll depth is the deepest point reached on the current page', async () => {
   const { page, context } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/category/shoes/`);
