@@ -5,7 +5,17 @@
 import { EARLY_KEY, listenEarly } from './early.js';
 
 try {
-  globalThis[EARLY_KEY] ||= listenEarly();
+  if (!globalThis[EARLY_KEY]) {
+    const stop = listenEarly();
+    try {
+      globalThis[EARLY_KEY] = stop;
+    } catch (_) {
+      // handled below
+    }
+    // Nowhere for init() to find it (a frozen global object, a page's own setter): listen
+    // from init() instead of holding clicks nobody takes.
+    if (globalThis[EARLY_KEY] !== stop) stop();
+  }
 } catch (_) {
-  // a page that froze the global object: init() listens from when it runs
+  // never throw into the page
 }

@@ -144,7 +144,30 @@ test('with the inline snippet in <head>, what the shopper does before reshelf.js
   assert.ok(Math.abs(heard.max_scroll_depth - early) < 0.02, `${heard.max_scroll_depth} vs ${early}`);
   assert.deepEqual(await page.evaluate(() => [window.__reshelfEarly, performance.getEntriesByName('reshelf:listen').length]), [undefined, 1],
     'init() took the snippet\'s listeners over instead of adding its own');
+  // Handed over once: init() again after shutdown() does not replay the snippet's clicks.
+  const again = await page.evaluate(async () => {
+    (await window.reshelf.ready).shutdown();
+    return (await window.reshelf.init({ site: 'demo' })).state().clicks;
+  });
+  assert.equal(again, 2);
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
+  await context.close();
+});
+
+test("a page's own global named like the snippet's is neither taken nor removed by init()", async () => {
+  const { page, log, context } = await openPage(env.chrome.browser);
+  await page.addInitScript(() => {
+    window.__reshelfEarly = function mine() {
+      throw new Error('the page function was called');
+    };
+  });
+  await page.goto(`${env.server.url}/category/shoes/`);
+  assert.equal(await ready(page), true);
+  await page.click('[data-reshelf-item="sho-01"] .price');
+  assert.equal((await state(page)).clicks, 1);
+  assert.equal(await page.evaluate(() => window.__reshelfEarly.name), 'mine');
   assert.deepEqual(log.errors, []);
   assert.deepEqual(log.console.filter((m) => m.type === 'error' || m.type === 'warning'), []);
   await context.close();
