@@ -461,10 +461,9 @@ if (want('peers')) {
 }
 
 if (want('tracker')) {
-  // RESHELF_BENCH_ENGINE=worker: the same comparison with reshelf's engine in a worker, kept
-  // beside the default's (bench/tracker/variants.mjs puts data-engine on the tag).
-  const key = process.env.RESHELF_BENCH_ENGINE === 'worker' ? 'tracker_worker' : 'tracker';
-  results[key] = { measured: stamp(), ...(await withServerAndBrowser('release', (browser, url) => benchTracker(browser, url))) };
+  // reshelf with the engine on the main thread and in a worker, interleaved in one run.
+  results.tracker = { measured: stamp(), ...(await withServerAndBrowser('release', (browser, url) => benchTracker(browser, url))) };
+  delete results.tracker_worker; // the separate worker run this replaces
 }
 
 // After the browser is gone: the load generator and the server share the machine's cores.

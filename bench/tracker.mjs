@@ -23,7 +23,9 @@ import { mainThreadByOwner, TRACE_CATEGORIES } from './tracker/profile.mjs';
 import { wireSummary } from './tracker/wire.mjs';
 import { quantile } from './stats.mjs';
 
-const VARIANTS = ['none', 'reshelf', 'posthog'];
+// reshelf twice: with the model engine on the main thread (the default) and in a worker,
+// interleaved with the others so the two engines meet the same machine conditions.
+const VARIANTS = ['none', 'reshelf', 'reshelf-worker', 'posthog'];
 const SETTLE_MS = 1000; // after leaving the last page: its beacons reach the servers
 const POSTHOG_DIST = fileURLToPath(new URL('./node_modules/posthog-js/dist/', import.meta.url));
 
@@ -99,10 +101,10 @@ async function visit(browser, env, variant, profile) {
   const unrewritten = proxied.filter((e) => e.not_rewritten);
   if (unrewritten.length) throw new Error(`${variant}: page(s) not rewritten: ${unrewritten.map((e) => e.path).join(', ')}`);
   const reshelfLog = proxied.filter((e) => e.path.startsWith('/v1/') || e.path.startsWith('/reshelf/'));
-  const mine = { none: [], reshelf: reshelfLog, posthog: recorded }[variant];
+  const mine = { none: [], reshelf: reshelfLog, 'reshelf-worker': reshelfLog, posthog: recorded }[variant];
   // Nothing may reach the other SDK's endpoints (the rewrite really removed reshelf, and
   // only the posthog variant talks to the recorder).
-  const stray = variant === 'reshelf' ? recorded.length : reshelfLog.length + (variant === 'none' ? recorded.length : 0);
+  const stray = variant.startsWith('reshelf') ? recorded.length : reshelfLog.length + (variant === 'none' ? recorded.length : 0);
   if (stray) throw new Error(`${variant}: ${stray} request(s) to another variant's endpoints`);
 
   const wire = wireSummary(mine);
@@ -187,8 +189,8 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
   const recorder = await startRecorder({ dist: POSTHOG_DIST, token: POSTHOG_TOKEN });
   const proxy = await startProxy({ upstream: url, apiHost: recorder.origin });
   const env = { recorder, proxy, userAgent: null };
-  const raw = { none: [], reshelf: [], posthog: [] };
-  const prof = { none: [], reshelf: [], posthog: [] };
+  const raw = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const prof = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   try {
     // Warm the servers and the OS file cache with one page view per variant (not measured).
     for (const v of VARIANTS) {
@@ -217,9 +219,10 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
 
   const baseline = summarise(raw.none, prof.none, null);
   const reshelf = summarise(raw.reshelf, prof.reshelf, 'reshelf');
+  const reshelfWorker = summarise(raw['reshelf-worker'], prof['reshelf-worker'], 'reshelf');
   const posthog = summarise(raw.posthog, prof.posthog, 'posthog');
   const over = (s, k) => (s[k] && baseline[k] ? round(s[k].p50 - baseline[k].p50, 1) : null);
-  for (const s of [reshelf, posthog]) {
+  for (const s of [reshelf, reshelfWorker, posthog]) {
     s.vs_baseline = {
       busy_ms: over(s, 'busy_ms'),
       task_ms: over(s, 'task_ms'),
@@ -249,6 +252,7 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
     },
     baseline,
     reshelf,
+    reshelf_worker: reshelfWorker,
     posthog,
     comparison: {
       sent_bytes_ratio: bytesRatio,

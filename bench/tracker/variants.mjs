@@ -57,14 +57,18 @@ const RESHELF_PRELOAD = /[ \t]*<link rel="preload" href="\/reshelf\/[^"]*"[^>]*>
 const RESHELF_TAG = /[ \t]*<script async src="\/reshelf\/reshelf\.js"[^>]*><\/script>\n?/g;
 
 /**
- * The page's HTML for `variant` ('reshelf': as served; 'none': without reshelf; 'posthog':
+ * The page's HTML for `variant` ('reshelf': as served; 'reshelf-worker': as served with the
+ * model engine in a worker; 'none': without reshelf; 'posthog':
  * without reshelf, with PostHog's snippet). Throws if a page does not carry reshelf's tag
  * the expected way, so a changed page cannot silently measure the wrong thing.
  */
 export function rewriteHtml(html, variant, apiHost) {
-  // RESHELF_BENCH_ENGINE=worker measures reshelf with its model engine in a worker.
-  const engine = process.env.RESHELF_BENCH_ENGINE;
-  if (variant === 'reshelf') return engine ? html.replace('src="/reshelf/reshelf.js"', `src="/reshelf/reshelf.js" data-engine="${engine}"`) : html;
+  // 'reshelf-worker': reshelf with its model engine in a dedicated worker.
+  if (variant === 'reshelf') return html;
+  if (variant === 'reshelf-worker') {
+    if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to set the engine on');
+    return html.replace('src="/reshelf/reshelf.js"', 'src="/reshelf/reshelf.js" data-engine="worker"');
+  }
   if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to replace');
   const stripped = html.replace(RESHELF_PRELOAD, '');
   if (variant === 'none') return stripped.replace(RESHELF_TAG, '');
