@@ -135,7 +135,8 @@ reshelf.js, V8 also writes the script's code cache on the main thread right afte
 ## Intent inference in the page
 
 \`intentNow()\`: the live session's features plus one forward pass of the Burn model (flex
-backend, compiled to wasm), ${r.inference.calls.toLocaleString('en')} calls after warm-up, in rounds of
+backend, compiled to wasm), with the engine on the main thread (\`data-engine="main"\`, the default; in a worker the call
+returns the worker's latest answer), ${r.inference.calls.toLocaleString('en')} calls after warm-up, in rounds of
 100. \`performance.now()\` resolves only ${f(r.inference.timer_resolution_us, 0)} µs in this (not
 cross-origin-isolated) page, too coarse to time one call, so the figures are per-call means of
 each round: p50 and p99 over rounds. A single slow call (GC, a timer) lifts its round's mean by
@@ -151,7 +152,9 @@ Budgets: inference p50 ≤ 100 µs and p99 ≤ 500 µs — ${budget(r.inference.
 
 A page with a 50-item slot below the fold and a two-variant section. Each call of
 \`decide()\` runs a full round: session features, inference, ranking the slot, choosing the
-variant and — in the treatment arm — reordering the DOM. Ten rounds per measurement (each after
+variant and — in the treatment arm — reordering the DOM. The engine runs on the main thread
+here (\`data-engine="main"\`, the default), so each round includes its inference; with the
+engine in a worker, inference is not in the round. Ten rounds per measurement (each after
 a \`track('add_to_cart')\` that shifts interest between two categories), 30 measurements.
 
 | | p50 | p99 |

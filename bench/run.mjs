@@ -207,6 +207,13 @@ async function perEvent(browser, url) {
  */
 async function inference(browser, url) {
   const { page, context } = await openPage(browser);
+  // The engine on the main thread (the default, named so the figure cannot change meaning
+  // with it), where intentNow() runs the model in the call it times; in a worker it returns
+  // the worker's latest answer.
+  await page.route(`${url}/product/sho-01/`, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: (await res.text()).replace('src="/reshelf/reshelf.js"', 'src="/reshelf/reshelf.js" data-engine="main"') });
+  });
   await page.goto(`${url}/product/sho-01/`);
   await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
   const out = await page.evaluate(async () => {
@@ -247,7 +254,9 @@ async function inference(browser, url) {
  * `decide()` runs a whole round: features, inference, ranking every slot, choosing every
  * variant, and (treatment only) applying. With everyone in control (holdout 1) nothing is
  * applied, which isolates the decision; the treatment run (holdout 0) adds the reorder, with
- * interest alternating between two categories so every round really moves items.
+ * interest alternating between two categories so every round really moves items. The engine
+ * runs on the main thread here (`data-engine="main"`, the default, named so the figure cannot
+ * change meaning with it), so a round includes the inference it needs; in a worker it does not.
  */
 async function decisionRounds(browser, url) {
   const items = Array.from({ length: 50 }, (_, i) =>
@@ -257,7 +266,7 @@ async function decisionRounds(browser, url) {
       <template data-reshelf-variant="b">B</template><div>default</div></section>
     <script type="application/json" data-reshelf-policy>{"hero":[{"variant":"a","when":{"max_intent":0.5}},{"variant":"b","when":{}}]}</script>
     <div style="height:2000px"></div><ul data-reshelf-slot="s">${items}</ul>
-    <script async src="/reshelf/reshelf.js" data-site="bench" data-holdout="${holdout}"></script></body>`;
+    <script async src="/reshelf/reshelf.js" data-site="bench" data-holdout="${holdout}" data-engine="main"></script></body>`;
   const measure = async (holdout) => {
     const { page, context } = await openPage(browser);
     await page.route(`${url}/bench/rounds`, (r) => r.fulfill({ contentType: 'text/html', body: page_(holdout) }));
