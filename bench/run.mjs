@@ -8,7 +8,7 @@ import { execSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, startBrowser, openPage } from '../tests/e2e/harness.mjs';
+import { ROOT, startServer, startBrowser, openPage, withEngine } from '../tests/e2e/harness.mjs';
 import { render } from './report.mjs';
 import { record } from './record-stream.mjs';
 import { benchServer } from './ingest.mjs';
@@ -61,10 +61,10 @@ const INSTRUMENT = () => {
 /**
  * Start-up over LOADS fresh browser contexts, each loading the home page twice: the first
  * load (empty HTTP cache) and a repeat load (both modules from the cache as immutable, their
- * compiled code from V8's code cache). Capture listens from `reshelf:listen` (reshelf.js,
- * or with `snippet` the inline snippet in <head>, hears clicks and scrolling for the module;
- * `preload` adds the README's preload link for the capture module)
- * and the module runs from `reshelf:ready`; the model
+ * compiled code from V8's code cache), at `path` (a variant page of `storeWithVariants`, or the
+ * home page). Capture listens from `reshelf:listen` (reshelf.js, or the inline snippet in
+ * <head>, hears clicks and scrolling for the module) and the module runs from
+ * `reshelf:ready`; the model
  * engine's from `reshelf:engine-ready`, marked once it scored the session and ran a decision
  * round with the model.
  */
@@ -212,7 +212,7 @@ async function inference(browser, url) {
   // the worker's latest answer.
   await page.route(`${url}/product/sho-01/`, async (route) => {
     const res = await route.fetch();
-    await route.fulfill({ response: res, body: (await res.text()).replace('src="/reshelf/reshelf.js"', 'src="/reshelf/reshelf.js" data-engine="main"') });
+    await route.fulfill({ response: res, body: withEngine(await res.text(), 'main') });
   });
   await page.goto(`${url}/product/sho-01/`);
   await page.waitForFunction(() => window.reshelf && window.reshelf.ready);
@@ -393,7 +393,6 @@ const git = (cmd) => execSync(`git ${cmd}`, { cwd: ROOT }).toString().trim();
 /** When and at which commit a part was measured. */
 const stamp = () => ({ date: new Date().toISOString(), commit: git('rev-parse --short HEAD') });
 
-/** Runs `measure(browser, url)` against a fresh server and browser, stopping both after. */
 /**
  * A copy of the demo store with the home page also at /variants/<name>/, carrying the
  * README's optional tags first in <head>: `snippet` (the inline snippet) and `preload` (the
@@ -416,6 +415,10 @@ function storeWithVariants() {
   return dir;
 }
 
+/**
+ * Runs `measure(browser, url)` against a fresh server (serving `www`, or the demo store) and
+ * browser, stopping both after.
+ */
 async function withServerAndBrowser(profile, measure, www = undefined) {
   const server = await startServer({ profile, ...(www ? { www } : {}) });
   const chrome = await startBrowser();

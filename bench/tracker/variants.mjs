@@ -1,7 +1,10 @@
-// The three ways the demo store's pages are served in the comparison. Every page of the demo
-// carries reshelf the same way (a wasm preload and an async script tag in <head>); the
-// baseline drops both, and the posthog-js variant drops both and pastes PostHog's install
-// snippet in their place, as a store would.
+import { withEngine } from '../../tests/e2e/harness.mjs';
+
+// The four ways the demo store's pages are served in the comparison. Every page of the demo
+// carries reshelf the same way (an async script tag in <head>): reshelf as served, reshelf
+// with `data-engine="worker"` on that tag, the baseline without it (and without any preload
+// of reshelf's module), and the posthog-js variant with PostHog's install snippet in its
+// place, as a store would.
 
 export const POSTHOG_TOKEN = 'phc_bench';
 
@@ -67,7 +70,7 @@ export function rewriteHtml(html, variant, apiHost) {
   if (variant === 'reshelf') return html;
   if (variant === 'reshelf-worker') {
     if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to set the engine on');
-    return html.replace('src="/reshelf/reshelf.js"', 'src="/reshelf/reshelf.js" data-engine="worker"');
+    return withEngine(html, 'worker');
   }
   if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to replace');
   const stripped = html.replace(RESHELF_PRELOAD, '');

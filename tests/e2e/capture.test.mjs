@@ -62,11 +62,14 @@ async function firstMoves(page) {
 
 const moves = (s) => ({ clicks: s.clicks, item_clicks_by_id: s.item_clicks_by_id, shoes: s.categories.shoes.clicks });
 
-test('what the shopper does while the capture module downloads is captured as if it had been running', async () => {
-  const listening = await openPage(env.chrome.browser);
+/** The page's capture-phase [click listeners on document, scroll listeners on window]. */
+const earlyListeners = async (page) => [await captureListeners(page, 'document', 'click'), await captureListeners(page, 'window', 'scroll')];
+
+/** Holds back requests matching `pattern` until the returned `release()` is called. */
+async function holdBack(page, pattern) {
   let release;
   const held = new Promise((ok) => (release = ok));
-  await listening.page.route(`**/reshelf/${MODULES.capture}`, async (route) => {
+  await page.route(pattern, async (route) => {
     await held;
     try {
       await route.fallback();
@@ -74,11 +77,26 @@ test('what the shopper does while the capture module downloads is captured as if
       // the context closed
     }
   });
+  return release;
+}
+
+/** Serves `url` with `tag` first in its <head> (and `headers` over the server's own). */
+async function withHeadTag(page, url, tag, headers = {}) {
+  await page.route(url, async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace('<head>', `<head>${tag}`);
+    await route.fulfill({ response: res, body: html, headers: { ...res.headers(), ...headers } });
+  });
+}
+
+test('what the shopper does while the capture module downloads is captured as if it had been running', async () => {
+  const listening = await openPage(env.chrome.browser);
+  const release = await holdBack(listening.page, `**/reshelf/${MODULES.capture}`);
   await listening.page.goto(`${env.server.url}/category/shoes/`);
   await listening.page.waitForFunction(() => performance.getEntriesByName('reshelf:init').length > 0);
   const early = await firstMoves(listening.page);
   assert.equal(await listening.page.evaluate(() => performance.getEntriesByName('reshelf:wasm-loaded').length), 0, 'the module was held back');
-  const heldListeners = [await captureListeners(listening.page, 'document', 'click'), await captureListeners(listening.page, 'window', 'scroll')];
+  const heldListeners = await earlyListeners(listening.page);
   release();
   assert.equal(await ready(listening.page), true);
   const heard = await state(listening.page);
@@ -95,9 +113,7 @@ test('what the shopper does while the capture module downloads is captured as if
   assert.ok(Math.abs(heard.max_scroll_depth - early) < 0.02, `${heard.max_scroll_depth} vs ${early}`);
   assert.ok(Math.abs(ran.max_scroll_depth - late) < 0.02, `${ran.max_scroll_depth} vs ${late}`);
   // The early listeners gave way to the module's: as many as on a page where it ran from the start.
-  const after = [await captureListeners(listening.page, 'document', 'click'), await captureListeners(listening.page, 'window', 'scroll')];
-  const normal = [await captureListeners(running.page, 'document', 'click'), await captureListeners(running.page, 'window', 'scroll')];
-  assert.deepEqual(after, normal);
+  assert.deepEqual(await earlyListeners(listening.page), await earlyListeners(running.page));
   assert.deepEqual(heldListeners, [1, 1], 'reshelf.js listens before the module runs');
   for (const { log } of [listening, running]) {
     assert.deepEqual(log.errors, []);
@@ -118,25 +134,12 @@ test('with the inline snippet in <head>, what the shopper does before reshelf.js
   // The store's page as the README asks for it: the snippet first in <head>, under a policy
   // that allows no other inline script.
   const url = `${env.server.url}/category/shoes/`;
-  await page.route(url, async (route) => {
-    const res = await route.fetch();
-    const html = (await res.text()).replace('<head>', `<head>${snippet.script}`);
-    await route.fulfill({ response: res, body: html, headers: { ...res.headers(), 'content-security-policy': policy } });
-  });
-  let release;
-  const held = new Promise((ok) => (release = ok));
-  await page.route('**/reshelf/reshelf.js', async (route) => {
-    await held;
-    try {
-      await route.fallback();
-    } catch (_) {
-      // the context closed
-    }
-  });
+  await withHeadTag(page, url, snippet.script, { 'content-security-policy': policy });
+  const release = await holdBack(page, '**/reshelf/reshelf.js');
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   const early = await firstMoves(page);
   assert.equal(await page.evaluate(() => typeof window.reshelf), 'undefined', 'reshelf.js was held back');
-  assert.deepEqual([await captureListeners(page, 'document', 'click'), await captureListeners(page, 'window', 'scroll')], [1, 1]);
+  assert.deepEqual(await earlyListeners(page), [1, 1]);
   release();
   assert.equal(await ready(page), true);
   const heard = await state(page);
@@ -176,11 +179,7 @@ test("a page's own global named like the snippet's is neither taken nor removed 
 test('a preload link for the capture module in <head> is what init() uses: one request, no console warning', async () => {
   const { page, log, context } = await openPage(env.chrome.browser);
   const url = `${env.server.url}/category/shoes/`;
-  const link = `<link rel="preload" href="/reshelf/${MODULES.capture}" as="fetch" crossorigin>`;
-  await page.route(url, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, body: (await res.text()).replace('<head>', `<head>${link}`) });
-  });
+  await withHeadTag(page, url, `<link rel="preload" href="/reshelf/${MODULES.capture}" as="fetch" crossorigin>`);
   const requests = [];
   page.on('request', (r) => {
     if (r.url().endsWith(MODULES.capture)) requests.push(r.url());

@@ -21,6 +21,11 @@ export const ENGINE = process.env.RESHELF_E2E_ENGINE || 'main';
 
 export const DEMO_KEY = 'demo-public-key';
 
+/** `html` with `data-engine="<engine>"` on each reshelf.js script tag. */
+export function withEngine(html, engine) {
+  return html.replace(/<script([^>]*)src="\/reshelf\/reshelf\.js"/g, `<script$1src="/reshelf/reshelf.js" data-engine="${engine}"`);
+}
+
 /** `www` as served in this run: itself, or a copy whose script tags ask for ENGINE. */
 function siteRoot(www) {
   if (ENGINE === 'main') return www;
@@ -32,7 +37,7 @@ function siteRoot(www) {
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.html')) {
         const html = readFileSync(path, 'utf8');
-        const tagged = html.replace(/<script([^>]*)src="\/reshelf\/reshelf\.js"/g, `<script$1src="/reshelf/reshelf.js" data-engine="${ENGINE}"`);
+        const tagged = withEngine(html, ENGINE);
         if (tagged !== html) writeFileSync(path, tagged);
       }
     }
