@@ -48,11 +48,11 @@ test-rust:
 test-wasm:
 	cargo test -p reshelf -p reshelf-engine --target $(WASM_TARGET)
 
-# The whole suite with the model engine on the main thread, then in a worker.
+# The whole suite with the model engine in a worker (the default), then on the main thread.
 test-e2e:
 	cargo build -p reshelf-server
 	node --test --test-concurrency=1 tests/e2e/
-	RESHELF_E2E_ENGINE=worker node --test --test-concurrency=1 tests/e2e/
+	RESHELF_E2E_ENGINE=main node --test --test-concurrency=1 tests/e2e/
 
 # Each artefact's gzip size against bench/size-record.json (+5% at most).
 size-guard: build

@@ -51,8 +51,8 @@ export function checkBudgets(r) {
       `< ${smallestPeer === undefined ? '?' : UNITS.kb(smallestPeer)}`, 'kb', payload('reshelf'), payload('reshelf') < smallestPeer),
     budget('main-thread time in the SDK over the scripted session, reshelf vs 40% of posthog-js\'s',
       `≤ ${(0.4 * t?.posthog?.sdk_ms?.p50)?.toFixed(1)} ms`, 'ms', t?.reshelf?.sdk_ms?.p50, t?.reshelf?.sdk_ms?.p50 <= 0.4 * t?.posthog?.sdk_ms?.p50),
-    budget('the same with the model engine in a worker (interleaved in the same run)',
-      `≤ ${(0.4 * t?.posthog?.sdk_ms?.p50)?.toFixed(1)} ms`, 'ms', t?.reshelf_worker?.sdk_ms?.p50, t?.reshelf_worker?.sdk_ms?.p50 <= 0.4 * t?.posthog?.sdk_ms?.p50),
+    budget('the same with the model engine on the main thread (interleaved in the same run)',
+      `≤ ${(0.4 * t?.posthog?.sdk_ms?.p50)?.toFixed(1)} ms`, 'ms', t?.reshelf_main?.sdk_ms?.p50, t?.reshelf_main?.sdk_ms?.p50 <= 0.4 * t?.posthog?.sdk_ms?.p50),
     budget('bytes sent per session, posthog-js ÷ reshelf', '≥ 20×', 'x', t?.comparison?.sent_bytes_ratio,
       t?.comparison?.budget?.bytes_20x_fewer),
     // Capture is ready when the shopper's clicks and scrolling are heard: with the inline

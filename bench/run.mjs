@@ -207,8 +207,7 @@ async function perEvent(browser, url) {
  */
 async function inference(browser, url) {
   const { page, context } = await openPage(browser);
-  // The engine on the main thread (the default, named so the figure cannot change meaning
-  // with it), where intentNow() runs the model in the call it times; in a worker it returns
+  // The engine on the main thread (named: the default is a worker), where intentNow() runs the model in the call it times; in a worker it returns
   // the worker's latest answer.
   await page.route(`${url}/product/sho-01/`, async (route) => {
     const res = await route.fetch();
@@ -255,8 +254,7 @@ async function inference(browser, url) {
  * variant, and (treatment only) applying. With everyone in control (holdout 1) nothing is
  * applied, which isolates the decision; the treatment run (holdout 0) adds the reorder, with
  * interest alternating between two categories so every round really moves items. The engine
- * runs on the main thread here (`data-engine="main"`, the default, named so the figure cannot
- * change meaning with it), so a round includes the inference it needs; in a worker it does not.
+ * runs on the main thread here (`data-engine="main"`; the default is a worker), so a round includes the inference it needs; in a worker it does not.
  */
 async function decisionRounds(browser, url) {
   const items = Array.from({ length: 50 }, (_, i) =>
@@ -473,9 +471,9 @@ if (want('peers')) {
 }
 
 if (want('tracker')) {
-  // reshelf with the engine on the main thread and in a worker, interleaved in one run.
+  // reshelf with the engine in a worker (the default) and on the main thread, interleaved in
+  // one run.
   results.tracker = { measured: stamp(), ...(await withServerAndBrowser('release', (browser, url) => benchTracker(browser, url))) };
-  delete results.tracker_worker; // the separate worker run this replaces
 }
 
 // After the browser is gone: the load generator and the server share the machine's cores.

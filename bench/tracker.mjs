@@ -23,9 +23,9 @@ import { mainThreadByOwner, TRACE_CATEGORIES } from './tracker/profile.mjs';
 import { wireSummary } from './tracker/wire.mjs';
 import { quantile } from './stats.mjs';
 
-// reshelf twice: with the model engine on the main thread (the default) and in a worker,
+// reshelf twice: with the model engine in a worker (the default) and on the main thread,
 // interleaved with the others so the two engines meet the same machine conditions.
-const VARIANTS = ['none', 'reshelf', 'reshelf-worker', 'posthog'];
+const VARIANTS = ['none', 'reshelf', 'reshelf-main', 'posthog'];
 const SETTLE_MS = 1000; // after leaving the last page: its beacons reach the servers
 const POSTHOG_DIST = fileURLToPath(new URL('./node_modules/posthog-js/dist/', import.meta.url));
 
@@ -101,7 +101,7 @@ async function visit(browser, env, variant, profile) {
   const unrewritten = proxied.filter((e) => e.not_rewritten);
   if (unrewritten.length) throw new Error(`${variant}: page(s) not rewritten: ${unrewritten.map((e) => e.path).join(', ')}`);
   const reshelfLog = proxied.filter((e) => e.path.startsWith('/v1/') || e.path.startsWith('/reshelf/'));
-  const mine = { none: [], reshelf: reshelfLog, 'reshelf-worker': reshelfLog, posthog: recorded }[variant];
+  const mine = { none: [], reshelf: reshelfLog, 'reshelf-main': reshelfLog, posthog: recorded }[variant];
   // Nothing may reach the other SDK's endpoints (the rewrite really removed reshelf, and
   // only the posthog variant talks to the recorder).
   const stray = variant.startsWith('reshelf') ? recorded.length : reshelfLog.length + (variant === 'none' ? recorded.length : 0);
@@ -219,10 +219,10 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
 
   const baseline = summarise(raw.none, prof.none, null);
   const reshelf = summarise(raw.reshelf, prof.reshelf, 'reshelf');
-  const reshelfWorker = summarise(raw['reshelf-worker'], prof['reshelf-worker'], 'reshelf');
+  const reshelfMain = summarise(raw['reshelf-main'], prof['reshelf-main'], 'reshelf');
   const posthog = summarise(raw.posthog, prof.posthog, 'posthog');
   const over = (s, k) => (s[k] && baseline[k] ? round(s[k].p50 - baseline[k].p50, 1) : null);
-  for (const s of [reshelf, reshelfWorker, posthog]) {
+  for (const s of [reshelf, reshelfMain, posthog]) {
     s.vs_baseline = {
       busy_ms: over(s, 'busy_ms'),
       task_ms: over(s, 'task_ms'),
@@ -252,7 +252,7 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
     },
     baseline,
     reshelf,
-    reshelf_worker: reshelfWorker,
+    reshelf_main: reshelfMain,
     posthog,
     comparison: {
       sent_bytes_ratio: bytesRatio,

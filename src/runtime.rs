@@ -256,11 +256,11 @@ fn take_intent(rt: &Shared, changed: Option<f32>) {
 
 /// A worker engine's answer to request `id`: a new intent score is recorded and reported, a
 /// slot's scores are kept; either way a decision round follows. Unknown ids (an answer for
-/// a request since superseded) are ignored.
-pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) {
+/// a request since superseded) are ignored. True when it was a slot's answer.
+pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) -> bool {
     let (intent, slot) = {
         let Ok(mut r) = rt.try_borrow_mut() else {
-            return;
+            return false;
         };
         match r.intent.answer(id, &scores) {
             Some(changed) => (changed, false),
@@ -271,6 +271,7 @@ pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) {
     if intent.is_some() || slot {
         run_round(rt);
     }
+    slot
 }
 
 /// Scores the session, then runs a decision round with the new score.

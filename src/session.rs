@@ -202,10 +202,11 @@ impl Session {
     }
 
     /// A worker engine's answer (`Float32Array` of scores) to the request `id` it was sent; see
-    /// `src/engine.rs`.
+    /// `src/engine.rs`. True when it was a slot's answer: the JS side then ranks the slots the
+    /// app renders itself again (`rank()` now gives the model's order).
     #[wasm_bindgen(js_name = engineAnswer)]
-    pub fn engine_answer(&self, id: u32, scores: Vec<f32>) {
-        crate::runtime::engine_answer(&self.rt, id, scores);
+    pub fn engine_answer(&self, id: u32, scores: Vec<f32>) -> bool {
+        crate::runtime::engine_answer(&self.rt, id, scores)
     }
 
     /// Drops the model engine (a worker that failed): intent goes quiet and slots keep the

@@ -1,8 +1,8 @@
 import { withEngine } from '../../tests/e2e/harness.mjs';
 
 // The four ways the demo store's pages are served in the comparison. Every page of the demo
-// carries reshelf the same way (an async script tag in <head>): reshelf as served, reshelf
-// with `data-engine="worker"` on that tag, the baseline without it (and without any preload
+// carries reshelf the same way (an async script tag in <head>): reshelf as served (its model
+// engine in a worker, the default), reshelf with `data-engine="main"` on that tag, the baseline without it (and without any preload
 // of reshelf's module), and the posthog-js variant with PostHog's install snippet in its
 // place, as a store would.
 
@@ -60,17 +60,16 @@ const RESHELF_PRELOAD = /[ \t]*<link rel="preload" href="\/reshelf\/[^"]*"[^>]*>
 const RESHELF_TAG = /[ \t]*<script async src="\/reshelf\/reshelf\.js"[^>]*><\/script>\n?/g;
 
 /**
- * The page's HTML for `variant` ('reshelf': as served; 'reshelf-worker': as served with the
- * model engine in a worker; 'none': without reshelf; 'posthog':
+ * The page's HTML for `variant` ('reshelf': as served; 'reshelf-main': as served with the
+ * model engine on the main thread; 'none': without reshelf; 'posthog':
  * without reshelf, with PostHog's snippet). Throws if a page does not carry reshelf's tag
  * the expected way, so a changed page cannot silently measure the wrong thing.
  */
 export function rewriteHtml(html, variant, apiHost) {
-  // 'reshelf-worker': reshelf with its model engine in a dedicated worker.
   if (variant === 'reshelf') return html;
-  if (variant === 'reshelf-worker') {
+  if (variant === 'reshelf-main') {
     if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to set the engine on');
-    return withEngine(html, 'worker');
+    return withEngine(html, 'main');
   }
   if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to replace');
   const stripped = html.replace(RESHELF_PRELOAD, '');

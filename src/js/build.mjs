@@ -47,7 +47,10 @@ const glue = {
 const common = {
   bundle: true,
   minify: true,
-  target: 'es2020',
+  // Class private fields and methods kept as they are written rather than lowered to WeakMaps
+  // (reshelf.js −277 B gzip): they need Chrome 84, Firefox 90 and Safari 15, about the floor
+  // the modules' reference types already set (Chrome 96, Firefox 79, Safari 15).
+  target: 'es2022',
   plugins: [glue],
   legalComments: 'none',
   define: {

@@ -31,9 +31,10 @@ export interface Options {
   engineUrl?: string | URL;
   /** Subresource Integrity of the model engine (`sha384-…`, from pkg/sri.json). */
   engineIntegrity?: string;
-  /** Where the model engine runs: 'main' (default: `rank()` gets the model's order at once)
-   *  or 'worker' (a dedicated Web Worker; inference never runs on the main thread, and a
-   *  slot takes the model's order once the worker has answered for its items). */
+  /** Where the model engine runs: 'worker' (default: a dedicated Web Worker; inference never
+   *  runs on the main thread, a slot takes the model's order once the worker has answered for
+   *  its items, and a 'decision' event tells an app that renders a slot to call `rank()`
+   *  again) or 'main' (`rank()` gets the model's order at once). */
   engine?: 'main' | 'worker';
   /** Where the engine's worker script (`reshelf-engine-worker.js`) is served from. Default:
    *  next to this module. */
@@ -193,7 +194,9 @@ export declare class Reshelf {
   intentNow(): number | null;
   /** Runs a decision round now: score, rank slots, choose variants, apply (treatment). */
   decide(): void;
-  /** Framework mode: the items in the order to render (the page is not touched). */
+  /** Framework mode: the items in the order to render (the page is not touched). Ranked
+   *  again when the model engine attaches and when its worker answers: an order that changed
+   *  is a 'decision' event, the cue to render the slot again. */
   rank<T extends { id: string; category?: string; price?: number; brand?: string }>(slot: string, items: T[]): T[];
   /** Framework mode: the variant to render, or null for the default. */
   variant(section: string, offered: string[]): string | null;

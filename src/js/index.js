@@ -289,6 +289,10 @@ export class Reshelf {
   #kioskHome;
   #engine = null;
   #ending = null;
+  // Framework mode: the items each slot was last ranked with, ranked again when the model
+  // engine attaches and when a worker engine answers for a slot (see #rankAgain). At most 16
+  // slots: a page renders a few.
+  #ranked = new Map();
 
   constructor(session, error, { sync = null, kiosk = null, kioskHome = null } = {}) {
     this.#session = session;
@@ -303,7 +307,7 @@ export class Reshelf {
    * then (and for good if it cannot load) intent is unscored and slots get the hand-set order,
    * which decisions record as `ranker: 'heuristic'`; a failed load is said once.
    */
-  async [START_ENGINE]({ engine: where = 'main', modelUrl, modelSha256, modelVersion, ...how }) {
+  async [START_ENGINE]({ engine: where = 'worker', modelUrl, modelSha256, modelVersion, ...how }) {
     const warn = (what, err) => {
       try {
         console.warn(`reshelf: the model engine ${what} (${describe(err)}); capture and sync go on, slots keep the hand-set order.`);
@@ -319,7 +323,7 @@ export class Reshelf {
       const newer = modelUrl ? await fetchNewerModel({ modelUrl, modelSha256, modelVersion }) : null;
       const engine = where === 'worker'
         ? await workerEngine(how, newer,
-          (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), undefined),
+          (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), false) && this.#rankAgain(),
           (reason) => {
             warn('failed', reason);
             this.#guard(() => this.#session.detachEngine(), undefined);
@@ -331,6 +335,7 @@ export class Reshelf {
       }
       this.#engine = engine;
       this.#guard(() => this.#session.attachEngine(engine), undefined);
+      this.#rankAgain();
       mark('reshelf:engine-ready');
     } catch (err) {
       warn('could not load', err);
@@ -399,8 +404,11 @@ export class Reshelf {
    */
   rank(slot, items) {
     if (!Array.isArray(items)) return items;
-    const order = this.#guard(() => this.#session.rank(String(slot), items), null);
-    return order ? Array.from(order, (i) => items[i]) : items.slice();
+    const name = String(slot);
+    const order = this.#guard(() => this.#session.rank(name, items), null);
+    if (!order) return items.slice();
+    if (this.#ranked.size < 16 || this.#ranked.has(name)) this.#ranked.set(name, items);
+    return Array.from(order, (i) => items[i]);
   }
 
   /** Framework mode: the variant of `section` to render among `offered`, or null (default). */
@@ -474,6 +482,7 @@ export class Reshelf {
       }
     }
     this.#session = null;
+    this.#ranked.clear();
     this.#engine?.worker?.terminate();
     this.#engine = null;
     const held = slot();
@@ -492,6 +501,16 @@ export class Reshelf {
     } catch (err) {
       warnOnce('shutdown failed', err);
     }
+  }
+
+  /**
+   * Framework mode: ranks each slot the app ranked again with the items it was last ranked
+   * with, once the model has something new to say (its engine attached, or a worker's answer
+   * for a slot arrived). An order that changed is a new decision, and its 'decision' event is
+   * the app's cue to render the slot again; `rank()` then returns that order.
+   */
+  #rankAgain() {
+    this.#ranked.forEach((items, name) => this.#guard(() => this.#session.rank(name, items)));
   }
 
   #guard(fn, fallback) {

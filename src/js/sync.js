@@ -40,6 +40,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
   });
   let last = '';
   let latest = null;
+  let stopped = false;
   // Queues the current summary when it says something new. Time on page alone does not
   // count while the page is open (`material`): the summary sent on leaving carries it.
   const capture = (leaving = false) => {
@@ -104,7 +105,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
   };
   addEventListener('pagehide', leave);
   document.addEventListener('visibilitychange', onVisibility);
-  loadPageStats(session, endpoint, site, warn);
+  loadPageStats(session, endpoint, site, warn, () => !stopped);
   // What earlier pages queued (or a crash left behind) goes out soon after start.
   const first = setTimeout(() => outbox.flush(), 1000);
   return {
@@ -122,6 +123,7 @@ export function startSync(session, options, warn, shouldSend = () => true) {
     flush: () => capture(true).then(() => outbox.flush()),
     pending: () => outbox.pending(),
     stop() {
+      stopped = true;
       clearInterval(timer);
       clearTimeout(first);
       removeEventListener('pagehide', leave);
@@ -135,14 +137,16 @@ export function startSync(session, options, warn, shouldSend = () => true) {
 /**
  * Per-page statistics across all shoppers (bounce, exit, page value) feed the model. The
  * feed is public and cacheable; without it the model uses the priors shipped in its weights.
+ * `live()` is false once sync stopped (shutdown() frees the session while this is in flight).
  */
-async function loadPageStats(session, endpoint, site, warn) {
+async function loadPageStats(session, endpoint, site, warn, live) {
   try {
     const url = `${endpoint.replace(/\/+$/, '')}/page-stats?site=${encodeURIComponent(site)}`;
     const res = await nativeFetch()(url, { credentials: 'omit' });
     if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-    session.setPageStats(await res.json());
+    const stats = await res.json();
+    if (live()) session.setPageStats(stats);
   } catch (err) {
-    warn(`page statistics not loaded (${describe(err)}); shipped priors are used`);
+    if (live()) warn(`page statistics not loaded (${describe(err)}); shipped priors are used`);
   }
 }

@@ -81,6 +81,62 @@ test('before the engine is attached slots get the hand-set order, logged as such
   await context.close();
 });
 
+test('framework mode: a slot the app ranked before the engine attached is ranked again by the model, and a decision event says so', async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  await noHoldout(page);
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  let hold = false;
+  await page.route(`**/reshelf/${MODULES.engine}`, async (route) => {
+    if (hold) await held;
+    try {
+      await route.fallback();
+    } catch (_) {
+      // the context closed
+    }
+  });
+  await bagShopper(page);
+  hold = true;
+  // A page with no slot of its own: only the app's list asks the model.
+  await page.goto(`${env.server.url}/info/shipping/`);
+  await ready(page);
+  // The app ranks its own list (bags last as given) while the engine is held back: the
+  // hand-set order, logged as such.
+  const first = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    window.appDecisions = [];
+    r.on('decision', (d) => d.slot === 'app-shelf' && window.appDecisions.push(d));
+    window.appItems = [
+      { id: 'sho-01', category: 'shoes' }, { id: 'hat-01', category: 'hats' }, { id: 'sun-01', category: 'sunglasses' },
+      { id: 'jac-01', category: 'jackets' }, { id: 'bag-02', category: 'bags' }, { id: 'bag-04', category: 'bags' },
+    ];
+    return r.rank('app-shelf', window.appItems).map((i) => i.id);
+  });
+  assert.match(first[0], /^bag-/, `the hand-set order follows the bags: ${first}`);
+  const heuristic = await page.evaluate(() => window.appDecisions.map((d) => d.ranker));
+  assert.deepEqual(heuristic, ['heuristic']);
+
+  // The engine arrives (and, in a worker, answers): the app's slot is ranked again with no
+  // call from the app, and the 'decision' event carries the model's order.
+  release();
+  const decided = await eventually(() => page.evaluate(() => window.appDecisions.find((d) => d.ranker !== 'heuristic')),
+    10000, "the model's decision for the app's slot");
+  assert.match(decided.ranker, /^ranker-\d/, JSON.stringify(decided));
+  assert.equal(decided.applied, true);
+  // rank() now gives that order: asked again, it decides nothing new.
+  const again = await page.evaluate(() => window.reshelf.ready.then((r) => {
+    const before = window.appDecisions.length;
+    const ids = r.rank('app-shelf', window.appItems).map((i) => i.id);
+    return { ids, logged: window.appDecisions.length - before };
+  }));
+  assert.equal(again.logged, 0, `no new decision: ${JSON.stringify(again)}`);
+  assert.match(again.ids[0], /^bag-/, `the model's order follows the bags too: ${again.ids}`);
+  assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
 for (const [name, fault] of [
   ['answers 404', (route) => route.fulfill({ status: 404, body: 'not here' })],
   ['is blocked', (route) => route.abort('blockedbyclient')],

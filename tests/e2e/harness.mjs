@@ -12,12 +12,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.RESHELF_CHROMIUM || '/usr/bin/chromium';
 
 /**
- * Where the model engine runs in this run of the suite: `RESHELF_E2E_ENGINE=worker` serves
- * the storefront with `data-engine="worker"` on its script tags (a copy of the site root, see
- * `siteRoot`), so the same tests cover the engine in a worker; unset, the default (the main
- * thread).
+ * Where the model engine runs in this run of the suite: `RESHELF_E2E_ENGINE=main` serves the
+ * storefront with `data-engine="main"` on its script tags (a copy of the site root, see
+ * `siteRoot`), so the same tests cover the engine on the main thread; unset, the default (a
+ * worker).
  */
-export const ENGINE = process.env.RESHELF_E2E_ENGINE || 'main';
+export const ENGINE = process.env.RESHELF_E2E_ENGINE || 'worker';
 
 export const DEMO_KEY = 'demo-public-key';
 
@@ -28,7 +28,7 @@ export function withEngine(html, engine) {
 
 /** `www` as served in this run: itself, or a copy whose script tags ask for ENGINE. */
 function siteRoot(www) {
-  if (ENGINE === 'main') return www;
+  if (ENGINE === 'worker') return www;
   const copy = mkdtempSync(join(tmpdir(), 'reshelf-www-'));
   cpSync(www, copy, { recursive: true });
   const walk = (dir) => {

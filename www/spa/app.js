@@ -38,7 +38,14 @@ function route(path, { categories, products }) {
 }
 
 let instance = null;
-reshelf.then((r) => (instance = r));
+reshelf.then((r) => {
+  instance = r;
+  // The model's order can come after a view rendered (its engine loads after first paint and,
+  // in a worker, answers later): a decision for a slot on screen renders the view again.
+  r.on('decision', (d) => {
+    if (d.slot && view.querySelector(`[data-reshelf-slot="${d.slot}"]`)) queueMicrotask(render);
+  });
+});
 
 /** The app's products in the order reshelf suggests (as given until reshelf is ready). */
 function ordered(slot, products) {
