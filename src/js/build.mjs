@@ -131,14 +131,17 @@ for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshe
 // What a page downloads before capture is ready (the critical path) and everything, the
 // engine included; keys are what bench/size-guard.mjs and BENCHMARKS.md name.
 const sizes = {};
-for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js']]) {
+for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js'], ['engine worker script', 'reshelf-engine-worker.js']]) {
   sizes[label] = compressedSizes(readFileSync(join(pkg, file)), packed.get(file));
 }
 // In every page's HTML, where it compresses with the page: its own gzip size is an upper bound.
 sizes['inline snippet'] = compressedSizes(Buffer.from(snippet));
 const sum = (...labels) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: labels.reduce((n, l) => n + sizes[l][k], 0) }), {});
 sizes['critical path (reshelf.js + capture wasm)'] = sum('reshelf.js', 'capture wasm');
+// Everything: with the engine on the main thread (its glue is in reshelf.js), and with it in a
+// worker, the default, which also fetches the worker's script.
 sizes['script tag (reshelf.js + both wasm)'] = sum('reshelf.js', 'capture wasm', 'engine wasm');
+sizes['script tag, engine in a worker (+ worker script)'] = sum('reshelf.js', 'capture wasm', 'engine wasm', 'engine worker script');
 sizes['npm module (index.js + both wasm)'] = sum('index.js', 'capture wasm', 'engine wasm');
 writeFileSync(join(pkg, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 console.log('artefact                                      raw      gzip    brotli');

@@ -7,9 +7,15 @@
 //! passes the unit on (a column that copies it, and ReLU(1) = 1), so no layer needs an add.
 //! The results equal the layered network's up to float rounding order (checked by the parity
 //! tests against `models/parity.json`).
+//!
+//! The forward pass calls the flex backend's operations on its own tensors
+//! (`FloatTensorOps::float_matmul`, `ActivationOps::relu`) rather than `Tensor`'s. `Tensor::matmul`
+//! checks at run time whether an operand is quantized, which links Burn's quantized matmul and
+//! dynamic quantisation, and through `f32::clamp`'s panic message the float formatter, into the
+//! engine module, for tensors that are never quantized here.
 
 use burn::prelude::*;
-use burn::tensor::activation::relu;
+use burn_backend::ops::{ActivationOps, FloatTensorOps};
 use burn_flex::{Flex, FlexTensor};
 
 use super::mlp::DenseLayer;
@@ -18,7 +24,7 @@ use super::mlp::DenseLayer;
 /// the last.
 #[derive(Debug, Clone)]
 pub struct FoldedNet {
-    layers: Vec<Tensor<2>>,
+    layers: Vec<FlexTensor>,
     input_width: usize,
 }
 
@@ -67,18 +73,18 @@ impl FoldedNet {
         let mut x = flex_tensor(x, [n, width]);
         let last = self.layers.len().saturating_sub(1);
         for (i, w) in self.layers.iter().enumerate() {
-            x = x.matmul(w.clone());
+            x = Flex::float_matmul(x, w.clone());
             if i < last {
-                x = relu(x);
+                x = Flex::relu(x);
             }
         }
         x.into_data().try_into_vec::<f32>().unwrap_or_default()
     }
 }
 
-/// An f32 tensor on Burn's flex backend, made from the backend's own tensor type. Burn's
+/// An f32 tensor of Burn's flex backend, made as the backend's own tensor type. Burn's
 /// `Tensor::from_data` converts between every pair of dtypes at run time, all of which would
 /// be linked into the wasm (about 40 KB gzip); the data here is f32 already.
-fn flex_tensor(values: Vec<f32>, shape: [usize; 2]) -> Tensor<2> {
-    Tensor::from_primitive::<Flex>(FlexTensor::from_data(TensorData::new(values, shape)))
+fn flex_tensor(values: Vec<f32>, shape: [usize; 2]) -> FlexTensor {
+    FlexTensor::from_data(TensorData::new(values, shape))
 }
