@@ -18,8 +18,10 @@ export const RUNTIMES = [
     key: 'reshelf',
     label: 'reshelf (Burn, flex backend, wasm)',
     tags: [
-      // As on the demo pages (site key included, so its sync is accepted), minus the preload.
-      '<script src="/peers/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1" data-key="demo-public-key" data-holdout="0"></script>',
+      // As on the demo pages (site key included, so its sync is accepted), minus the preload,
+      // with the engine on the main thread: inference in the page, as the peers run theirs
+      // (in a worker, the default, scoreInputs() has no synchronous answer).
+      '<script src="/peers/reshelf/reshelf.js" data-site="demo" data-endpoint="/v1" data-key="demo-public-key" data-holdout="0" data-engine="main"></script>',
       '<script src="/peers/page/reshelf.js"></script>',
     ],
   },
