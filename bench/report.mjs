@@ -31,8 +31,9 @@ ${r.budgets ? budgetsSection(r.budgets) : ''}
 ## Payload
 
 wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
-quality 11; a KB is 1,024 bytes here and in the budgets. The script-tag row is everything a
-storefront page downloads for reshelf.
+quality 11; a KB is 1,024 bytes here and in the budgets. The row "script tag, engine in a
+worker" is everything a storefront page downloads for reshelf with the default options; the
+row above it, with the engine on the main thread, fetches no worker script.
 
 | artefact | raw | gzip | brotli |
 | --- | ---: | ---: | ---: |
