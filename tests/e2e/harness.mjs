@@ -1,7 +1,7 @@
 // Shared set-up for the browser end-to-end tests: the real reshelf-server on a free loopback
 // port serving www/ and pkg/, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,19 @@ export function withEngine(html, engine) {
   return html.replace(/<script([^>]*)src="\/reshelf\/reshelf\.js"/g, `<script$1src="/reshelf/reshelf.js" data-engine="${engine}"`);
 }
 
-/** `www` as served in this run: itself, or a copy whose script tags ask for ENGINE. */
+/**
+ * An app example's module (www/spa/app.js, www/react/main.js) with `engine: '<engine>'` in
+ * the options it starts reshelf with. Throws when the module has no options object where the
+ * examples keep it, so a changed example cannot silently run the default.
+ */
+export function appWithEngine(js, engine) {
+  const at = /\binit\(\{|\bconst OPTIONS = \{/.exec(js);
+  if (!at) throw new Error('no init({ … }) or OPTIONS = { … } to set the engine in');
+  const end = at.index + at[0].length;
+  return `${js.slice(0, end)} engine: '${engine}',${js.slice(end)}`;
+}
+
+/** `www` as served in this run: itself, or a copy whose script tags and SPA ask for ENGINE. */
 function siteRoot(www) {
   if (ENGINE === 'worker') return www;
   const copy = mkdtempSync(join(tmpdir(), 'reshelf-www-'));
@@ -43,6 +55,8 @@ function siteRoot(www) {
     }
   };
   walk(copy);
+  const spa = join(copy, 'spa', 'app.js');
+  if (existsSync(spa)) writeFileSync(spa, appWithEngine(readFileSync(spa, 'utf8'), ENGINE));
   return copy;
 }
 export const ADMIN_TOKEN = 'e2e-admin-token';

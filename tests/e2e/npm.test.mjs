@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, startBrowser, openPage, eventually } from './harness.mjs';
+import { ROOT, ENGINE, appWithEngine, startServer, startBrowser, openPage, eventually } from './harness.mjs';
 
 const BIN = join(ROOT, 'node_modules', '.bin');
 const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
@@ -40,6 +40,11 @@ before(async () => {
     dependencies: { reshelf: `file:${join(env.tmp, packed.filename)}`, react: '*', 'react-dom': '*' },
   }, null, 2));
   cpSync(join(ROOT, 'www', 'react'), app, { recursive: true });
+  // The run's engine (RESHELF_E2E_ENGINE) for the example as for the storefront.
+  if (ENGINE !== 'worker') {
+    const main = join(app, 'main.js');
+    writeFileSync(main, appWithEngine(readFileSync(main, 'utf8'), ENGINE));
+  }
 });
 
 after(async () => {
