@@ -31,9 +31,9 @@ ${r.budgets ? budgetsSection(r.budgets) : ''}
 ## Payload
 
 wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
-quality 11; a KB is 1,024 bytes here and in the budgets. The row "script tag, engine in a
-worker" is everything a storefront page downloads for reshelf with the default options; the
-row above it, with the engine on the main thread, fetches no worker script.
+quality 11; a KB is 1,024 bytes here and in the budgets. The script tag's all-in row is
+everything a storefront page downloads for reshelf, the engine in a worker or on the main
+thread alike (the engine's script holds the engine module's glue for both).
 
 | artefact | raw | gzip | brotli |
 | --- | ---: | ---: | ---: |

@@ -1,51 +1,62 @@
-// The model engine in a dedicated worker (`engine: 'worker'`): loads the engine module and
+// The model engine's script, in one of two places.
+//
+// In a dedicated worker (`engine: 'worker'`, the default) it loads the engine module and
 // answers scoring requests, so inference never runs on the page's main thread. Messages in:
 //   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', …, problems, newerRefused }
 //                                                       or { type: 'failed', message }
 //   { type: 'score', id, ranker, rows }                → { type: 'scores', id, scores }
 // `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
+//
+// On the main thread (`engine: 'main'`) reshelf adds it as a <script> whose integrity is the
+// hash of this file, built into reshelf.js, and it hands the engine module's glue to that
+// element (`reshelfEngine`); it runs nothing itself. One copy of the glue serves both places.
 import initEngine, { Engine } from 'reshelf:engine-glue';
 import { describe } from './describe.js';
 
-let engine = null;
+if (typeof document === 'undefined') {
+  let engine = null;
 
-self.onmessage = async (event) => {
-  const m = event.data || {};
-  if (m.type === 'load') {
-    try {
-      await initEngine({
-        module_or_path: fetch(m.url, { credentials: 'same-origin', ...(typeof m.integrity === 'string' ? { integrity: m.integrity } : {}) }),
-      });
-      engine = new Engine(m.ranker);
-      let newerRefused = null;
-      if (m.model) {
-        try {
-          engine.replaceIntent(m.model.bytes, m.model.sha256, m.model.version);
-        } catch (err) {
-          newerRefused = describe(err);
+  self.onmessage = async (event) => {
+    const m = event.data || {};
+    if (m.type === 'load') {
+      try {
+        await initEngine({
+          module_or_path: fetch(m.url, { credentials: 'same-origin', ...(typeof m.integrity === 'string' ? { integrity: m.integrity } : {}) }),
+        });
+        engine = new Engine(m.ranker);
+        let newerRefused = null;
+        if (m.model) {
+          try {
+            engine.replaceIntent(m.model.bytes, m.model.sha256, m.model.version);
+          } catch (err) {
+            newerRefused = describe(err);
+          }
         }
+        self.postMessage({
+          type: 'ready',
+          intentVersion: engine.intentVersion,
+          rankerVersion: engine.rankerVersion,
+          priors: engine.intentPriors(),
+          problems: engine.problems(),
+          newerRefused,
+        });
+      } catch (err) {
+        self.postMessage({ type: 'failed', message: describe(err) });
       }
-      self.postMessage({
-        type: 'ready',
-        intentVersion: engine.intentVersion,
-        rankerVersion: engine.rankerVersion,
-        priors: engine.intentPriors(),
-        problems: engine.problems(),
-        newerRefused,
-      });
-    } catch (err) {
-      self.postMessage({ type: 'failed', message: describe(err) });
+    } else if (m.type === 'score' && engine) {
+      let scores;
+      try {
+        scores = m.ranker ? engine.scoreRanker(m.rows) : engine.scoreIntent(m.rows);
+      } catch (err) {
+        // A trap leaves the engine unusable: say so, and answer nothing more.
+        engine = null;
+        self.postMessage({ type: 'failed', message: describe(err) });
+        return;
+      }
+      self.postMessage({ type: 'scores', id: m.id, scores: scores ?? new Float32Array(0) });
     }
-  } else if (m.type === 'score' && engine) {
-    let scores;
-    try {
-      scores = m.ranker ? engine.scoreRanker(m.rows) : engine.scoreIntent(m.rows);
-    } catch (err) {
-      // A trap leaves the engine unusable: say so, and answer nothing more.
-      engine = null;
-      self.postMessage({ type: 'failed', message: describe(err) });
-      return;
-    }
-    self.postMessage({ type: 'scores', id: m.id, scores: scores ?? new Float32Array(0) });
-  }
-};
+  };
+} else {
+  const me = document.currentScript;
+  if (me) me.reshelfEngine = { initEngine, Engine };
+}

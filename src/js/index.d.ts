@@ -36,8 +36,9 @@ export interface Options {
    *  its items, and a 'decision' event tells an app that renders a slot to call `rank()`
    *  again) or 'main' (`rank()` gets the model's order at once). */
   engine?: 'main' | 'worker';
-  /** Where the engine's worker script (`reshelf-engine-worker.js`) is served from. Default:
-   *  next to this module. */
+  /** Where the engine's script (`reshelf-engine-worker.js`: the worker, or with engine 'main'
+   *  the engine module's glue, checked against its hash built into reshelf) is served from.
+   *  Default: next to this module. */
   engineWorkerUrl?: string | URL;
   /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
    *  consent('granted')), 'denied' (nothing is stored or sent). */

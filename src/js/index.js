@@ -2,7 +2,6 @@
 // is that nothing reshelf does throws into the page: every call is guarded, a refused call
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
-import initEngine, { Engine } from 'reshelf:engine-glue';
 import { startSync } from './sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
@@ -19,6 +18,7 @@ let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
 let engineLoaded = null;
+let engineGlue = null;
 // The model engine loads after first paint, when the browser is idle or at the latest this
 // long after: scores and model-ranked slots come soon after load, never before capture.
 const ENGINE_IDLE_TIMEOUT_MS = 200;
@@ -176,11 +176,40 @@ function afterFirstPaint() {
 }
 
 /**
+ * The engine module's glue on the main thread, from the engine's script (the one that also
+ * runs the worker): added as a <script> whose integrity is that file's hash, built into this
+ * one (`__ENGINE_SCRIPT_SRI__`), so a page that pins reshelf.js by SRI pins the glue through
+ * it. Once per page. Rejects when the script does not load or is not the engine's.
+ */
+function engineGlueOnMainThread(url) {
+  engineGlue ??= new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = String(url);
+    s.integrity = __ENGINE_SCRIPT_SRI__;
+    s.crossOrigin = 'anonymous';
+    s.onload = () => {
+      s.remove();
+      if (s.reshelfEngine) resolve(s.reshelfEngine);
+      else reject(new Error(`${s.src} is not reshelf's engine script`));
+    };
+    s.onerror = () => {
+      s.remove();
+      reject(new Error(`${s.src} did not load (or its hash differs)`));
+    };
+    (document.head || document.documentElement).append(s);
+  }).catch((err) => {
+    engineGlue = null;
+    throw err;
+  });
+  return engineGlue;
+}
+
+/**
  * Fetches and compiles the model engine (once per page: an instance started again after
  * shutdown() reuses it), streaming from the response so the browser can cache the compiled
  * code. With `engineIntegrity`, an engine whose hash differs is refused.
  */
-function loadEngine(url, integrity) {
+function loadEngine({ initEngine }, url, integrity) {
   engineLoaded ??= initEngine({
     module_or_path: nativeFetch()(url, {
       credentials: 'same-origin',
@@ -214,9 +243,10 @@ async function fetchNewerModel({ modelUrl, modelSha256, modelVersion }) {
 }
 
 /** The engine on the main thread: the engine module's own `Engine`, answering at once. */
-async function mainThreadEngine({ url, integrity, ranker }, newer) {
-  await loadEngine(url, integrity);
-  const engine = new Engine(ranker !== 'heuristic');
+async function mainThreadEngine({ url, integrity, workerUrl, ranker }, newer) {
+  const glue = await engineGlueOnMainThread(workerUrl);
+  await loadEngine(glue, url, integrity);
+  const engine = new glue.Engine(ranker !== 'heuristic');
   for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);
   if (newer) {
     try {

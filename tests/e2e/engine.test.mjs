@@ -1,7 +1,8 @@
 // The two modules: capture is ready first and the model engine follows after first paint.
 // Until the engine is attached slots get the hand-set order and the decision log says so; an
-// engine that cannot load (404, blocked, wrong integrity) leaves capture, sync and the
-// hand-set order working with one warning; a repeat load takes both modules from the cache.
+// engine that cannot load (404, blocked, wrong integrity, on the main thread an engine script
+// whose hash differs) leaves capture, sync and the hand-set order working with one warning;
+// a repeat load takes both modules from the cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -132,6 +133,32 @@ test('framework mode: a slot the app ranked before the engine attached is ranked
   assert.equal(again.logged, 0, `no new decision: ${JSON.stringify(again)}`);
   assert.match(again.ids[0], /^bag-/, `the model's order follows the bags too: ${again.ids}`);
   assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
+test("with the engine on the main thread, an engine script whose hash differs from the one built into reshelf.js is refused: capture and the hand-set order go on, with one warning", async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  await noHoldout(page, ' data-engine="main"');
+  // The engine's script as a tampered copy would serve it: the same code and one more line.
+  await page.route('**/reshelf/reshelf-engine-worker.js', async (route) => {
+    try {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: `${await res.text()}\nwindow.__tampered = true;\n` });
+    } catch (_) {
+      // the context closed
+    }
+  });
+  await bagShopper(page);
+  await eventually(() => engineWarnings(log).length > 0, 10000, 'the warning');
+  const s = await state(page);
+  assert.equal(s.ranker, 'heuristic');
+  assert.equal(s.intent, null);
+  assert.equal(await page.evaluate(() => window.__tampered), undefined, 'the tampered script never ran');
+  const first = await page.$eval('[data-reshelf-slot] [data-reshelf-item]', (e) => e.dataset.reshelfItem);
+  assert.match(first, /^bag-/, 'the hand-set order follows the bags');
+  assert.ok(engineWarnings(log).length <= 2, `at most one warning per page (two pages): ${engineWarnings(log).length}`);
   assert.deepEqual(log.errors, []);
   await page.unrouteAll({ behavior: 'ignoreErrors' });
   await context.close();
