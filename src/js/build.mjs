@@ -20,6 +20,8 @@ mkdirSync(pkg, { recursive: true });
 for (const f of readdirSync(pkg)) {
   if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm')) rmSync(join(pkg, f));
 }
+/** Subresource Integrity of a file in pkg/ (`sha384-…`), as pages and sri.json give it. */
+const integrity = (file) => `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
 const fingerprinted = (name) => {
   // Short import names in the module and its glue (see short-imports.mjs); the glue bundled
   // below is the `.short.js` written here.
@@ -64,9 +66,7 @@ const common = {
 // run as the worker or, with `engine: 'main'`, on the page. Built first: the SDK checks it on
 // the page against its hash.
 await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
-common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(
-  `sha384-${createHash('sha384').update(readFileSync(join(pkg, 'reshelf-engine-worker.js'))).digest('base64')}`,
-);
+common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-engine-worker.js'));
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
 // The kiosk service worker is a classic script of its own (workers cannot share the bundle).
@@ -157,7 +157,7 @@ for (const [name, s] of Object.entries(sizes)) {
 // the modules' `data-wasm-integrity` / `data-engine-integrity`.
 const sri = {};
 for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 'reshelf-engine-worker.js']) {
-  sri[file] = `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
+  sri[file] = integrity(file);
 }
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');
 console.log('\nSubresource Integrity (pkg/sri.json):');

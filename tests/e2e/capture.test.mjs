@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, state, ready, eventually, captureListeners, ROOT } from './harness.mjs';
+import { useServerAndBrowser, openPage, state, ready, eventually, captureListeners, holdBack, ROOT } from './harness.mjs';
 
 const env = useServerAndBrowser();
 const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
@@ -64,21 +64,6 @@ const moves = (s) => ({ clicks: s.clicks, item_clicks_by_id: s.item_clicks_by_id
 
 /** The page's capture-phase [click listeners on document, scroll listeners on window]. */
 const earlyListeners = async (page) => [await captureListeners(page, 'document', 'click'), await captureListeners(page, 'window', 'scroll')];
-
-/** Holds back requests matching `pattern` until the returned `release()` is called. */
-async function holdBack(page, pattern) {
-  let release;
-  const held = new Promise((ok) => (release = ok));
-  await page.route(pattern, async (route) => {
-    await held;
-    try {
-      await route.fallback();
-    } catch (_) {
-      // the context closed
-    }
-  });
-  return release;
-}
 
 /** Serves `url` with `tag` first in its <head> (and `headers` over the server's own). */
 async function withHeadTag(page, url, tag, headers = {}) {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, ready, state, eventually, ROOT, ENGINE } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, state, eventually, ROOT, ENGINE, holdBack } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
@@ -47,19 +47,8 @@ async function noHoldout(page, extra = '') {
 test('before the engine is attached slots get the hand-set order, logged as such; the model takes over when it loads', async () => {
   const { page, log, context } = await openPage(env.chrome.browser, SHORT);
   await noHoldout(page);
-  let release;
-  const held = new Promise((ok) => (release = ok));
-  let hold = false;
-  await page.route(`**/reshelf/${MODULES.engine}`, async (route) => {
-    if (hold) await held;
-    try {
-      await route.fallback();
-    } catch (_) {
-      // the context closed
-    }
-  });
   await bagShopper(page);
-  hold = true;
+  const release = await holdBack(page, `**/reshelf/${MODULES.engine}`);
   await page.reload();
   await ready(page);
   const before = await eventually(async () => {
@@ -85,19 +74,8 @@ test('before the engine is attached slots get the hand-set order, logged as such
 test('framework mode: a slot the app ranked before the engine attached is ranked again by the model, and a decision event says so', async () => {
   const { page, log, context } = await openPage(env.chrome.browser, SHORT);
   await noHoldout(page);
-  let release;
-  const held = new Promise((ok) => (release = ok));
-  let hold = false;
-  await page.route(`**/reshelf/${MODULES.engine}`, async (route) => {
-    if (hold) await held;
-    try {
-      await route.fallback();
-    } catch (_) {
-      // the context closed
-    }
-  });
   await bagShopper(page);
-  hold = true;
+  const release = await holdBack(page, `**/reshelf/${MODULES.engine}`);
   // A page with no slot of its own: only the app's list asks the model.
   await page.goto(`${env.server.url}/info/shipping/`);
   await ready(page);

@@ -187,6 +187,21 @@ export async function eventually(check, ms = 15000, what = 'condition') {
   }
 }
 
+/** Holds back requests matching `pattern` until the returned `release()` is called. */
+export async function holdBack(page, pattern) {
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  await page.route(pattern, async (route) => {
+    await held;
+    try {
+      await route.fallback();
+    } catch (_) {
+      // the context closed
+    }
+  });
+  return release;
+}
+
 /** How many capture-phase listeners of `type` the page has on `target` ('document' or
  * 'window'), read through the DevTools protocol. */
 export async function captureListeners(page, target, type) {
