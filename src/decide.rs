@@ -40,6 +40,11 @@ impl Decider {
         }
     }
 
+    /// Whether a decision was logged under `key` on this page.
+    fn logged(&self, key: &str) -> bool {
+        self.last.iter().any(|(k, _)| k == key)
+    }
+
     /// Whether this decision differs from the last one logged under `key`.
     fn is_new(&mut self, key: &str, fingerprint: u32) -> bool {
         match self.last.iter_mut().find(|(k, _)| k == key) {
@@ -188,7 +193,11 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
     };
     let would_move = moved(&order);
     let treat = inp.arm == Arm::Treatment;
-    if would_move > 0 {
+    let key = format!("slot:{slot}");
+    // The page's own order is no decision, unless an earlier one moved this slot: then the
+    // app shows that order, and going back to the given one is a change it must hear of.
+    let back = would_move == 0 && rt.try_borrow().is_ok_and(|r| r.decider.logged(&key));
+    if would_move > 0 || back {
         let kind = DecisionKind::Slot {
             slot: slot.to_string(),
             items: items.len() as u32,
@@ -197,7 +206,7 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
         log(
             rt,
             vec![Pending {
-                key: format!("slot:{slot}"),
+                key,
                 fingerprint: order_fingerprint(items, &order, &ranker),
                 kind,
                 applied: treat,

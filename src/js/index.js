@@ -7,6 +7,7 @@ import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
 import { takeEarly } from './early.js';
+import { scriptUrl } from './trusted.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -184,7 +185,7 @@ function afterFirstPaint() {
 function engineGlueOnMainThread(url) {
   engineGlue ??= new Promise((resolve, reject) => {
     const s = document.createElement('script');
-    s.src = String(url);
+    s.src = scriptUrl(url);
     s.integrity = __ENGINE_SCRIPT_SRI__;
     s.crossOrigin = 'anonymous';
     s.onload = () => {
@@ -266,7 +267,7 @@ async function mainThreadEngine({ url, integrity, workerUrl, ranker }, newer) {
  */
 function workerEngine({ url, integrity, workerUrl, ranker }, newer, onScores, onFailed) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl);
+    const worker = new Worker(scriptUrl(workerUrl));
     let ready = false;
     const fail = (reason) => {
       worker.terminate();

@@ -5,6 +5,7 @@
 // waiting between shoppers) is never sent, so an idle kiosk does not fill the data with
 // empty visits. The service worker (opt-in) keeps all of it working offline.
 import { describe } from './describe.js';
+import { scriptUrl } from './trusted.js';
 
 
 const DEFAULT_IDLE_MS = 60000;
@@ -78,7 +79,7 @@ export function startKiosk(session, options, endSession) {
 export async function registerWorker(url, scope, warn) {
   try {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker) throw new Error('service workers are not supported here');
-    await navigator.serviceWorker.register(url, scope ? { scope } : undefined);
+    await navigator.serviceWorker.register(scriptUrl(url), scope ? { scope } : undefined);
   } catch (err) {
     warn(`kiosk service worker not registered (${describe(err)}); the SDK works online only`);
   }

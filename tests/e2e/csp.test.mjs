@@ -140,3 +140,56 @@ test("a CSP without worker-src for the engine's worker leaves capture, sync and 
     await blocked.stop();
   }
 });
+
+/** Starts reshelf on `server`'s 404 page with `engine`, with a kiosk service worker when
+ * `kiosk`; resolves with what it scored and whether the worker registered. */
+async function underPolicy(server, engine, kiosk) {
+  const { context, page, console } = await strictPage();
+  await page.goto(`${server.url}/no-such-page`);
+  const r = await page.evaluate(async ([engine, kiosk]) => {
+    const m = await import('/reshelf/index.js');
+    const inst = await m.init({ site: 'csp-tt', engine, ...(kiosk ? { kiosk: true, serviceWorker: '/reshelf/reshelf-sw.js' } : {}) });
+    inst.track('add_to_cart', { item: 'bag-01', category: 'bags', price: 45 });
+    for (let i = 0; i < 60 && inst.state().intent === null; i++) await new Promise((ok) => setTimeout(ok, 50));
+    const registered = kiosk ? (await navigator.serviceWorker.getRegistrations()).length : 0;
+    const out = { active: inst.active, intent: inst.state().intent, ranker: inst.state().ranker, registered, tracked: inst.track('page_extra', {}) };
+    inst.shutdown();
+    return out;
+  }, [engine, kiosk]);
+  const violations = await page.evaluate(() => window.__violations);
+  await context.close();
+  return { ...r, violations, console };
+}
+
+test("Trusted Types enforced (require-trusted-types-for 'script'): with `trusted-types reshelf` the engine, in either place, and the kiosk's service worker load with no violation", async () => {
+  const tt = await startServer({ args: ['--storefront-csp', `${POLICY}; require-trusted-types-for 'script'; trusted-types reshelf`] });
+  try {
+    for (const [engine, kiosk] of [['worker', true], ['main', false]]) {
+      const r = await underPolicy(tt, engine, kiosk);
+      assert.equal(typeof r.intent, 'number', `${engine}: scored (${r.console.join('\n')})`);
+      assert.match(r.ranker, /^ranker-\d/, engine);
+      if (kiosk) assert.equal(r.registered, 1, 'the service worker registered');
+      assert.deepEqual(r.violations, [], engine);
+      assert.deepEqual(r.console.filter((l) => /Trusted Type|Content Security Policy|Refused to|not registered/i.test(l)), [], engine);
+    }
+  } finally {
+    await tt.stop();
+  }
+});
+
+test('Trusted Types enforced without reshelf in `trusted-types`: the engine is refused with one warning; capture and the hand-set order go on', async () => {
+  const tt = await startServer({ args: ['--storefront-csp', `${POLICY}; require-trusted-types-for 'script'; trusted-types other`] });
+  try {
+    for (const engine of ['worker', 'main']) {
+      const r = await underPolicy(tt, engine, false);
+      assert.equal(r.active, true, engine);
+      assert.equal(r.tracked, true, `${engine}: capture goes on`);
+      assert.equal(r.intent, null, engine);
+      assert.equal(r.ranker, 'heuristic', engine);
+      const warnings = r.console.filter((l) => l.includes('model engine could not load'));
+      assert.equal(warnings.length, 1, r.console.join('\n'));
+    }
+  } finally {
+    await tt.stop();
+  }
+});

@@ -116,6 +116,61 @@ test('framework mode: a slot the app ranked before the engine attached is ranked
   await context.close();
 });
 
+test('framework mode: a model answer that gives the slot back its given order is a decision too (moved 0), the cue to render it again', {
+  skip: ENGINE === 'main' && 'a worker answer is what the test replaces',
+}, async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  // The worker is real; once the test says so, its score answers reach reshelf as equal
+  // scores, which keep the order the app gave.
+  await page.addInitScript(() => {
+    const Real = window.Worker;
+    window.Worker = class extends Real {
+      set onmessage(handler) {
+        super.onmessage = (e) => handler(window.flatScores && e.data?.type === 'scores'
+          ? { data: { ...e.data, scores: new Float32Array(e.data.scores.length) } }
+          : e);
+      }
+    };
+  });
+  await noHoldout(page);
+  await bagShopper(page);
+  await page.goto(`${env.server.url}/info/shipping/`);
+  await ready(page);
+  const given = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    window.appDecisions = [];
+    r.on('decision', (d) => d.slot === 'app-shelf' && window.appDecisions.push(d));
+    window.appItems = [
+      { id: 'sho-01', category: 'shoes' }, { id: 'hat-01', category: 'hats' }, { id: 'sun-01', category: 'sunglasses' },
+      { id: 'jac-01', category: 'jackets' }, { id: 'bag-02', category: 'bags' }, { id: 'bag-04', category: 'bags' },
+    ];
+    r.rank('app-shelf', window.appItems);
+    return window.appItems.map((i) => i.id);
+  });
+  const model = await eventually(() => page.evaluate(() => window.appDecisions.find((d) => /^ranker-/.test(d.ranker))),
+    10000, "the model's decision for the app's slot");
+  assert.ok(model.moved > 0, JSON.stringify(model));
+
+  // The session moves on (a click), the app renders again, and the worker's next answer
+  // keeps the given order.
+  await page.evaluate(() => { window.flatScores = true; });
+  await page.mouse.click(5, 5);
+  const seen = await page.evaluate(() => window.reshelf.ready.then((r) => {
+    r.rank('app-shelf', window.appItems);
+    return window.appDecisions.length;
+  }));
+  const back = await eventually(() => page.evaluate((n) => window.appDecisions.slice(n).find((d) => d.moved === 0), seen),
+    10000, 'a decision giving the slot back its order');
+  assert.match(back.ranker, /^ranker-\d/, JSON.stringify(back));
+  const ids = await page.evaluate(() => window.reshelf.ready.then((r) => r.rank('app-shelf', window.appItems).map((i) => i.id)));
+  assert.deepEqual(ids, given);
+  assert.equal(await page.evaluate(() => window.appDecisions.filter((d) => d.moved === 0).length), 1, 'logged once');
+  assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
 test("with the engine on the main thread, an engine script whose hash differs from the one built into reshelf.js is refused: capture and the hand-set order go on, with one warning", async () => {
   const { page, log, context } = await openPage(env.chrome.browser, SHORT);
   await noHoldout(page, ' data-engine="main"');
