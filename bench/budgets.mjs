@@ -10,7 +10,7 @@ const KB = 1024;
 export const CRITICAL_PATH = 'critical path (reshelf.js + capture wasm)';
 // Everything a page fetches, the engine's script included (the worker, or on the main thread
 // the engine module's glue).
-export const SCRIPT_TAG = 'script tag all-in (reshelf.js + both wasm + engine script)';
+export const SCRIPT_TAG = 'script tag all-in (reshelf.js + both wasm + engine and sync scripts)';
 export const SIZE_BUDGETS = { [CRITICAL_PATH]: 80 * KB, [SCRIPT_TAG]: 200 * KB };
 
 const UNITS = {

@@ -67,6 +67,10 @@ const common = {
 // the page against its hash.
 await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
 common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-engine-worker.js'));
+// The sync script (src/js/sync-script.js): summaries' delivery, loaded after first paint and
+// checked against its hash like the engine's script on the main thread.
+await build({ ...common, entryPoints: [join(root, 'src/js/sync-script.js')], format: 'iife', outfile: join(pkg, 'reshelf-sync.js') });
+common.define.__SYNC_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-sync.js'));
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
 // The kiosk service worker is a classic script of its own (workers cannot share the bundle).
@@ -111,9 +115,10 @@ const meta = {
     './modules.json': './modules.json',
     './snippet.json': './snippet.json',
     './engine-worker': './reshelf-engine-worker.js',
+    './sync-script': './reshelf-sync.js',
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', CAPTURE, ENGINE, 'modules.json', 'snippet.json', 'sri.json', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', 'reshelf-sync.js', CAPTURE, ENGINE, 'modules.json', 'snippet.json', 'sri.json', 'README.md'],
   // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
   peerDependencies: { react: '>=18' },
@@ -126,7 +131,7 @@ writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 // files (reshelf-server does): the bytes on the wire are the gzip/brotli sizes below, which
 // are measured on these same copies.
 const packed = new Map();
-for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
+for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sync.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
   const copies = compressed(readFileSync(join(pkg, file)));
   writeFileSync(join(pkg, `${file}.gz`), copies.gzip);
   writeFileSync(join(pkg, `${file}.br`), copies.brotli);
@@ -136,7 +141,7 @@ for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshe
 // What a page downloads before capture is ready (the critical path) and everything, the
 // engine included; keys are what bench/size-guard.mjs and BENCHMARKS.md name.
 const sizes = {};
-for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js'], ['engine script', 'reshelf-engine-worker.js']]) {
+for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js'], ['engine script', 'reshelf-engine-worker.js'], ['sync script', 'reshelf-sync.js']]) {
   sizes[label] = compressedSizes(readFileSync(join(pkg, file)), packed.get(file));
 }
 // In every page's HTML, where it compresses with the page: its own gzip size is an upper bound.
@@ -144,9 +149,9 @@ sizes['inline snippet'] = compressedSizes(Buffer.from(snippet));
 const sum = (...labels) => ['raw', 'gzip', 'brotli'].reduce((o, k) => ({ ...o, [k]: labels.reduce((n, l) => n + sizes[l][k], 0) }), {});
 sizes['critical path (reshelf.js + capture wasm)'] = sum('reshelf.js', 'capture wasm');
 // Everything a page fetches, in a worker or on the main thread alike: the engine's script
-// holds the engine module's glue for both places.
-sizes['script tag all-in (reshelf.js + both wasm + engine script)'] = sum('reshelf.js', 'capture wasm', 'engine wasm', 'engine script');
-sizes['npm module all-in (index.js + both wasm + engine script)'] = sum('index.js', 'capture wasm', 'engine wasm', 'engine script');
+// holds the engine module's glue for both places, and the sync script comes after first paint.
+sizes['script tag all-in (reshelf.js + both wasm + engine and sync scripts)'] = sum('reshelf.js', 'capture wasm', 'engine wasm', 'engine script', 'sync script');
+sizes['npm module all-in (index.js + both wasm + engine and sync scripts)'] = sum('index.js', 'capture wasm', 'engine wasm', 'engine script', 'sync script');
 writeFileSync(join(pkg, 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
 console.log('artefact                                      raw      gzip    brotli');
 for (const [name, s] of Object.entries(sizes)) {
@@ -156,7 +161,7 @@ for (const [name, s] of Object.entries(sizes)) {
 // Subresource Integrity for the files a page references: the script tag's `integrity`, and
 // the modules' `data-wasm-integrity` / `data-engine-integrity`.
 const sri = {};
-for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 'reshelf-engine-worker.js']) {
+for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 'reshelf-engine-worker.js', 'reshelf-sync.js']) {
   sri[file] = integrity(file);
 }
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');

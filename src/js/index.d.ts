@@ -40,6 +40,10 @@ export interface Options {
    *  the engine module's glue, checked against its hash built into reshelf) is served from.
    *  Default: next to this module. */
   engineWorkerUrl?: string | URL;
+  /** Where the sync script (`reshelf-sync.js`: summaries' delivery, loaded after first paint
+   *  and checked against its hash built into reshelf) is served from. Default: next to this
+   *  module. */
+  syncScriptUrl?: string | URL;
   /** Sending summaries: 'granted' (default), 'pending' (store and send nothing until
    *  consent('granted')), 'denied' (nothing is stored or sent). */
   consent?: 'granted' | 'pending' | 'denied';

@@ -2,12 +2,13 @@
 // is that nothing reshelf does throws into the page: every call is guarded, a refused call
 // returns a clear result, and if the wasm cannot load the page carries on with one warning.
 import initWasm, { start } from 'reshelf:wasm-glue';
-import { startSync } from './sync.js';
+import { deferSync } from './deferred-sync.js';
 import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
 import { takeEarly } from './early.js';
 import { scriptUrl } from './trusted.js';
+import { ownScript } from './own-script.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -19,7 +20,6 @@ let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
 let engineLoaded = null;
-let engineGlue = null;
 // The model engine loads after first paint, when the browser is idle or at the latest this
 // long after: scores and model-ranked slots come soon after load, never before capture.
 const ENGINE_IDLE_TIMEOUT_MS = 200;
@@ -102,7 +102,7 @@ async function boot(options) {
   // takes over what was heard once it runs.
   const early = takeEarly();
   try {
-    const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, ...rest } = options && typeof options === 'object' ? options : {};
+    const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, syncScriptUrl, ...rest } = options && typeof options === 'object' ? options : {};
     // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals
     // set by src/js/build.mjs: a new build is a new URL, so the files can be cached as
     // immutable, and bundlers see `new URL('…', import.meta.url)` and emit the files.
@@ -143,7 +143,8 @@ async function boot(options) {
     }
     let instance = null;
     const kiosk = rest.kiosk ? startKiosk(session, rest, () => instance && instance.endSession()) : null;
-    const sync = startSync(session, rest, warn, () => !kiosk || kiosk.touched());
+    const sync = deferSync(session, rest, warn, () => !kiosk || kiosk.touched(), () => afterFirstPaint()
+      .then(() => ownScript(syncScriptUrl ?? new URL('./reshelf-sync.js', import.meta.url), __SYNC_SCRIPT_SRI__, 'reshelfSync')));
     instance = new Reshelf(session, null, { sync, kiosk, kioskHome: kiosk ? kioskHome(rest) : null });
     mark('reshelf:ready');
     instance[START_ENGINE]({
@@ -174,35 +175,6 @@ function afterFirstPaint() {
       idle();
     }
   });
-}
-
-/**
- * The engine module's glue on the main thread, from the engine's script (the one that also
- * runs the worker): added as a <script> whose integrity is that file's hash, built into this
- * one (`__ENGINE_SCRIPT_SRI__`), so a page that pins reshelf.js by SRI pins the glue through
- * it. Once per page. Rejects when the script does not load or is not the engine's.
- */
-function engineGlueOnMainThread(url) {
-  engineGlue ??= new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = scriptUrl(url);
-    s.integrity = __ENGINE_SCRIPT_SRI__;
-    s.crossOrigin = 'anonymous';
-    s.onload = () => {
-      s.remove();
-      if (s.reshelfEngine) resolve(s.reshelfEngine);
-      else reject(new Error(`${s.src} is not reshelf's engine script`));
-    };
-    s.onerror = () => {
-      s.remove();
-      reject(new Error(`${s.src} did not load (or its hash differs)`));
-    };
-    (document.head || document.documentElement).append(s);
-  }).catch((err) => {
-    engineGlue = null;
-    throw err;
-  });
-  return engineGlue;
 }
 
 /**
@@ -245,7 +217,8 @@ async function fetchNewerModel({ modelUrl, modelSha256, modelVersion }) {
 
 /** The engine on the main thread: the engine module's own `Engine`, answering at once. */
 async function mainThreadEngine({ url, integrity, workerUrl, ranker }, newer) {
-  const glue = await engineGlueOnMainThread(workerUrl);
+  // The engine's script carries the engine module's glue on the page's thread too.
+  const glue = await ownScript(workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine');
   await loadEngine(glue, url, integrity);
   const engine = new glue.Engine(ranker !== 'heuristic');
   for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);

@@ -3,6 +3,7 @@
 // network loses nothing; a cap keeps the queue small. No dependencies, and, like the rest of
 // the SDK, nothing here throws into the page: failures go to `onError`.
 import { nativeFetch } from './native.js';
+import { doNotTrack } from './dnt.js';
 
 const CONTENT_TYPE = 'text/plain;charset=UTF-8'; // CORS-safelisted: no preflight, beacon-safe
 const BASE_MS = 1000;
@@ -245,7 +246,7 @@ function makeOutbox(cfg, report) {
   const envelopeBytes = utf8Length(head) + DROPPED_DIGITS + OUTBOX_ID_BYTES + SENT_AT_BYTES + utf8Length(',"summaries":[]}');
   const entryLimit = Math.min(cfg.maxBytes, cfg.batchBytes - envelopeBytes);
   const nav = typeof navigator !== 'undefined' ? navigator : {};
-  const dnt = cfg.respectDnt && (nav.doNotTrack === '1' || globalThis.doNotTrack === '1' || nav.globalPrivacyControl === true);
+  const dnt = cfg.respectDnt && doNotTrack();
   let consentState = cfg.consent;
   let storeP = null; // the open store, opened lazily so that nothing is created before consent
   let clearing = Promise.resolve(); // a running erase (consent denied) that opening must wait for

@@ -35,6 +35,7 @@ import { init } from './index.js';
     if (out.wasmUrl === undefined) out.wasmUrl = new URL(__CAPTURE_WASM__, base);
     if (out.engineUrl === undefined) out.engineUrl = new URL(__ENGINE_WASM__, base);
     if (out.engineWorkerUrl === undefined) out.engineWorkerUrl = new URL('reshelf-engine-worker.js', base);
+    if (out.syncScriptUrl === undefined) out.syncScriptUrl = new URL('reshelf-sync.js', base);
     if (out.serviceWorker === true) out.serviceWorker = new URL('reshelf-sw.js', base).href;
     return out;
   };

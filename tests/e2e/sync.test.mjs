@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, openPage, ready, eventually, ROOT, ADMIN_TOKEN } from './harness.mjs';
+import { useServerAndBrowser, openPage, ready, eventually, holdBack, ROOT, ADMIN_TOKEN } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
 
 const env = useServerAndBrowser();
@@ -232,12 +232,11 @@ test('following links within the store sends the session once, when the shopper 
   await context.close();
 });
 
-test('a summary handed to a page without reshelf is sent from the next page that has it', async () => {
-  const { page, context } = await openPage(env.chrome.browser);
+/** A store page without reshelf at /plain/, and a link to it on the current page. */
+async function plainPage(page) {
   await page.route(`${env.server.url}/plain/`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>no reshelf here</title><a href="/category/bags/">bags</a>' }));
-  await page.goto(`${env.server.url}/product/bag-01/`);
-  await ready(page);
-  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+}
+async function leaveForPlain(page) {
   await page.evaluate(() => {
     const a = document.createElement('a');
     a.href = '/plain/';
@@ -247,6 +246,15 @@ test('a summary handed to a page without reshelf is sent from the next page that
   });
   await page.click('#to-plain');
   await page.waitForURL('**/plain/');
+}
+
+test('a summary handed to a page without reshelf is sent from the next page that has it', async () => {
+  const { page, context } = await openPage(env.chrome.browser);
+  await plainPage(page);
+  await page.goto(`${env.server.url}/product/bag-01/`);
+  await ready(page);
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await leaveForPlain(page);
   const parked = await page.evaluate(() => JSON.parse(localStorage.getItem('reshelf:handoff:demo')));
   assert.equal(parked.sid, sid, 'the leaving page parked its summary for the next one');
   // The shopper comes back after the session expired: the next page starts another session,
@@ -261,6 +269,56 @@ test('a summary handed to a page without reshelf is sent from the next page that
   const row = await eventually(() => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid), 15000, 'the handed-over session');
   assert.deepEqual(row.body.pv, [0, 0, 1]);
   assert.equal(await page.evaluate(() => localStorage.getItem('reshelf:handoff:demo')), null, 'taken, not left behind');
+  await context.close();
+});
+
+test('the sync script loads after first paint: a shopper who leaves before it ran has the summary parked, and a later page sends it', async () => {
+  const { page, context, log } = await openPage(env.chrome.browser);
+  await plainPage(page);
+  const release = await holdBack(page, '**/reshelf/reshelf-sync.js');
+  await page.goto(`${env.server.url}/product/bag-01/`);
+  await ready(page);
+  const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
+  await leaveForPlain(page);
+  const parked = await page.evaluate(() => JSON.parse(localStorage.getItem('reshelf:handoff:demo')));
+  assert.equal(parked?.sid, sid, 'parked by the stand-in, the sync script never having run');
+  // A later visit in another session: its sync script runs and sends the parked summary.
+  release();
+  await page.evaluate(() => localStorage.removeItem('reshelf:session:demo'));
+  await page.click('a[href="/category/bags/"]');
+  await page.waitForURL('**/category/bags/');
+  await ready(page);
+  await page.evaluate(async () => (await window.reshelf.ready).flush());
+  const row = await eventually(() => storedSessions(env.server.dataDir, 'demo').find((r) => r.sid === sid), 15000, 'the parked session');
+  assert.deepEqual(row.body.pv, [0, 0, 1]);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
+test('a sync script whose hash differs from the one built into reshelf.js is refused: one warning, capture goes on, leaving parks the summary', async () => {
+  const { page, context, log } = await openPage(env.chrome.browser);
+  await plainPage(page);
+  let served = 0;
+  await page.route('**/reshelf/reshelf-sync.js', (r) => {
+    served += 1;
+    return r.fulfill({ contentType: 'text/javascript', body: 'document.currentScript.reshelfSync = { startSync() { window.tampered = true; return null; } };' });
+  });
+  await page.goto(`${env.server.url}/product/bag-01/`);
+  await ready(page);
+  const warned = () => log.console.filter((m) => m.type === 'warning' && m.text.includes('summaries are not sent from this page'));
+  await eventually(() => warned().length > 0, 10000, 'the warning');
+  const r = await page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    return { active: r.active, tracked: r.track('page_extra', {}), tampered: window.tampered === true, sid: r.state().session_id };
+  });
+  assert.equal(served, 1);
+  assert.deepEqual({ active: r.active, tracked: r.tracked, tampered: r.tampered }, { active: true, tracked: true, tampered: false });
+  assert.equal(warned().length, 1, 'one warning');
+  await leaveForPlain(page);
+  const parked = await page.evaluate(() => JSON.parse(localStorage.getItem('reshelf:handoff:demo')));
+  assert.equal(parked?.sid, r.sid, 'the session is kept for a page that can send it');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
   await context.close();
 });
 
