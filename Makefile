@@ -13,7 +13,7 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 # algorithms) and `panic=immediate-abort` (a panic traps at once instead of formatting a
 # message no page would see; reshelf.js treats a trap as before, going inert with one
 # warning). Both are unstable options of this stable compiler, allowed for these two builds
-# only by RUSTC_BOOTSTRAP=1. Measured: capture module −6.0 KB gzip, engine −17.8 KB
+# only by RUSTC_BOOTSTRAP=1. Measured in pkg/: capture module −6.1 KB gzip, engine −17.2 KB
 # (BENCHMARKS.md, size steps). `make build SIZE_STD=0` links the prebuilt library instead.
 SIZE_STD ?= 1
 ifeq ($(SIZE_STD),1)
