@@ -23,6 +23,9 @@ function libraries(root) {
     'tfjs/tf-backend-cpu.min.js': tfjs('tfjs-backend-cpu', 'tf-backend-cpu.min.js'),
     'tfjs/tf-backend-wasm.min.js': tfjs('tfjs-backend-wasm', 'tf-backend-wasm.min.js'),
     'reshelf/reshelf.js': join(root, 'pkg/reshelf.js'),
+    // The engine's script (on the main thread, the engine module's glue) and the sync script.
+    'reshelf/reshelf-engine-worker.js': join(root, 'pkg/reshelf-engine-worker.js'),
+    'reshelf/reshelf-sync.js': join(root, 'pkg/reshelf-sync.js'),
     'page/reshelf.js': join(root, 'bench/peers/page/reshelf.js'),
     'page/tfjs.js': join(root, 'bench/peers/page/tfjs.js'),
     'page/ort.mjs': join(root, 'bench/peers/page/ort.mjs'),
