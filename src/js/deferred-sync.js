@@ -58,7 +58,8 @@ export function deferSync(session, options, warn, shouldSend, load) {
       }
       return effective();
     },
-    flush: () => started.then((s) => s?.flush()),
+    // Without the script, the summary is parked as on leaving (e.g. before endSession()).
+    flush: () => started.then((s) => (s ? s.flush() : leave())),
     pending: () => started.then((s) => (s ? s.pending() : 0)),
     stop() {
       stopped = true;

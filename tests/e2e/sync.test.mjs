@@ -315,6 +315,13 @@ test('a sync script whose hash differs from the one built into reshelf.js is ref
   assert.equal(served, 1);
   assert.deepEqual({ active: r.active, tracked: r.tracked, tampered: r.tampered }, { active: true, tracked: true, tampered: false });
   assert.equal(warned().length, 1, 'one warning');
+  // flush() (as endSession() calls it) parks the summary too.
+  const flushed = await page.evaluate(async () => {
+    await (await window.reshelf.ready).flush();
+    return JSON.parse(localStorage.getItem('reshelf:handoff:demo'));
+  });
+  assert.equal(flushed?.sid, r.sid, 'flush() parks the session without the sync script');
+  await page.evaluate(() => localStorage.removeItem('reshelf:handoff:demo'));
   await leaveForPlain(page);
   const parked = await page.evaluate(() => JSON.parse(localStorage.getItem('reshelf:handoff:demo')));
   assert.equal(parked?.sid, r.sid, 'the session is kept for a page that can send it');
