@@ -33,7 +33,8 @@ ${r.budgets ? budgetsSection(r.budgets) : ''}
 wasm after wasm-bindgen and \`wasm-opt -Oz\`; JS minified by esbuild. gzip level 9, brotli
 quality 11; a KB is 1,024 bytes here and in the budgets. The script tag's all-in row is
 everything a storefront page downloads for reshelf, the engine in a worker or on the main
-thread alike (the engine's script holds the engine module's glue for both).
+thread alike (the engine's script holds the engine module's glue for both), the sync script
+(loaded after first paint) included.
 
 | artefact | raw | gzip | brotli |
 | --- | ---: | ---: | ---: |
