@@ -58,8 +58,10 @@ test('browsing bags brings bags forward on the home page with the learned ranker
   await page.waitForTimeout(300);
   await page.goto(`${env.server.url}/`);
   await ready(page);
-  // The hand-set order may come first, until the model engine is attached.
-  await eventually(async () => (await state(page)).decisions.some((d) => d.kind === 'slot' && d.ranker !== 'heuristic'), 10000, 'a model-ranked slot');
+  // The hand-set order may come first, until the model engine is attached. The session's log
+  // holds the category page's decisions too: wait for the model's on the home page's slot
+  // (the first home page view, with no signal yet, logged none).
+  await eventually(async () => (await state(page)).decisions.some((d) => d.slot === 'recommended' && d.ranker !== 'heuristic'), 10000, 'the model-ranked home slot');
   const after = await order(page);
   await page.screenshot({ path: join(ARTIFACTS, 'home-after.png'), fullPage: true });
   assert.deepEqual([...after].sort(), [...original].sort(), 'same items, none lost or duplicated');
