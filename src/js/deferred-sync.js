@@ -4,9 +4,7 @@
 // parks the session's summary for the next page of the store (handoff.js), which sends it.
 import { park } from './handoff.js';
 import { describe } from './describe.js';
-import { doNotTrack } from './dnt.js';
-
-const CONSENT = ['granted', 'pending', 'denied'];
+import { CONSENT, doNotTrack, syncTarget } from './sync-config.js';
 
 /**
  * Starts syncing `session` once `load()` resolves with the sync script's `{ startSync }`;
@@ -16,11 +14,9 @@ const CONSENT = ['granted', 'pending', 'denied'];
  * summary, so a later page that can send sends it.
  */
 export function deferSync(session, options, warn, shouldSend, load) {
-  const { endpoint, key } = options;
-  const site = options.site ?? 'default';
-  if (typeof endpoint !== 'string' || !endpoint || typeof key !== 'string' || !key || typeof site !== 'string') {
-    return null;
-  }
+  const target = syncTarget(options);
+  if (!target) return null;
+  const { site } = target;
   let consent = CONSENT.includes(options.consent) ? options.consent : 'granted';
   let asked = false;
   const dnt = options.respectDnt === true && doNotTrack();

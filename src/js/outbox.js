@@ -3,7 +3,7 @@
 // network loses nothing; a cap keeps the queue small. No dependencies, and, like the rest of
 // the SDK, nothing here throws into the page: failures go to `onError`.
 import { nativeFetch } from './native.js';
-import { doNotTrack } from './dnt.js';
+import { CONSENT, doNotTrack } from './sync-config.js';
 
 const CONTENT_TYPE = 'text/plain;charset=UTF-8'; // CORS-safelisted: no preflight, beacon-safe
 const BASE_MS = 1000;
@@ -21,7 +21,6 @@ const sentAt = () => `,"sent_at":${Date.now()}`;
 const SENT_AT_BYTES = ',"sent_at":'.length + 16;
 const ITEMS = 'summaries';
 const META = 'meta';
-const CONSENT = ['granted', 'pending', 'denied'];
 
 /** Full-jitter exponential backoff: random in [0, min(5 min, 1 s × 2^(failures-1))), at least retryAfterMs. */
 export function backoffDelay(failures, retryAfterMs = 0, random = Math.random) {

@@ -5,6 +5,7 @@ import { createOutbox } from './outbox.js';
 import { watchNavigations, park, takeParked } from './handoff.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
+import { syncTarget } from './sync-config.js';
 
 const DEFAULT_INTERVAL_MS = 10000;
 
@@ -25,11 +26,9 @@ export function materialOf(json) {
  * personalisation still run; nothing leaves the device).
  */
 export function startSync(session, options, warn, shouldSend = () => true) {
-  const { endpoint, key } = options;
-  const site = options.site ?? 'default';
-  if (typeof endpoint !== 'string' || !endpoint || typeof key !== 'string' || !key || typeof site !== 'string') {
-    return null;
-  }
+  const target = syncTarget(options);
+  if (!target) return null;
+  const { site, endpoint, key } = target;
   const outbox = createOutbox({
     site,
     endpoint,

@@ -44,6 +44,22 @@ async function noHoldout(page, extra = '') {
   });
 }
 
+/** An app's own list on the current page: records its slot's 'decision' events in
+ * `window.appDecisions` and ranks it with rank(). Resolves with its ids as given and as
+ * ranked. Bags are last as given. */
+function appShelf(page) {
+  return page.evaluate(async () => {
+    const r = await window.reshelf.ready;
+    window.appDecisions = [];
+    r.on('decision', (d) => d.slot === 'app-shelf' && window.appDecisions.push(d));
+    window.appItems = [
+      { id: 'sho-01', category: 'shoes' }, { id: 'hat-01', category: 'hats' }, { id: 'sun-01', category: 'sunglasses' },
+      { id: 'jac-01', category: 'jackets' }, { id: 'bag-02', category: 'bags' }, { id: 'bag-04', category: 'bags' },
+    ];
+    return { given: window.appItems.map((i) => i.id), ranked: r.rank('app-shelf', window.appItems).map((i) => i.id) };
+  });
+}
+
 test('before the engine is attached slots get the hand-set order, logged as such; the model takes over when it loads', async () => {
   const { page, log, context } = await openPage(env.chrome.browser, SHORT);
   await noHoldout(page);
@@ -81,16 +97,7 @@ test('framework mode: a slot the app ranked before the engine attached is ranked
   await ready(page);
   // The app ranks its own list (bags last as given) while the engine is held back: the
   // hand-set order, logged as such.
-  const first = await page.evaluate(async () => {
-    const r = await window.reshelf.ready;
-    window.appDecisions = [];
-    r.on('decision', (d) => d.slot === 'app-shelf' && window.appDecisions.push(d));
-    window.appItems = [
-      { id: 'sho-01', category: 'shoes' }, { id: 'hat-01', category: 'hats' }, { id: 'sun-01', category: 'sunglasses' },
-      { id: 'jac-01', category: 'jackets' }, { id: 'bag-02', category: 'bags' }, { id: 'bag-04', category: 'bags' },
-    ];
-    return r.rank('app-shelf', window.appItems).map((i) => i.id);
-  });
+  const first = (await appShelf(page)).ranked;
   assert.match(first[0], /^bag-/, `the hand-set order follows the bags: ${first}`);
   const heuristic = await page.evaluate(() => window.appDecisions.map((d) => d.ranker));
   assert.deepEqual(heuristic, ['heuristic']);
@@ -136,17 +143,7 @@ test('framework mode: a model answer that gives the slot back its given order is
   await bagShopper(page);
   await page.goto(`${env.server.url}/info/shipping/`);
   await ready(page);
-  const given = await page.evaluate(async () => {
-    const r = await window.reshelf.ready;
-    window.appDecisions = [];
-    r.on('decision', (d) => d.slot === 'app-shelf' && window.appDecisions.push(d));
-    window.appItems = [
-      { id: 'sho-01', category: 'shoes' }, { id: 'hat-01', category: 'hats' }, { id: 'sun-01', category: 'sunglasses' },
-      { id: 'jac-01', category: 'jackets' }, { id: 'bag-02', category: 'bags' }, { id: 'bag-04', category: 'bags' },
-    ];
-    r.rank('app-shelf', window.appItems);
-    return window.appItems.map((i) => i.id);
-  });
+  const { given } = await appShelf(page);
   const model = await eventually(() => page.evaluate(() => window.appDecisions.find((d) => /^ranker-/.test(d.ranker))),
     10000, "the model's decision for the app's slot");
   assert.ok(model.moved > 0, JSON.stringify(model));
