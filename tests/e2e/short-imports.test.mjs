@@ -1,6 +1,8 @@
 // The build's import renaming (src/js/short-imports.mjs) on the modules `make build` made:
 // every wasm-bindgen import gets a short name, the module still validates, and the glue
-// offers each renamed import under its new name. A glue that does not name an import fails.
+// offers each renamed import under its new name; every export the glue reads but `memory`
+// gets a short name, and the glue reads it under that name. A glue that does not name an
+// import fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,6 +34,23 @@ for (const name of ['reshelf_capture', 'reshelf_engine']) {
       }
     });
     assert.doesNotMatch(out.glue, /\b__wbg_[A-Za-z0-9_]+_[0-9a-f]{16}\s*:/);
+
+    const exportsBefore = WebAssembly.Module.exports(new WebAssembly.Module(wasm));
+    const exportsAfter = WebAssembly.Module.exports(new WebAssembly.Module(out.wasm));
+    assert.equal(exportsAfter.length, exportsBefore.length);
+    assert.ok(out.renamedExports > 0);
+    exportsAfter.forEach((exp, i) => {
+      const { name, kind } = exportsBefore[i];
+      assert.equal(exp.kind, kind);
+      if (name === 'memory' || !glue.includes(`wasm.${name}`)) {
+        assert.equal(exp.name, name);
+      } else {
+        assert.match(exp.name, /^[a-zA-Z]{1,3}$/);
+        assert.ok(out.glue.includes(`wasm.${exp.name}`), `the glue reads ${name} as wasm.${exp.name}`);
+        assert.ok(!new RegExp(`\\bwasm\\.${name.replace(/\$/g, '\\$')}\\b`).test(out.glue), `no read of ${name} is left`);
+      }
+    });
+    assert.ok(exportsAfter.some((e) => e.name === 'memory'));
   });
 }
 
