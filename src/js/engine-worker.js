@@ -7,11 +7,14 @@
 //   { type: 'score', id, ranker, rows }                → { type: 'scores', id, scores }
 // `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
 //
-// On the main thread (`engine: 'main'`) reshelf adds it as a <script> whose integrity is the
-// hash of this file, built into reshelf.js, and it hands the engine module's glue to that
-// element (`reshelfEngine`); it runs nothing itself. One copy of the glue serves both places.
+// On the page, reshelf adds it after first paint as a <script> whose integrity is the hash of
+// this file, built into reshelf.js, and it hands `startEngine` (engine-start.js) to that
+// element (`reshelfEngine`); it runs nothing itself. startEngine then runs this same file as
+// the worker, or with `engine: 'main'` the engine on the page with the glue bundled here: one
+// copy of the glue serves both places, and reshelf.js carries none of the engine's code.
 import initEngine, { Engine } from 'reshelf:engine-glue';
 import { describe } from './describe.js';
+import { startEngine } from './engine-start.js';
 
 if (typeof document === 'undefined') {
   let engine = null;
@@ -58,5 +61,5 @@ if (typeof document === 'undefined') {
   };
 } else {
   const me = document.currentScript;
-  if (me) me.reshelfEngine = { initEngine, Engine };
+  if (me) me.reshelfEngine = { startEngine };
 }

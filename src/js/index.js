@@ -7,8 +7,8 @@ import { startKiosk, registerWorker } from './kiosk.js';
 import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
 import { takeEarly } from './early.js';
-import { scriptUrl } from './trusted.js';
 import { ownScript } from './own-script.js';
+import { scriptUrl } from './trusted.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -19,7 +19,7 @@ const SLOT = Symbol.for('reshelf.instance');
 let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
-let engineLoaded = null;
+let painted = null;
 // The model engine loads after first paint, when the browser is idle or at the latest this
 // long after: scores and model-ranked slots come soon after load, never before capture.
 const ENGINE_IDLE_TIMEOUT_MS = 200;
@@ -161,9 +161,12 @@ async function boot(options) {
   }
 }
 
-/** Resolves after the first frame is painted and the browser is idle (or the timeout). */
+/**
+ * Resolves after the first frame is painted and the browser is idle (or the timeout). One
+ * wait per page, which the sync script and the engine's script both follow.
+ */
 function afterFirstPaint() {
-  return new Promise((resolve) => {
+  return (painted ??= new Promise((resolve) => {
     const idle = () => {
       if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: ENGINE_IDLE_TIMEOUT_MS });
       else setTimeout(resolve, 0);
@@ -174,110 +177,7 @@ function afterFirstPaint() {
     } else {
       idle();
     }
-  });
-}
-
-/**
- * Fetches and compiles the model engine (once per page: an instance started again after
- * shutdown() reuses it), streaming from the response so the browser can cache the compiled
- * code. With `engineIntegrity`, an engine whose hash differs is refused.
- */
-function loadEngine({ initEngine }, url, integrity) {
-  engineLoaded ??= initEngine({
-    module_or_path: nativeFetch()(url, {
-      credentials: 'same-origin',
-      ...(typeof integrity === 'string' ? { integrity } : {}),
-    }),
-  }).catch((err) => {
-    engineLoaded = null;
-    throw err;
-  });
-  return engineLoaded;
-}
-
-const NEWER_REFUSED = (err) => `newer weights not used (${describe(err)}); the shipped model stays.`;
-
-/**
- * Fetches newer intent weights (`modelUrl`) for the engine, which checks them against
- * `modelSha256` and `modelVersion`. Null, with a warning, when they cannot be fetched.
- */
-async function fetchNewerModel({ modelUrl, modelSha256, modelVersion }) {
-  try {
-    if (typeof modelSha256 !== 'string' || typeof modelVersion !== 'string') {
-      throw new Error('modelUrl needs modelSha256 and modelVersion');
-    }
-    const res = await nativeFetch()(modelUrl, { credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`${modelUrl} answered ${res.status}`);
-    return { bytes: new Uint8Array(await res.arrayBuffer()), sha256: modelSha256, version: modelVersion };
-  } catch (err) {
-    console.warn(`reshelf: ${NEWER_REFUSED(err)}`);
-    return null;
-  }
-}
-
-/** The engine on the main thread: the engine module's own `Engine`, answering at once. */
-async function mainThreadEngine({ url, integrity, workerUrl, ranker }, newer) {
-  // The engine's script carries the engine module's glue on the page's thread too.
-  const glue = await ownScript(workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine');
-  await loadEngine(glue, url, integrity);
-  const engine = new glue.Engine(ranker !== 'heuristic');
-  for (const problem of engine.problems()) console.warn(`reshelf: ${problem}`);
-  if (newer) {
-    try {
-      engine.replaceIntent(newer.bytes, newer.sha256, newer.version);
-    } catch (err) {
-      console.warn(`reshelf: ${NEWER_REFUSED(err)}`);
-    }
-  }
-  return engine;
-}
-
-/**
- * The engine in a dedicated worker (src/js/engine-worker.js). Resolves to a stand-in with the
- * engine's methods whose scores arrive later (`deferred`): `request(id, ranker, rows)` posts
- * a copy of the rows, and each answer goes to `onScores(id, scores)`. `onFailed(reason)` is
- * called once if the worker fails after it was ready.
- */
-function workerEngine({ url, integrity, workerUrl, ranker }, newer, onScores, onFailed) {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(scriptUrl(workerUrl));
-    let ready = false;
-    const fail = (reason) => {
-      worker.terminate();
-      if (ready) onFailed(reason);
-      else reject(new Error(reason));
-    };
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      fail(e.message || 'the engine worker failed to start');
-    };
-    worker.onmessage = (e) => {
-      const m = e.data || {};
-      if (m.type === 'scores') {
-        onScores(m.id, m.scores);
-      } else if (m.type === 'failed') {
-        fail(m.message);
-      } else if (m.type === 'ready') {
-        ready = true;
-        for (const problem of m.problems) console.warn(`reshelf: ${problem}`);
-        if (m.newerRefused !== null) console.warn(`reshelf: ${NEWER_REFUSED(m.newerRefused)}`);
-        resolve({
-          deferred: true,
-          worker,
-          intentVersion: m.intentVersion,
-          rankerVersion: m.rankerVersion,
-          intentPriors: () => m.priors,
-          scoreIntent: () => undefined,
-          scoreRanker: () => undefined,
-          request: (id, ranker, rows) => {
-            const copy = rows.slice(); // a view into capture's memory: send only the rows
-            worker.postMessage({ type: 'score', id, ranker, rows: copy }, [copy.buffer]);
-          },
-        });
-      }
-    };
-    worker.postMessage({ type: 'load', url: String(new URL(url, location.href)), integrity, ranker: ranker !== 'heuristic', model: newer });
-  });
+  }));
 }
 
 /** A refusal the caller can act on (bad options, bad track props), as opposed to a fault. */
@@ -307,11 +207,12 @@ export class Reshelf {
   }
 
   /**
-   * Loads the model engine after first paint and hands it to the session. Until
-   * then (and for good if it cannot load) intent is unscored and slots get the hand-set order,
-   * which decisions record as `ranker: 'heuristic'`; a failed load is said once.
+   * Adds the engine's script after first paint, which starts the model engine in a worker or
+   * on the main thread (engine-start.js), and hands the engine to the session. Until then (and
+   * for good if either cannot load) intent is unscored and slots get the hand-set order, which
+   * decisions record as `ranker: 'heuristic'`; a failed load is said once.
    */
-  async [START_ENGINE]({ engine: where = 'worker', modelUrl, modelSha256, modelVersion, ...how }) {
+  async [START_ENGINE]({ engine: where = 'worker', ...how }) {
     const warn = (what, err) => {
       try {
         console.warn(`reshelf: the model engine ${what} (${describe(err)}); capture and sync go on, slots keep the hand-set order.`);
@@ -324,15 +225,14 @@ export class Reshelf {
       await afterFirstPaint();
       if (!this.#session) return;
       mark('reshelf:engine-start');
-      const newer = modelUrl ? await fetchNewerModel({ modelUrl, modelSha256, modelVersion }) : null;
-      const engine = where === 'worker'
-        ? await workerEngine(how, newer,
-          (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), false) && this.#rankAgain(),
-          (reason) => {
-            warn('failed', reason);
-            this.#guard(() => this.#session.detachEngine(), undefined);
-          })
-        : await mainThreadEngine(how, newer);
+      // The engine's script holds how the engine starts, in either place.
+      const { startEngine } = await ownScript(how.workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine');
+      const engine = await startEngine(where, how, { fetch: nativeFetch(), scriptUrl },
+        (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), false) && this.#rankAgain(),
+        (reason) => {
+          warn('failed', reason);
+          this.#guard(() => this.#session.detachEngine(), undefined);
+        });
       if (!this.#session) {
         engine.worker?.terminate();
         return;
