@@ -207,7 +207,15 @@ test('consent pending sends nothing until granted; denied stores nothing', async
 test('following links within the store sends the session once, when the shopper leaves the site', async () => {
   // Counted at the server: a closing page's beacon is invisible to the page's request events.
   const received = () => metric('reshelf_summaries_received_total');
-  const before = await received();
+  // A page an earlier test closed may still have its leaving beacon in flight: count from
+  // when the server's total has stopped moving.
+  let before = await received();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await received();
+    if (now === before) break;
+    before = now;
+  }
   const { page, context, log } = await openPage(env.chrome.browser);
   await page.goto(`${env.server.url}/`);
   await ready(page);
