@@ -12,12 +12,16 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 # rust-src component) rather than the prebuilt one, with `optimize_for_size` (std's smaller
 # algorithms) and `panic=immediate-abort` (a panic traps at once instead of formatting a
 # message no page would see; reshelf.js treats a trap as before, going inert with one
-# warning). Both are unstable options of this stable compiler, allowed for these two builds
-# only by RUSTC_BOOTSTRAP=1. Measured in pkg/: capture module −6.1 KB gzip, engine −17.2 KB
-# (BENCHMARKS.md, size steps). `make build SIZE_STD=0` links the prebuilt library instead.
+# warning). `-Zlocation-detail=none` leaves out the source paths and lines that only panic
+# messages used, and `-Zfmt-debug=none` the `Debug` formatting that only they and tests use
+# (the SDK's messages are written with `Display`). All are unstable options of this stable
+# compiler, allowed for these two builds only by RUSTC_BOOTSTRAP=1. Measured in pkg/ at zlib
+# level 9 (BENCHMARKS.md, size steps): the first two took capture −6.1 KB gzip and the engine
+# −17.2 KB, the last two capture −417 B and the engine −472 B. `make build SIZE_STD=0` links
+# the prebuilt library instead.
 SIZE_STD ?= 1
 ifeq ($(SIZE_STD),1)
-SDK_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo
+SDK_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" cargo
 SDK_STD := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 else
 SDK_CARGO := cargo
