@@ -515,7 +515,7 @@ if (want('twiggy')) {
 
 // Last: rebuilds the wasm with other profile settings, which keeps both cores busy.
 if (want('sizes')) {
-  results.size_steps = { measured: stamp(), ...sizeSteps(ROOT) };
+  results.size_steps = { measured: stamp(), ...(await sizeSteps(ROOT)) };
 }
 
 results.budgets = checkBudgets(results);

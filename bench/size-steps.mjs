@@ -22,7 +22,7 @@ const VARIANTS = [
   { name: '16 codegen units instead of 1', env: { CARGO_PROFILE_RELEASE_CODEGEN_UNITS: '16' } },
 ];
 
-function buildVariant(root, env) {
+async function buildVariant(root, env) {
   const targetDir = join(root, 'target/size-steps');
   execFileSync('cargo', ['build', '--release', '--target', TARGET, '-p', 'reshelf'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CARGO_TARGET_DIR: targetDir, ...env },
@@ -33,20 +33,20 @@ function buildVariant(root, env) {
       join(targetDir, TARGET, 'release/reshelf.wasm')], { cwd: root });
     const bindgen = join(out, 'reshelf_capture_bg.wasm');
     execFileSync(join(root, 'node_modules/.bin/wasm-opt'), [...WASM_OPT_FLAGS, bindgen, '-o', join(out, 'opt.wasm')]);
-    return compressedSizes(readFileSync(join(out, 'opt.wasm')));
+    return await compressedSizes(readFileSync(join(out, 'opt.wasm')));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-export function sizeSteps(root) {
+export async function sizeSteps(root) {
   // The capture module: the one on the critical path.
   const shipped = JSON.parse(readFileSync(join(root, 'pkg/sizes.json'), 'utf8'))['capture wasm'];
   const rows = [{ name: 'shipped: opt-level "z", fat LTO, 1 codegen unit, panic = "abort", wasm-opt -Oz', wasm: shipped }];
-  rows.push({ name: 'without wasm-opt (its output also drops the function-name section)', wasm: compressedSizes(readFileSync(join(root, 'target/wasm-bindgen/reshelf_capture_bg.wasm'))) });
+  rows.push({ name: 'without wasm-opt (its output also drops the function-name section)', wasm: await compressedSizes(readFileSync(join(root, 'target/wasm-bindgen/reshelf_capture_bg.wasm'))) });
   for (const v of VARIANTS) {
     console.error(`size steps: building the wasm with ${v.name}`);
-    rows.push({ name: v.name, wasm: buildVariant(root, v.env) });
+    rows.push({ name: v.name, wasm: await buildVariant(root, v.env) });
   }
   return {
     rows: rows.map((r) => ({ ...r, gzip_vs_shipped: r.wasm.gzip - shipped.gzip })),
