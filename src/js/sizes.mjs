@@ -8,14 +8,19 @@
 // server compressing each response as it goes sends at best; the README and BENCHMARKS.md give
 // both.
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { gzipAsync } from '@gfx/zopfli';
 
 // Zopfli's default; more iterations bought under 20 bytes on the capture module.
 const ZOPFLI_ITERATIONS = 15;
 
+/**
+ * Zopfli's gzip, imported when first needed: its Emscripten runtime installs process-wide
+ * handlers for uncaught exceptions, which a process that never compresses should not get.
+ */
+let zopfli = null;
+
 /** `bytes` compressed as shipped: `{ gzip, brotli }` buffers (`gzip` by Zopfli). */
 export const compressed = async (bytes) => ({
-  gzip: Buffer.from(await gzipAsync(bytes, { numiterations: ZOPFLI_ITERATIONS })),
+  gzip: Buffer.from(await (zopfli ??= (await import('@gfx/zopfli')).gzipAsync)(bytes, { numiterations: ZOPFLI_ITERATIONS })),
   brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
 });
 
