@@ -6,26 +6,23 @@ import { init } from './index.js';
   const script = document.currentScript;
   const data = (script && script.dataset) || {};
   const options = {};
-  if (data.site !== undefined) options.site = data.site;
-  if (data.endpoint !== undefined) options.endpoint = data.endpoint;
-  if (data.key !== undefined) options.key = data.key;
-  if (data.holdout !== undefined) options.holdout = Number(data.holdout);
-  if (data.persist !== undefined) options.persist = data.persist !== 'false';
-  if (data.consent !== undefined) options.consent = data.consent;
-  if (data.respectDnt !== undefined) options.respectDnt = data.respectDnt !== 'false';
-  if (data.syncInterval !== undefined) options.syncInterval = Number(data.syncInterval);
-  if (data.ranker !== undefined) options.ranker = data.ranker;
-  if (data.hashRoutes !== undefined) options.hashRoutes = data.hashRoutes !== 'false';
-  if (data.kiosk !== undefined) options.kiosk = data.kiosk !== 'false';
-  if (data.kioskIdle !== undefined) options.kioskIdle = Number(data.kioskIdle);
-  if (data.kioskHome !== undefined) options.kioskHome = data.kioskHome;
-  if (data.serviceWorker !== undefined) options.serviceWorker = data.serviceWorker || true;
-  if (data.wasmIntegrity !== undefined) options.wasmIntegrity = data.wasmIntegrity;
-  if (data.engineIntegrity !== undefined) options.engineIntegrity = data.engineIntegrity;
-  if (data.engine !== undefined) options.engine = data.engine;
-  if (data.modelUrl !== undefined) options.modelUrl = data.modelUrl;
-  if (data.modelSha256 !== undefined) options.modelSha256 = data.modelSha256;
-  if (data.modelVersion !== undefined) options.modelVersion = data.modelVersion;
+  // Each option the tag can set, by how its attribute's text is read. A table rather than a
+  // line per option: this file is on the critical path.
+  const read = {
+    text: (v) => v,
+    number: Number,
+    flag: (v) => v !== 'false',
+    worker: (v) => v || true, // data-service-worker="" asks for the one next to the script
+  };
+  const ATTRIBUTES = {
+    text: ['site', 'endpoint', 'key', 'consent', 'ranker', 'kioskHome', 'wasmIntegrity', 'engineIntegrity', 'engine', 'modelUrl', 'modelSha256', 'modelVersion'],
+    number: ['holdout', 'syncInterval', 'kioskIdle'],
+    flag: ['persist', 'respectDnt', 'hashRoutes', 'kiosk'],
+    worker: ['serviceWorker'],
+  };
+  for (const [kind, names] of Object.entries(ATTRIBUTES)) {
+    for (const name of names) if (data[name] !== undefined) options[name] = read[kind](data[name]);
+  }
   // Classic scripts have no import.meta: the modules sit next to this file, also for init()
   // called later by the page (e.g. again after shutdown()).
   const base = script && script.src;
