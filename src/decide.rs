@@ -140,7 +140,7 @@ pub fn run_round(rt: &Shared) {
         let fingerprint = order_fingerprint(&items, &order, &ranker);
         if would_move > 0 || applied > 0 {
             decisions.push(Pending {
-                key: format!("slot:{name}"),
+                key: ["slot:", &name].concat(),
                 fingerprint,
                 kind: DecisionKind::Slot {
                     slot: name,
@@ -170,7 +170,7 @@ pub fn run_round(rt: &Shared) {
         let applied = treat && apply_variant(&section, &variant, &window, painted && !fresh_page);
         let fingerprint = fnv1a32(variant.as_bytes());
         decisions.push(Pending {
-            key: format!("variant:{name}"),
+            key: ["variant:", &name].concat(),
             fingerprint,
             kind: DecisionKind::Variant {
                 section: name,
@@ -193,7 +193,7 @@ pub fn rank_for_app(rt: &Shared, slot: &str, items: &[SlotItem]) -> Vec<usize> {
     };
     let would_move = moved(&order);
     let treat = inp.arm == Arm::Treatment;
-    let key = format!("slot:{slot}");
+    let key = ["slot:", slot].concat();
     // The page's own order is no decision, unless an earlier one moved this slot: then the
     // app shows that order, and going back to the given one is a change it must hear of.
     let back = would_move == 0 && rt.try_borrow().is_ok_and(|r| r.decider.logged(&key));
@@ -236,7 +236,7 @@ pub fn variant_for_app(rt: &Shared, section: &str, offered: &[String]) -> Option
     log(
         rt,
         vec![Pending {
-            key: format!("variant:{section}"),
+            key: ["variant:", section].concat(),
             fingerprint: fnv1a32(variant.as_bytes()),
             kind,
             applied: treat,

@@ -139,6 +139,15 @@ impl EngineModel {
 /// Says once per model on the console that the engine failed and what is used instead.
 pub fn warn_dropped(what: &str, reason: &str, instead: &str) {
     web_sys::console::warn_1(
-        &format!("reshelf: the model engine failed scoring {what} ({reason}); {instead}").into(),
+        &[
+            "reshelf: the model engine failed scoring ",
+            what,
+            " (",
+            reason,
+            "); ",
+            instead,
+        ]
+        .concat()
+        .into(),
     );
 }

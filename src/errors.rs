@@ -21,19 +21,29 @@ pub enum Error {
     ShutDown,
 }
 
+impl Error {
+    /// The message the page sees. Joined from its parts rather than by `write!`, which would
+    /// link `core::fmt` into the capture module; `Display` gives the same text.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Options(m) => ["reshelf.init: ", m].concat(),
+            Error::Track(m) => ["reshelf.track: ", m].concat(),
+            Error::Usage(m) => ["reshelf.", m].concat(),
+            Error::UnknownTopic(t) => [
+                "reshelf.on: unknown event \"",
+                t,
+                "\" (expected one of: event, session, intent, decision, error)",
+            ]
+            .concat(),
+            Error::Unsupported(what) => ["reshelf: this page has no ", what].concat(),
+            Error::ShutDown => "reshelf: the instance was shut down".to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Options(m) => write!(f, "reshelf.init: {m}"),
-            Error::Track(m) => write!(f, "reshelf.track: {m}"),
-            Error::Usage(m) => write!(f, "reshelf.{m}"),
-            Error::UnknownTopic(t) => write!(
-                f,
-                "reshelf.on: unknown event \"{t}\" (expected one of: event, session, intent, decision, error)"
-            ),
-            Error::Unsupported(what) => write!(f, "reshelf: this page has no {what}"),
-            Error::ShutDown => write!(f, "reshelf: the instance was shut down"),
-        }
+        f.write_str(&self.message())
     }
 }
 
@@ -41,6 +51,6 @@ impl std::error::Error for Error {}
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> Self {
-        js_sys::Error::new(&e.to_string()).into()
+        js_sys::Error::new(&e.message()).into()
     }
 }

@@ -49,7 +49,7 @@ impl Options {
         let opts = if plain::absent(value) {
             Options::default()
         } else if plain::is_record(value) {
-            Self::read(value).map_err(|e| Error::Options(format!("invalid options: {e}")))?
+            Self::read(value).map_err(|e| Error::Options(["invalid options: ", &e].concat()))?
         } else {
             return Err(Error::Options("invalid options: not an object".into()));
         };
@@ -63,9 +63,7 @@ impl Options {
         let given = |key: &str| {
             let v = get(o, key);
             if v.is_null() {
-                Err(format!(
-                    "{key} must not be null (leave it out for the default)"
-                ))
+                Err([key, " must not be null (leave it out for the default)"].concat())
             } else {
                 Ok(v)
             }
@@ -93,10 +91,14 @@ impl Options {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !site_ok {
-            return Err(Error::Options(format!(
-                "site must be 1-64 characters of a-z, 0-9, '-' or '_', got \"{}\"",
-                self.site
-            )));
+            return Err(Error::Options(
+                [
+                    "site must be 1-64 characters of a-z, 0-9, '-' or '_', got \"",
+                    &self.site,
+                    "\"",
+                ]
+                .concat(),
+            ));
         }
         if !(0.0..=1.0).contains(&self.holdout) {
             return Err(Error::Options(
@@ -104,16 +106,20 @@ impl Options {
             ));
         }
         if !matches!(self.ranker.as_str(), "model" | "heuristic") {
-            return Err(Error::Options(format!(
-                "ranker must be 'model' or 'heuristic', got \"{}\"",
-                self.ranker
-            )));
+            return Err(Error::Options(
+                [
+                    "ranker must be 'model' or 'heuristic', got \"",
+                    &self.ranker,
+                    "\"",
+                ]
+                .concat(),
+            ));
         }
         if let Some(days) = &self.special_days {
             if let Some(bad) = days.iter().find(|d| Date::parse(d).is_none()) {
-                return Err(Error::Options(format!(
-                    "specialDays entries must be YYYY-MM-DD, got \"{bad}\""
-                )));
+                return Err(Error::Options(
+                    ["specialDays entries must be YYYY-MM-DD, got \"", bad, "\""].concat(),
+                ));
             }
         }
         Ok(self)

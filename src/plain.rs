@@ -5,6 +5,7 @@
 //! (formatting floats would link a float formatter).
 
 use js_sys::{Array, Object, Reflect};
+use reshelf_core::decimal;
 use reshelf_core::features::PageStatsFeed;
 use reshelf_core::policy::{Conditions, VariantPolicy, VariantRule};
 use reshelf_core::ItemRef;
@@ -52,7 +53,7 @@ fn optional<T>(
     }
     read(v)
         .map(Some)
-        .ok_or_else(|| format!("{what} must be {kind}"))
+        .ok_or_else(|| [what, " must be ", kind].concat())
 }
 
 /// An optional string field; any other type is an error naming `what`.
@@ -74,7 +75,12 @@ pub fn boolean(v: JsValue, what: &str) -> Result<Option<bool>, String> {
 pub fn whole(v: JsValue, max: u32, what: &str) -> Result<Option<u32>, String> {
     match number(v, what)? {
         Some(n) if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
-        Some(_) => Err(format!("{what} must be a whole number from 0 to {max}")),
+        Some(_) => Err([
+            what,
+            " must be a whole number from 0 to ",
+            &decimal(u64::from(max)),
+        ]
+        .concat()),
         None => Ok(None),
     }
 }
@@ -85,14 +91,14 @@ pub fn strings(v: JsValue, what: &str) -> Result<Option<Vec<String>>, String> {
         return Ok(None);
     }
     if !Array::is_array(&v) {
-        return Err(format!("{what} must be an array of strings"));
+        return Err([what, " must be an array of strings"].concat());
     }
     let array: Array = v.unchecked_into();
     array
         .iter()
         .map(|s| {
             s.as_string()
-                .ok_or_else(|| format!("{what} must hold only strings"))
+                .ok_or_else(|| [what, " must hold only strings"].concat())
         })
         .collect::<Result<_, _>>()
         .map(Some)
@@ -110,9 +116,15 @@ pub fn only(obj: &JsValue, known: &[&str], what: &str) -> Result<(), String> {
                 }
                 expected.push_str(name);
             }
-            Err(format!(
-                "{what} has an unknown field \"{k}\" (expected one of: {expected})"
-            ))
+            Err([
+                what,
+                " has an unknown field \"",
+                &k,
+                "\" (expected one of: ",
+                &expected,
+                ")",
+            ]
+            .concat())
         }
         None => Ok(()),
     }
@@ -164,7 +176,7 @@ pub fn page_stats_feed(v: &JsValue) -> Result<PageStatsFeed, String> {
         let [b, e, val] = values
             .as_deref()
             .and_then(|v| <[f32; 3]>::try_from(v).ok())
-            .ok_or_else(|| format!("page {key} is not [bounce, exit, value]"))?;
+            .ok_or_else(|| ["page ", &key, " is not [bounce, exit, value]"].concat())?;
         feed.pages.insert(key, [b, e, val]);
     }
     Ok(feed)
@@ -184,7 +196,7 @@ pub fn variant_policy(v: &JsValue) -> Result<(VariantPolicy, Vec<String>), Strin
     for section in keys(v) {
         let rules = get(v, &section);
         if !Array::is_array(&rules) {
-            left_out.push(format!("section \"{section}\" is not an array of rules"));
+            left_out.push(["section \"", &section, "\" is not an array of rules"].concat());
             continue;
         }
         let rules: Array = rules.unchecked_into();
@@ -192,7 +204,17 @@ pub fn variant_policy(v: &JsValue) -> Result<(VariantPolicy, Vec<String>), Strin
         for (i, rule) in rules.iter().enumerate() {
             match variant_rule(&rule) {
                 Ok(rule) => kept.push(rule),
-                Err(e) => left_out.push(format!("section \"{section}\", rule {}: {e}", i + 1)),
+                Err(e) => left_out.push(
+                    [
+                        "section \"",
+                        &section,
+                        "\", rule ",
+                        &decimal(i as u64 + 1),
+                        ": ",
+                        &e,
+                    ]
+                    .concat(),
+                ),
             }
         }
         policy.insert(section, kept);

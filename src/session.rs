@@ -1,6 +1,7 @@
 //! The exported surface: [`start`] begins capturing and returns the [`Session`] handle.
 
 use js_sys::{Array, Function, Object, Reflect};
+use reshelf_core::decimal;
 use reshelf_core::{EventKind, Tracker};
 use wasm_bindgen::prelude::*;
 use web_sys::VisibilityState;
@@ -159,7 +160,7 @@ impl Session {
     #[wasm_bindgen(js_name = setPageStats)]
     pub fn set_page_stats(&self, feed: JsValue) -> Result<u32, JsValue> {
         let feed = crate::plain::page_stats_feed(&feed)
-            .map_err(|e| JsValue::from(format!("page stats: {e}")))?;
+            .map_err(|e| JsValue::from(["page stats: ", &e].concat()))?;
         let taken = {
             let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
             rt.intent.set_page_stats(&feed).map_err(JsValue::from)?
@@ -240,15 +241,17 @@ impl Session {
     /// `{ id, category?, price? }`, at most 1,000.
     pub fn rank(&self, slot: &str, items: JsValue) -> Result<Vec<u32>, JsValue> {
         let items: Vec<SlotItem> = crate::plain::slot_items(items).map_err(|e| {
-            Error::Usage(format!(
-                "rank: items must be [{{ id, category?, price? }}] ({e})"
-            ))
+            Error::Usage(["rank: items must be [{ id, category?, price? }] (", &e, ")"].concat())
         })?;
         if items.len() > crate::apply::MAX_SLOT_ITEMS {
-            return Err(Error::Usage(format!(
-                "rank: {} items; at most 1000 are ranked",
-                items.len()
-            ))
+            return Err(Error::Usage(
+                [
+                    "rank: ",
+                    &decimal(items.len() as u64),
+                    " items; at most 1000 are ranked",
+                ]
+                .concat(),
+            )
             .into());
         }
         Ok(rank_for_app(&self.rt, slot, &items)
@@ -263,7 +266,7 @@ impl Session {
         let offered: Vec<String> = crate::plain::strings(offered, "offered")
             .and_then(|o| o.ok_or_else(|| "offered is missing".to_string()))
             .map_err(|e| {
-                Error::Usage(format!("variant: offered must be an array of names ({e})"))
+                Error::Usage(["variant: offered must be an array of names (", &e, ")"].concat())
             })?;
         Ok(variant_for_app(&self.rt, section, &offered))
     }
@@ -343,7 +346,7 @@ impl Session {
             return;
         }
         let payload = Object::new();
-        let _ = Reflect::set(&payload, &"message".into(), &e.to_string().into());
+        let _ = Reflect::set(&payload, &"message".into(), &e.message().into());
         call_all(&targets, &payload.into());
     }
 }

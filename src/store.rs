@@ -70,5 +70,5 @@ impl Store {
 
 /// The localStorage key for a site's session.
 pub fn key_for(site: &str) -> String {
-    format!("reshelf:session:{site}")
+    ["reshelf:session:", site].concat()
 }

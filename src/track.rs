@@ -1,5 +1,6 @@
 //! Validating `track(name, props)` calls. A refused call stores nothing and says why.
 
+use reshelf_core::decimal;
 use reshelf_core::{EventKind, ItemRef};
 use wasm_bindgen::JsValue;
 
@@ -36,10 +37,16 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Error::Track("the event name must be a non-empty string".into()))?;
     if name.len() > MAX_NAME_BYTES {
-        return Err(Error::Track(format!(
-            "the event name is {} bytes; at most {MAX_NAME_BYTES} are allowed",
-            name.len()
-        )));
+        return Err(Error::Track(
+            [
+                "the event name is ",
+                &decimal(name.len() as u64),
+                " bytes; at most ",
+                &decimal(MAX_NAME_BYTES as u64),
+                " are allowed",
+            ]
+            .concat(),
+        ));
     }
     let props = parse_props(props)?;
     let item = props
@@ -71,18 +78,24 @@ fn parse_props(props: &JsValue) -> Result<Props, Error> {
     let text = js_sys::JSON::stringify(props)
         .map_err(|e| {
             let why = js_sys::Error::from(e).message();
-            Error::Track(format!("props are not JSON-serialisable ({why})"))
+            Error::Track(["props are not JSON-serialisable (", &String::from(why), ")"].concat())
         })?
         .as_string()
         .unwrap_or_default();
     if text.len() > MAX_PROPS_BYTES {
-        return Err(Error::Track(format!(
-            "props are {} bytes as JSON; at most {MAX_PROPS_BYTES} are allowed",
-            text.len()
-        )));
+        return Err(Error::Track(
+            [
+                "props are ",
+                &decimal(text.len() as u64),
+                " bytes as JSON; at most ",
+                &decimal(MAX_PROPS_BYTES as u64),
+                " are allowed",
+            ]
+            .concat(),
+        ));
     }
     read_props(props)
-        .map_err(|e| Error::Track(format!("props have a field of the wrong type: {e}")))
+        .map_err(|e| Error::Track(["props have a field of the wrong type: ", &e].concat()))
 }
 
 fn read_props(p: &JsValue) -> Result<Props, String> {

@@ -4,7 +4,7 @@
 use reshelf_core::features::VisitorType;
 
 fn key(site: &str) -> String {
-    format!("reshelf:first-session:{site}")
+    ["reshelf:first-session:", site].concat()
 }
 
 /// The visitor type for `session_id`, recording it as the first session when there is none.
@@ -25,7 +25,7 @@ pub fn visitor_type(site: &str, session_id: &str) -> VisitorType {
 
 /// A random first-party visitor id (created on first use), the key of the holdout arm.
 pub fn visitor_id(site: &str) -> String {
-    let key = format!("reshelf:visitor:{site}");
+    let key = ["reshelf:visitor:", site].concat();
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
     if let Some(id) = storage
         .as_ref()

@@ -29,5 +29,5 @@ pub use events::{Event, EventKind, ItemRef};
 pub use page::{PageKind, PageType};
 pub use session::SessionState;
 pub use snapshot::Snapshot;
-pub use text::{find_bytes, parse_price};
+pub use text::{decimal, find_bytes, hex, parse_price};
 pub use tracker::{Applied, Tracker};

@@ -16,6 +16,60 @@ pub fn find_bytes(haystack: &str, needle: &str) -> Option<usize> {
         .position(|w| w == needle.as_bytes())
 }
 
+/// Appends `n` in decimal, as `{n}` formats it. Here rather than `to_string()` or `format!`,
+/// which link `core::fmt` (its writer, padding and integer formatting) into the SDK's
+/// capture module.
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.iter().skip(at) {
+        out.push(char::from(d));
+    }
+}
+
+/// `n` in decimal (see [`push_decimal`]).
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
+/// Appends `n` in lowercase hexadecimal with at least `width` digits, zero-padded, as
+/// `{n:0width$x}` formats it (see [`push_decimal`] for why not `format!`).
+pub fn push_hex(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b"0123456789abcdef"[(n & 15) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - at..width {
+        out.push('0');
+    }
+    for &d in digits.iter().skip(at) {
+        out.push(char::from(d));
+    }
+}
+
+/// `n` in lowercase hexadecimal with at least `width` digits (see [`push_hex`]).
+pub fn hex(n: u64, width: usize) -> String {
+    let mut out = String::new();
+    push_hex(&mut out, n, width);
+    out
+}
+
 /// Trims whitespace and cuts to [`MAX_ID_BYTES`] on a character boundary. `None` for empty.
 pub fn clean_id(raw: &str) -> Option<String> {
     let trimmed = raw.trim();
@@ -103,6 +157,25 @@ mod tests {
             None,
             "16 digits before the point"
         );
+    }
+
+    proptest::proptest! {
+        /// The same text as `format!` for every number and width.
+        #[test]
+        fn numbers_match_format(n in proptest::num::u64::ANY, width in 0usize..20) {
+            proptest::prop_assert_eq!(decimal(n), format!("{n}"));
+            proptest::prop_assert_eq!(hex(n, width), format!("{n:0width$x}"));
+        }
+    }
+
+    #[test]
+    fn numbers_at_their_edges() {
+        assert_eq!(decimal(0), "0");
+        assert_eq!(decimal(u64::MAX), "18446744073709551615");
+        assert_eq!(hex(0, 0), "0");
+        assert_eq!(hex(0, 8), "00000000");
+        assert_eq!(hex(0xdead_beef, 2), "deadbeef");
+        assert_eq!(hex(u64::MAX, 0), "ffffffffffffffff");
     }
 
     proptest::proptest! {

@@ -22,10 +22,7 @@ pub fn read_policy(from_options: &JsValue, document: &Document) -> VariantPolicy
         match js_sys::JSON::parse(&text) {
             Ok(v) => v,
             Err(e) => {
-                report(&format!(
-                    "the variant policy is not valid JSON ({})",
-                    message(&e)
-                ));
+                report(&["the variant policy is not valid JSON (", &message(&e), ")"].concat());
                 return VariantPolicy::new();
             }
         }
@@ -34,16 +31,19 @@ pub fn read_policy(from_options: &JsValue, document: &Document) -> VariantPolicy
         Ok((policy, left_out)) => {
             for why in left_out {
                 web_sys::console::error_1(
-                    &format!("reshelf: a variant rule is ignored: {why}; the other rules apply.")
-                        .into(),
+                    &[
+                        "reshelf: a variant rule is ignored: ",
+                        &why,
+                        "; the other rules apply.",
+                    ]
+                    .concat()
+                    .into(),
                 );
             }
             policy
         }
         Err(e) => {
-            report(&format!(
-                "the variant policy does not match its schema ({e})"
-            ));
+            report(&["the variant policy does not match its schema (", &e, ")"].concat());
             VariantPolicy::new()
         }
     }
@@ -58,6 +58,12 @@ fn message(e: &JsValue) -> String {
 
 fn report(what: &str) {
     web_sys::console::error_1(
-        &format!("reshelf: {what}; every section keeps its default content.").into(),
+        &[
+            "reshelf: ",
+            what,
+            "; every section keeps its default content.",
+        ]
+        .concat()
+        .into(),
     );
 }

@@ -35,10 +35,12 @@ pub fn apply_variant(section: &Element, variant: &str, window: &Window, painted:
     if shown(section) == variant || (painted && pinned(section, window)) {
         return false;
     }
-    let selector = format!(
-        ":scope > template[data-reshelf-variant=\"{}\"]",
-        variant.replace(['"', '\\'], "")
-    );
+    let selector = [
+        ":scope > template[data-reshelf-variant=\"",
+        &variant.replace(['"', '\\'], ""),
+        "\"]",
+    ]
+    .concat();
     let Some(template) = section
         .query_selector(&selector)
         .ok()

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::live::{PageStat, PageStats};
 use crate::sorted_map::SortedMap;
+use crate::text::decimal;
 
 pub const FEED_VERSION: u8 = 1;
 
@@ -19,7 +20,7 @@ pub struct PageStatsFeed {
 impl PageStatsFeed {
     pub fn insert(&mut self, path_hash: u32, stat: PageStat) {
         self.pages.insert(
-            format!("{path_hash:08x}"),
+            crate::text::hex(u64::from(path_hash), 8),
             [stat.bounce_rate, stat.exit_rate, stat.page_value],
         );
     }
@@ -28,10 +29,13 @@ impl PageStatsFeed {
     /// that are not finite and non-negative) are skipped, so a bad feed degrades to priors.
     pub fn apply_to(&self, stats: &mut PageStats) -> Result<usize, String> {
         if self.v != FEED_VERSION {
-            return Err(format!(
-                "page-stats feed version {} is not {FEED_VERSION}",
-                self.v
-            ));
+            return Err([
+                "page-stats feed version ",
+                &decimal(u64::from(self.v)),
+                " is not ",
+                &decimal(u64::from(FEED_VERSION)),
+            ]
+            .concat());
         }
         stats.pages = self
             .pages

@@ -103,7 +103,7 @@ impl Json {
     }
 
     fn uint(&mut self, n: u64) {
-        self.0.push_str(&n.to_string());
+        crate::text::push_decimal(&mut self.0, n);
     }
 
     fn bool(&mut self, b: bool) {

@@ -8,6 +8,7 @@ use crate::hash::fnv1a32;
 pub use crate::limits::MAX_RANK_EXAMPLES;
 use crate::page::PageKind;
 use crate::session::SessionState;
+use crate::text::{hex, push_decimal, push_hex};
 pub use crate::visit::{BrowserFamily, DeviceClass, TrafficSource};
 
 pub const SUMMARY_VERSION: u8 = 1;
@@ -49,13 +50,13 @@ pub struct DecisionDigest {
 
 impl From<DecisionDigest> for String {
     fn from(d: DecisionDigest) -> String {
-        format!(
-            "{}{:08x}{}{:x}",
-            d.kind,
-            d.hash,
-            u8::from(d.applied),
-            d.moved
-        )
+        // Written out rather than `format!`: see `text::push_hex`.
+        let mut s = String::with_capacity(14);
+        s.push(d.kind);
+        push_hex(&mut s, u64::from(d.hash), 8);
+        s.push(if d.applied { '1' } else { '0' });
+        push_hex(&mut s, u64::from(d.moved), 1);
+        s
     }
 }
 
@@ -201,13 +202,17 @@ impl Summary {
         let recent = state.recent_pages();
         let pages = recent
             .iter()
-            .map(|r| format!("{:08x}", r.path_hash))
+            .map(|r| hex(u64::from(r.path_hash), 8))
             .collect();
         let pk = recent
             .iter()
             .map(|r| match r.views {
                 0 | 1 => kind_letter(r.page.kind()).to_string(),
-                n => format!("{}{n}", kind_letter(r.page.kind())),
+                n => {
+                    let mut s = kind_letter(r.page.kind()).to_string();
+                    push_decimal(&mut s, u64::from(n));
+                    s
+                }
             })
             .collect();
         // In name order (the map's), so the shared slot sort, which breaks ties by index,
@@ -235,7 +240,7 @@ impl Summary {
         let skip = ctx.intent_checkpoints.len().saturating_sub(MAX_CHECKPOINTS);
         let intent = ctx.intent_checkpoints[skip..]
             .iter()
-            .map(|&p| format!("{:02x}", quantise_intent(p)))
+            .map(|&p| hex(u64::from(quantise_intent(p)), 2))
             .collect();
         let skip = state.decisions.len().saturating_sub(MAX_DECISIONS);
         let dec = state.decisions[skip..]
@@ -249,7 +254,11 @@ impl Summary {
                 },
                 DecisionKind::Variant { section, variant } => DecisionDigest {
                     kind: 'v',
-                    hash: fnv1a32(format!("{section}\u{1f}{variant}").as_bytes()),
+                    hash: fnv1a32(
+                        [section.as_str(), "\u{1f}", variant.as_str()]
+                            .concat()
+                            .as_bytes(),
+                    ),
                     moved: 0,
                     applied: d.applied,
                 },
