@@ -223,7 +223,7 @@ function sizeStepsSection(s) {
   const rows = s.rows.map((x, i) => `| ${x.name} | ${kb(x.wasm.raw)} | ${kb(x.wasm.gzip)} | ${kb(x.wasm.brotli)} | ${i === 0 ? '' : `${x.gzip_vs_shipped >= 0 ? '+' : ''}${kb(x.gzip_vs_shipped)}`} |`).join('\n');
   return `### What each size step bought
 
-Code changes, measured by \`make build\` at the commit named (${s.history.note.replace(/^Gzip \(level 9\) sizes from /, 'from ').replace(/\.$/, '')}):
+Code changes, measured by \`make build\` at the commit named (${s.history.note.replace(/^Gzip (?:\(level 9\) )?sizes from /, 'from ').replace(/\.$/, '')}):
 
 | commit | change | wasm gzip | script tag gzip |
 | --- | --- | ---: | ---: |
