@@ -37,15 +37,11 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
         .filter(|n| !n.is_empty())
         .ok_or_else(|| Error::Track("the event name must be a non-empty string".into()))?;
     if name.len() > MAX_NAME_BYTES {
-        return Err(Error::Track(
-            [
-                "the event name is ",
-                &decimal(name.len() as u64),
-                " bytes; at most ",
-                &decimal(MAX_NAME_BYTES as u64),
-                " are allowed",
-            ]
-            .concat(),
+        return Err(too_long(
+            "the event name is ",
+            name.len(),
+            " bytes",
+            MAX_NAME_BYTES,
         ));
     }
     let props = parse_props(props)?;
@@ -68,6 +64,22 @@ pub fn parse_track(name: &JsValue, props: &JsValue) -> Result<EventKind, Error> 
     })
 }
 
+/// A refusal of something `len` bytes long where `max` are allowed: `subject` (e.g. "props
+/// are "), `len`, `unit` (e.g. " bytes as JSON"), then the limit.
+fn too_long(subject: &str, len: usize, unit: &str, max: usize) -> Error {
+    Error::Track(
+        [
+            subject,
+            &decimal(len as u64),
+            unit,
+            "; at most ",
+            &decimal(max as u64),
+            " are allowed",
+        ]
+        .concat(),
+    )
+}
+
 fn parse_props(props: &JsValue) -> Result<Props, Error> {
     if plain::absent(props) {
         return Ok(Props::default());
@@ -83,15 +95,11 @@ fn parse_props(props: &JsValue) -> Result<Props, Error> {
         .as_string()
         .unwrap_or_default();
     if text.len() > MAX_PROPS_BYTES {
-        return Err(Error::Track(
-            [
-                "props are ",
-                &decimal(text.len() as u64),
-                " bytes as JSON; at most ",
-                &decimal(MAX_PROPS_BYTES as u64),
-                " are allowed",
-            ]
-            .concat(),
+        return Err(too_long(
+            "props are ",
+            text.len(),
+            " bytes as JSON",
+            MAX_PROPS_BYTES,
         ));
     }
     read_props(props)

@@ -16,41 +16,16 @@ pub fn find_bytes(haystack: &str, needle: &str) -> Option<usize> {
         .position(|w| w == needle.as_bytes())
 }
 
-/// Appends `n` in decimal, as `{n}` formats it. Here rather than `to_string()` or `format!`,
-/// which link `core::fmt` (its writer, padding and integer formatting) into the SDK's
-/// capture module.
-pub fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
+/// Appends `n` in base `radix` (2 to 16, lowercase digits) with at least `width` digits,
+/// zero-padded. Here rather than `to_string()` or `format!`, which link `core::fmt` (its
+/// writer, padding and integer formatting) into the SDK's capture module.
+fn push_digits(out: &mut String, mut n: u64, radix: u64, width: usize) {
+    let mut digits = [0u8; 64];
     let mut at = digits.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in digits.iter().skip(at) {
-        out.push(char::from(d));
-    }
-}
-
-/// `n` in decimal (see [`push_decimal`]).
-pub fn decimal(n: u64) -> String {
-    let mut out = String::new();
-    push_decimal(&mut out, n);
-    out
-}
-
-/// Appends `n` in lowercase hexadecimal with at least `width` digits, zero-padded, as
-/// `{n:0width$x}` formats it (see [`push_decimal`] for why not `format!`).
-pub fn push_hex(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [0u8; 16];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b"0123456789abcdef"[(n & 15) as usize];
-        n >>= 4;
+        digits[at] = b"0123456789abcdef"[(n % radix) as usize];
+        n /= radix;
         if n == 0 {
             break;
         }
@@ -61,6 +36,24 @@ pub fn push_hex(out: &mut String, mut n: u64, width: usize) {
     for &d in digits.iter().skip(at) {
         out.push(char::from(d));
     }
+}
+
+/// Appends `n` in decimal, as `{n}` formats it (see [`push_digits`] for why not `format!`).
+pub fn push_decimal(out: &mut String, n: u64) {
+    push_digits(out, n, 10, 1);
+}
+
+/// `n` in decimal (see [`push_decimal`]).
+pub fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
+/// Appends `n` in lowercase hexadecimal with at least `width` digits, zero-padded, as
+/// `{n:0width$x}` formats it (see [`push_digits`] for why not `format!`).
+pub fn push_hex(out: &mut String, n: u64, width: usize) {
+    push_digits(out, n, 16, width);
 }
 
 /// `n` in lowercase hexadecimal with at least `width` digits (see [`push_hex`]).
