@@ -62,13 +62,13 @@ const common = {
   },
   logOverride: { 'empty-import-meta': 'silent' },
 };
-// The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue,
-// run as the worker or, with `engine: 'main'`, on the page. Built first: the SDK checks it on
-// the page against its hash.
+// The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue
+// and its start-up, added to the page and, with `engine: 'worker'`, run as the worker too.
+// Built first: the SDK checks it on the page against its hash.
 await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
 common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-engine-worker.js'));
 // The sync script (src/js/sync-script.js): summaries' delivery, loaded after first paint and
-// checked against its hash like the engine's script on the main thread.
+// checked against its hash like the engine's script.
 await build({ ...common, entryPoints: [join(root, 'src/js/sync-script.js')], format: 'iife', outfile: join(pkg, 'reshelf-sync.js') });
 common.define.__SYNC_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-sync.js'));
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });

@@ -20,9 +20,10 @@ let own = null; // the slot when the global object refuses it (a frozen global)
 let wasmLoaded = null;
 let wasmMemory = null;
 let painted = null;
-// The model engine loads after first paint, when the browser is idle or at the latest this
-// long after: scores and model-ranked slots come soon after load, never before capture.
-const ENGINE_IDLE_TIMEOUT_MS = 200;
+// The engine's and the sync script load after first paint, when the browser is idle or at the
+// latest this long after: scores, model-ranked slots and delivery come soon after load,
+// never before capture.
+const FIRST_PAINT_IDLE_TIMEOUT_MS = 200;
 let warned = false;
 
 function warnOnce(message, detail) {
@@ -168,7 +169,7 @@ async function boot(options) {
 function afterFirstPaint() {
   return (painted ??= new Promise((resolve) => {
     const idle = () => {
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: ENGINE_IDLE_TIMEOUT_MS });
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: FIRST_PAINT_IDLE_TIMEOUT_MS });
       else setTimeout(resolve, 0);
     };
     // A hidden tab paints no frames: no reason to wait for one.
