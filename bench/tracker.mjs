@@ -11,6 +11,8 @@
 //
 // `node bench/tracker.mjs [--runs N]` runs it on its own (starts reshelf-server and
 // Chromium) and prints the results as JSON; bench/run.mjs calls `benchTracker`.
+// `node bench/tracker.mjs --hotspots [--runs N] [--variants reshelf,reshelf-main]` profiles
+// N sessions (3) and prints reshelf's functions by main-thread self time (see `hotspots`).
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +50,8 @@ new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e)
 const stat = (xs) => ({ p50: quantile(xs, 0.5), max: Math.max(...xs) });
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** { owner: { function: ms } } rounded to 0.1 ms. */
+const roundAll = (byOwner) => Object.fromEntries(Object.entries(byOwner).map(([who, f]) => [who, Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 1)]))]));
 
 /** One visit with `variant` in a fresh context; `profile` records a trace. */
 async function visit(browser, env, variant, profile) {
@@ -132,12 +136,13 @@ async function visit(browser, env, variant, profile) {
       if (url.startsWith(env.proxy.url)) return 'page';
       return 'other'; // Playwright's injected scripts, extensions of the browser itself
     };
-    const p = mainThreadByOwner(trace, owner, env.proxy.url);
+    const p = mainThreadByOwner(trace, owner, env.proxy.url, { topFunctions: env.topFunctions });
     out.profile = {
       busy_ms: round(p.busy_ms, 1),
       by_owner_ms: Object.fromEntries(['reshelf', 'posthog', 'page', 'program', 'gc', 'harness', 'other'].map((k) => [k, round(p[k] || 0, 1)])),
       sdk_files_ms: Object.fromEntries(Object.entries(p.sdk_files_ms).map(([k, v]) => [k, round(v, 1)])),
-      top_functions_ms: Object.fromEntries(Object.entries(p.top_functions_ms).map(([who, f]) => [who, Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v, 1)]))])),
+      top_functions_ms: roundAll(p.top_functions_ms),
+      ...(env.topFunctions > 8 ? { top_functions_inclusive_ms: roundAll(p.top_functions_inclusive_ms) } : {}),
       load_ms: Object.fromEntries(Object.entries(p.load_ms).map(([k, v]) => [k, round(v, 1)])),
       load_events_ms: Object.fromEntries(Object.entries(p.load_events_ms).map(([k, v]) => [k, round(v, 1)])),
       samples: p.samples,
@@ -180,20 +185,19 @@ function summarise(runs, profiled, sdk) {
 }
 
 /**
- * Runs the comparison against the reshelf-server at `url`. `runs` visits per variant in
- * each pass. Resolves with a JSON-able object: settings, every run, per-variant summaries
- * and the headline comparison.
+ * `runs` unprofiled and then `profiledRuns` profiled visits with each of `variants`,
+ * interleaved, each round starting with a different variant. `topFunctions`: how many of
+ * each SDK's functions a profiled visit reports. Resolves with the visits by variant.
  */
-export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs } = {}) {
-  const load = [os.loadavg()[0]];
+async function visits(browser, url, { runs, profiledRuns, variants = VARIANTS, topFunctions = 8 }) {
   const recorder = await startRecorder({ dist: POSTHOG_DIST, token: POSTHOG_TOKEN });
   const proxy = await startProxy({ upstream: url, apiHost: recorder.origin });
-  const env = { recorder, proxy, userAgent: null };
+  const env = { recorder, proxy, userAgent: null, topFunctions };
   const raw = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const prof = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   try {
     // Warm the servers and the OS file cache with one page view per variant (not measured).
-    for (const v of VARIANTS) {
+    for (const v of variants) {
       proxy.setVariant(v);
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -202,11 +206,10 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
       await page.waitForTimeout(1500);
       await context.close();
     }
-    // Each round runs every variant once, starting with a different one each round.
     for (const [n, into, profile] of [[runs, raw, false], [profiledRuns, prof, true]]) {
       for (let i = 0; i < n; i += 1) {
-        for (let k = 0; k < VARIANTS.length; k += 1) {
-          const v = VARIANTS[(i + k) % VARIANTS.length];
+        for (let k = 0; k < variants.length; k += 1) {
+          const v = variants[(i + k) % variants.length];
           into[v].push(await visit(browser, env, v, profile));
         }
       }
@@ -215,6 +218,50 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
     await proxy.close();
     await recorder.close();
   }
+  return { raw, prof, userAgent: env.userAgent };
+}
+
+/**
+ * Where reshelf's main-thread time goes: `runs` profiled sessions with each of `variants`
+ * (reshelf's by default), every function's self time (its native calls included) summed
+ * and divided by the sessions, largest first. Functions are `name file:line:column`; with
+ * the source maps of `RESHELF_SOURCEMAP=1 node src/js/build.mjs` next to pkg/'s scripts,
+ * each also gets its place in src/js. Resolves with the top `rows` by self time and by
+ * `inclusive` time ([function, source or null, ms]), and reshelf's whole main-thread time
+ * per session (`total_ms`).
+ */
+export async function hotspots(browser, url, { runs = 3, variants = ['reshelf'], top = 30 } = {}) {
+  const { prof } = await visits(browser, url, { runs: 0, profiledRuns: runs, variants, topFunctions: Infinity });
+  const sum = (key) => {
+    const total = {};
+    let sessions = 0;
+    for (const v of variants) {
+      for (const r of prof[v]) {
+        sessions += 1;
+        for (const [fn, ms] of Object.entries(r.profile[key].reshelf || {})) total[fn] = (total[fn] || 0) + ms;
+      }
+    }
+    return [total, sessions];
+  };
+  const { sourceOf } = await import('./tracker/source-maps.mjs');
+  const rowsOf = ([total, sessions]) => Object.entries(total)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, ms]) => [fn, sourceOf(fn), round(ms / sessions, 1)]);
+  const [self, sessions] = sum('top_functions_ms');
+  const rows = rowsOf([self, sessions]);
+  const inclusive = rowsOf(sum('top_functions_inclusive_ms'));
+  return { rows, inclusive, total_ms: round(Object.values(self).reduce((a, b) => a + b, 0) / sessions, 1) };
+}
+
+/**
+ * Runs the comparison against the reshelf-server at `url`. `runs` visits per variant in
+ * each pass. Resolves with a JSON-able object: settings, every run, per-variant summaries
+ * and the headline comparison.
+ */
+export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs } = {}) {
+  const load = [os.loadavg()[0]];
+  const { raw, prof, userAgent } = await visits(browser, url, { runs, profiledRuns });
   load.push(os.loadavg()[0]);
 
   const baseline = summarise(raw.none, prof.none, null);
@@ -246,7 +293,7 @@ export async function benchTracker(browser, url, { runs = 5, profiledRuns = runs
         remote_config: remoteConfig(POSTHOG_TOKEN),
       },
       // What the pages see (all variants): desktop Chrome, navigator.webdriver false.
-      user_agent: env.userAgent,
+      user_agent: userAgent,
       load_average_1m: { start: round(load[0]), end: round(load[1]) },
       cores: os.cpus().length,
     },
@@ -348,6 +395,17 @@ async function main() {
   const server = await startServer({ profile });
   const chrome = await startBrowser();
   try {
+    if (process.argv.includes('--hotspots')) {
+      const v = process.argv.indexOf('--variants');
+      const variants = v > 0 ? process.argv[v + 1].split(',') : ['reshelf'];
+      const t = process.argv.indexOf('--top');
+      const { rows, inclusive, total_ms } = await hotspots(chrome.browser, server.url, { runs: at > 0 ? runs : 3, variants, top: t > 0 ? Number(process.argv[t + 1]) : 30 });
+      console.log(`reshelf's main-thread time: ${total_ms} ms per session\n\n| function | source | ms per session |\n| --- | --- | ---: |`);
+      for (const [fn, source, ms] of rows) console.log(`| \`${fn}\` | ${source ?? ''} | ${ms} |`);
+      console.log(`\nInclusive (on the stack):\n\n| function | source | ms per session |\n| --- | --- | ---: |`);
+      for (const [fn, source, ms] of inclusive) console.log(`| \`${fn}\` | ${source ?? ''} | ${ms} |`);
+      return;
+    }
     const r = await benchTracker(chrome.browser, server.url, { runs });
     r.settings.server_profile = profile;
     r.settings.browser = `Chromium ${chrome.browser.version()} (headless)`;

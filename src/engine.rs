@@ -40,7 +40,8 @@ extern "C" {
     fn deferred(this: &EngineHandle) -> Option<bool>;
 
     /// Asks a deferred engine to score `rows` (the ranker when `ranker`); the answer comes
-    /// back as `Session.engineAnswer(id, scores)`.
+    /// back as `Session.engineAnswer(id, scores, last)`, with the other answers to the
+    /// requests made in the same task (`last` on the batch's final one).
     #[wasm_bindgen(method, catch)]
     fn request(this: &EngineHandle, id: u32, ranker: bool, rows: &[f32]) -> Result<(), JsValue>;
 }

@@ -36,6 +36,8 @@ pub struct Runtime {
     persist_timer: Option<Timeout>,
     score_timer: Option<Timeout>,
     score_due: f64,
+    /// A worker's answer in the batch being taken changed what a round would decide.
+    round_owed: bool,
     me: Weak<RefCell<Runtime>>,
 }
 
@@ -59,6 +61,7 @@ impl Runtime {
                 persist_timer: None,
                 score_timer: None,
                 score_due: 0.0,
+                round_owed: false,
                 me: me.clone(),
             })
         })
@@ -255,20 +258,25 @@ fn take_intent(rt: &Shared, changed: Option<f32>) {
 }
 
 /// A worker engine's answer to request `id`: a new intent score is recorded and reported, a
-/// slot's scores are kept; either way a decision round follows. Unknown ids (an answer for
-/// a request since superseded) are ignored. True when it was a slot's answer.
-pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>) -> bool {
-    let (intent, slot) = {
+/// slot's scores are kept. Unknown ids (an answer for a request since superseded) are
+/// ignored. The worker answers a round's requests together; with `last`, the batch's final
+/// answer, one decision round follows when any answer of the batch changed something. True
+/// when it was a slot's answer.
+pub fn engine_answer(rt: &Shared, id: u32, scores: Vec<f32>, last: bool) -> bool {
+    let (intent, slot, owed) = {
         let Ok(mut r) = rt.try_borrow_mut() else {
             return false;
         };
-        match r.intent.answer(id, &scores) {
+        let (intent, slot) = match r.intent.answer(id, &scores) {
             Some(changed) => (changed, false),
             None => (None, r.ranker.answer(id, scores)),
-        }
+        };
+        let owed = r.round_owed || intent.is_some() || slot;
+        r.round_owed = owed && !last;
+        (intent, slot, owed)
     };
     take_intent(rt, intent);
-    if intent.is_some() || slot {
+    if last && owed {
         run_round(rt);
     }
     slot

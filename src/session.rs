@@ -155,17 +155,23 @@ impl Session {
     }
 
     /// Takes the backend's page-statistics feed (`GET /v1/page-stats`) into the model's
-    /// features and re-scores; returns how many pages it holds. A malformed feed is refused
+    /// features and, with the engine attached, re-scores and decides; returns how many pages
+    /// it holds. A malformed feed is refused
     /// and the current statistics stay.
     #[wasm_bindgen(js_name = setPageStats)]
     pub fn set_page_stats(&self, feed: JsValue) -> Result<u32, JsValue> {
         let feed = crate::plain::page_stats_feed(&feed)
             .map_err(|e| JsValue::from(["page stats: ", &e].concat()))?;
-        let taken = {
+        let (taken, scored) = {
             let mut rt = self.rt.try_borrow_mut().map_err(|_| Error::ShutDown)?;
-            rt.intent.set_page_stats(&feed).map_err(JsValue::from)?
+            let taken = rt.intent.set_page_stats(&feed).map_err(JsValue::from)?;
+            (taken, rt.intent.version().is_some())
         };
-        crate::runtime::score_and_decide(&self.rt);
+        // Only the intent model reads the statistics: before the engine is attached, a round
+        // would decide exactly what the last one did, and attaching runs one anyway.
+        if scored {
+            crate::runtime::score_and_decide(&self.rt);
+        }
         Ok(taken as u32)
     }
 
@@ -203,11 +209,12 @@ impl Session {
     }
 
     /// A worker engine's answer (`Float32Array` of scores) to the request `id` it was sent; see
-    /// `src/engine.rs`. True when it was a slot's answer: the JS side then ranks the slots the
-    /// app renders itself again (`rank()` now gives the model's order).
+    /// `src/engine.rs`. `last`: the final answer of the worker's batch, after which one
+    /// decision round takes them all in. True when it was a slot's answer: the JS side then
+    /// ranks the slots the app renders itself again (`rank()` now gives the model's order).
     #[wasm_bindgen(js_name = engineAnswer)]
-    pub fn engine_answer(&self, id: u32, scores: Vec<f32>) -> bool {
-        crate::runtime::engine_answer(&self.rt, id, scores)
+    pub fn engine_answer(&self, id: u32, scores: Vec<f32>, last: bool) -> bool {
+        crate::runtime::engine_answer(&self.rt, id, scores, last)
     }
 
     /// Drops the model engine (a worker that failed): intent goes quiet and slots keep the

@@ -48,17 +48,25 @@ function loadWindows(events, relevantMain, owner) {
   return byPid;
 }
 
+/** Each owner's `n` largest entries of `byOwner` ({ owner: { function: ms } }), largest first. */
+const top = (byOwner, n) => Object.fromEntries(Object.entries(byOwner).map(([who, f]) => [who, Object.fromEntries(Object.entries(f).sort((a, b) => b[1] - a[1]).slice(0, n))]));
+
+/** `name file:line:column` (1-based, as editors and source maps count) of a profile node's frame. */
+const frameName = (f) => `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '').replace(/\?.*$/, '')}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+
 const SPECIAL = { '(idle)': 'idle', '(program)': 'program', '(garbage collector)': 'gc', '(root)': 'program' };
 
 /**
  * `trace`: the JSON text (or Buffer) from `browser.stopTracing()`. `owner(url)` names the
  * owner of a script URL. `pageOrigin`: only renderers that ran a script from this origin
  * count (headless Chromium runs WebUI renderers of its own alongside).
+ * `topFunctions`: how many of each SDK's functions to report, by self time (a function's
+ * own samples and its native calls) and by inclusive time (every sample it is on the stack of).
  * Returns milliseconds by owner (`idle` excluded from `busy_ms`; load time included), the
  * SDK files' shares ('(load)' for loading), the load time by owner (sampled, and the
  * events' own durations beside) and sampling facts.
  */
-export function mainThreadByOwner(trace, owner, pageOrigin) {
+export function mainThreadByOwner(trace, owner, pageOrigin, { topFunctions = 8 } = {}) {
   const events = JSON.parse(String(trace)).traceEvents;
   const threadName = new Map();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
@@ -77,6 +85,7 @@ export function mainThreadByOwner(trace, owner, pageOrigin) {
   const files = {};
   const load = {};
   const functions = {};
+  const inclusive = {};
   let samples = 0;
   const intervals = [];
   const kept = [];
@@ -106,10 +115,21 @@ export function mainThreadByOwner(trace, owner, pageOrigin) {
       const n = p.nodes.get(id);
       let r;
       if (!n || n.parent === undefined) r = { who: 'other', url: '', fn: '' };
-      else if (n.callFrame.url) r = { who: owner(n.callFrame.url), url: n.callFrame.url, fn: `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*\//, '')}` };
+      else if (n.callFrame.url) r = { who: owner(n.callFrame.url), url: n.callFrame.url, fn: frameName(n.callFrame) };
       else r = walk(n.parent);
       memo.set(id, r);
       return r;
+    };
+    // Every distinct frame with a URL on a sampled stack: inclusive ("total") time.
+    const stackMemo = new Map();
+    const stackOf = (id) => {
+      if (stackMemo.has(id)) return stackMemo.get(id);
+      const names = new Set();
+      for (let n = p.nodes.get(id); n && n.parent !== undefined; n = p.nodes.get(n.parent)) {
+        if (n.callFrame.url) names.add(frameName(n.callFrame));
+      }
+      stackMemo.set(id, names);
+      return names;
     };
     const ownerOf = (id) => {
       const n = p.nodes.get(id);
@@ -135,6 +155,10 @@ export function mainThreadByOwner(trace, owner, pageOrigin) {
         files[key] = (files[key] || 0) + us / 1000;
         const f = (functions[who] ||= {});
         f[fn] = (f[fn] || 0) + us / 1000;
+        if (url !== '(load)') {
+          const inc = (inclusive[who] ||= {});
+          for (const name of stackOf(order[i])) inc[name] = (inc[name] || 0) + us / 1000;
+        }
       }
       samples += 1;
     }
@@ -146,7 +170,8 @@ export function mainThreadByOwner(trace, owner, pageOrigin) {
   return {
     ...ms,
     sdk_files_ms: files,
-    top_functions_ms: Object.fromEntries(Object.entries(functions).map(([who, f]) => [who, Object.fromEntries(Object.entries(f).sort((a, b) => b[1] - a[1]).slice(0, 8))])),
+    top_functions_ms: top(functions, topFunctions),
+    top_functions_inclusive_ms: top(inclusive, topFunctions),
     load_ms: load,
     load_events_ms: loadEvents,
     samples,

@@ -18,7 +18,7 @@ mkdirSync(pkg, { recursive: true });
 // reshelf-server and CDNs can serve it as immutable and the browser can reuse its compiled
 // code across page loads. Files of earlier builds are removed.
 for (const f of readdirSync(pkg)) {
-  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm')) rmSync(join(pkg, f));
+  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm') || f.endsWith('.js.map')) rmSync(join(pkg, f));
 }
 /** Subresource Integrity of a file in pkg/ (`sha384-…`), as pages and sri.json give it. */
 const integrity = (file) => `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
@@ -61,6 +61,9 @@ const common = {
     __BUILD_ID__: JSON.stringify(BUILD_ID),
   },
   logOverride: { 'empty-import-meta': 'silent' },
+  // `RESHELF_SOURCEMAP=1`: source maps beside the scripts, for reading a profile
+  // (bench/tracker.mjs --hotspots); the scripts themselves are unchanged.
+  sourcemap: process.env.RESHELF_SOURCEMAP === '1' ? 'external' : false,
 };
 // The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue
 // and its start-up, added to the page and, with `engine: 'worker'`, run as the worker too.
@@ -86,7 +89,7 @@ const shared = {
 await build({ ...common, plugins: [shared], external: ['react'], entryPoints: [join(root, 'src/js/react.js')], format: 'esm', outfile: join(pkg, 'react.js') });
 // The inline snippet for the page's <head> (src/js/snippet.js): built in memory, written to
 // pkg/snippet.json as the <script> element to paste and the CSP source that allows exactly it.
-const snippet = (await build({ ...common, plugins: [], entryPoints: [join(root, 'src/js/snippet.js')], format: 'iife', write: false }))
+const snippet = (await build({ ...common, plugins: [], sourcemap: false, entryPoints: [join(root, 'src/js/snippet.js')], format: 'iife', write: false }))
   .outputFiles[0].text.trim();
 writeFileSync(join(pkg, 'snippet.json'), JSON.stringify({
   script: `<script>${snippet}</script>`,

@@ -58,14 +58,21 @@ async function mainThreadEngine(fetch, { url, integrity, ranker }, newer) {
 /**
  * The engine in a dedicated worker running this same script (see engine-worker.js). Resolves
  * to a stand-in with the engine's methods whose scores arrive later (`deferred`):
- * `request(id, ranker, rows)` posts a copy of the rows, and each answer goes to
- * `onScores(id, scores)`. `onFailed(reason)` is called once if the worker fails after it was
- * ready.
+ * `request(id, ranker, rows)` copies the rows, and the requests of one task (a decision
+ * round asks for intent and every slot at once) go in one message, whose answers come back
+ * together to `onScores([{ id, scores }, …])`. `onFailed(reason)` is called once if the
+ * worker fails after it was ready.
  */
 function workerEngine(scriptUrl, { url, integrity, workerUrl, ranker }, newer, onScores, onFailed) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(scriptUrl(workerUrl));
     let ready = false;
+    let batch = [];
+    const post = () => {
+      const asks = batch;
+      batch = [];
+      worker.postMessage({ type: 'score', batch: asks }, asks.map((a) => a.rows.buffer));
+    };
     const fail = (reason) => {
       worker.terminate();
       if (ready) onFailed(reason);
@@ -78,7 +85,7 @@ function workerEngine(scriptUrl, { url, integrity, workerUrl, ranker }, newer, o
     worker.onmessage = (e) => {
       const m = e.data || {};
       if (m.type === 'scores') {
-        onScores(m.id, m.scores);
+        onScores(m.batch);
       } else if (m.type === 'failed') {
         fail(m.message);
       } else if (m.type === 'ready') {
@@ -94,8 +101,8 @@ function workerEngine(scriptUrl, { url, integrity, workerUrl, ranker }, newer, o
           scoreIntent: () => undefined,
           scoreRanker: () => undefined,
           request: (id, ranker, rows) => {
-            const copy = rows.slice(); // a view into capture's memory: send only the rows
-            worker.postMessage({ type: 'score', id, ranker, rows: copy }, [copy.buffer]);
+            // A view into capture's memory: only the rows are copied and sent.
+            if (batch.push({ id, ranker, rows: rows.slice() }) === 1) queueMicrotask(post);
           },
         });
       }

@@ -4,7 +4,7 @@
 // answers scoring requests, so inference never runs on the page's main thread. Messages in:
 //   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', …, problems, newerRefused }
 //                                                       or { type: 'failed', message }
-//   { type: 'score', id, ranker, rows }                → { type: 'scores', id, scores }
+//   { type: 'score', batch: [{ id, ranker, rows }] }   → { type: 'scores', batch: [{ id, scores }] }
 // `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
 //
 // On the page, reshelf adds it after first paint as a <script> whose integrity is the hash of
@@ -47,16 +47,21 @@ if (typeof document === 'undefined') {
         self.postMessage({ type: 'failed', message: describe(err) });
       }
     } else if (m.type === 'score' && engine) {
-      let scores;
-      try {
-        scores = m.ranker ? engine.scoreRanker(m.rows) : engine.scoreIntent(m.rows);
-      } catch (err) {
-        // A trap leaves the engine unusable: say so, and answer nothing more.
-        engine = null;
-        self.postMessage({ type: 'failed', message: describe(err) });
-        return;
+      // One answer for the batch: the page takes it in with one decision round.
+      const batch = [];
+      for (const { id, ranker, rows } of m.batch) {
+        let scores;
+        try {
+          scores = ranker ? engine.scoreRanker(rows) : engine.scoreIntent(rows);
+        } catch (err) {
+          // A trap leaves the engine unusable: say so, and answer nothing more.
+          engine = null;
+          self.postMessage({ type: 'failed', message: describe(err) });
+          return;
+        }
+        batch.push({ id, scores: scores ?? new Float32Array(0) });
       }
-      self.postMessage({ type: 'scores', id: m.id, scores: scores ?? new Float32Array(0) });
+      self.postMessage({ type: 'scores', batch }, batch.map((a) => a.scores.buffer));
     }
   };
 } else {

@@ -229,7 +229,14 @@ export class Reshelf {
       // The engine's script holds how the engine starts, in either place.
       const { startEngine } = await ownScript(how.workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine');
       const engine = await startEngine(where, how, { fetch: nativeFetch(), scriptUrl },
-        (id, scores) => this.#guard(() => this.#session.engineAnswer(id, scores), false) && this.#rankAgain(),
+        (answers) => {
+          // One decision round after the batch's last answer, not one per answer.
+          let slot = false;
+          answers.forEach(({ id, scores }, i) => {
+            slot = this.#guard(() => this.#session.engineAnswer(id, scores, i === answers.length - 1), false) || slot;
+          });
+          if (slot) this.#rankAgain();
+        },
         (reason) => {
           warn('failed', reason);
           this.#guard(() => this.#session.detachEngine(), undefined);

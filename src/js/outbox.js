@@ -253,6 +253,24 @@ function makeOutbox(cfg, report) {
   let hardUntil = 0; // ...and, even when back online, not before the server's Retry-After
   let failures = 0, lastAt = 0, timer = null, closed = false;
 
+  // "Nothing waits": set by a flush that left the queue empty, cleared before every put, so
+  // that a page whose queue is empty (most pages) sends nothing without opening IndexedDB or
+  // taking the lock. A put from another tab racing a flush's mark can hide an entry only until
+  // the next put anywhere on the site clears the mark again; nothing is lost.
+  const emptyKey = `reshelf:outbox-empty:${site}`;
+  const markEmpty = (empty) => {
+    try {
+      if (empty) localStorage.setItem(emptyKey, '1');
+      else localStorage.removeItem(emptyKey);
+    } catch (_) { /* no localStorage: every flush looks */ }
+  };
+  const knownEmpty = () => {
+    try {
+      return localStorage.getItem(emptyKey) === '1';
+    } catch (_) {
+      return false;
+    }
+  };
   const effective = () => (dnt ? 'denied' : consentState);
   const granted = () => effective() === 'granted';
   const online = () => nav.onLine !== false;
@@ -326,6 +344,7 @@ function makeOutbox(cfg, report) {
     try {
       if (!granted()) return false;
       const entry = validEntry(sid, seq, json);
+      markEmpty(false);
       for (let attempt = 0; ; attempt++) {
         try {
           return (await write((view) => upsert(view, entry, attempt))) === true;
@@ -483,6 +502,7 @@ function makeOutbox(cfg, report) {
 
   async function flush(opts) {
     const useBeacon = !!(opts && opts.beacon);
+    if (granted() && knownEmpty()) return { sent: 0, pending: 0 };
     try {
       // Offline: keep everything; the `online` event brings us back. In backoff: the timer will.
       const now = Date.now();
@@ -491,7 +511,9 @@ function makeOutbox(cfg, report) {
         return { sent: 0, pending: await pending() };
       }
       const sent = await exclusive(site, () => drain(useBeacon));
-      return { sent, pending: await pending() };
+      const left = await read((view) => view.bySid.size);
+      if (left === 0) markEmpty(true);
+      return { sent, pending: left };
     } catch (err) {
       report(err);
       return { sent: 0, pending: await pending() };

@@ -414,6 +414,30 @@ test('a quota error drops the oldest and retries; put never rejects', T, async (
   }, tiny);
 });
 
+test('a flush that empties the queue lets the next pages skip IndexedDB until something is put', T, async () => {
+  const countOpens = `window.opens = 0;
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (...args) { window.opens += 1; return open.apply(this, args); };`;
+  await withContext(async (context) => {
+    const first = await openOutbox(context, 'marked');
+    await put(first, 's1', 1, summary('s1'));
+    assert.deepEqual(await flush(first), { sent: 1, pending: 0 });
+    assert.equal(await first.evaluate(() => localStorage.getItem('reshelf:outbox-empty:marked')), '1');
+    // The next page: nothing waits, and it knows without opening the database.
+    const second = await openOutbox(context, 'marked');
+    assert.deepEqual(await flush(second), { sent: 0, pending: 0 });
+    assert.equal(await second.evaluate(() => window.opens), 0, 'IndexedDB opened for an empty queue');
+    // A put anywhere clears the mark: the page after it delivers what it left.
+    await put(second, 's2', 1, summary('s2', 2));
+    assert.equal(await second.evaluate(() => localStorage.getItem('reshelf:outbox-empty:marked')), null);
+    await second.close();
+    const third = await openOutbox(context, 'marked');
+    assert.deepEqual(await flush(third), { sent: 1, pending: 0 });
+    assert.deepEqual(delivered('marked'), [{ sid: 's1', n: 0 }, { sid: 's2', n: 2 }]);
+    assert.deepEqual(await errors(third), []);
+  }, countOpens);
+});
+
 test('bad input is reported, never thrown', T, async () => {
   await withContext(async (context) => {
     const page = await openOutbox(context, 'bad-input');
