@@ -13,6 +13,8 @@
 // Chromium) and prints the results as JSON; bench/run.mjs calls `benchTracker`.
 // `node bench/tracker.mjs --hotspots [--runs N] [--variants reshelf,reshelf-main]` profiles
 // N sessions (3) and prints reshelf's functions by main-thread self time (see `hotspots`).
+// `node bench/tracker.mjs --ab <dir> [--runs N]` compares pkg/ with another build's pkg
+// directory, N profiled sessions each (8), interleaved (see `abRun`).
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,7 +107,7 @@ async function visit(browser, env, variant, profile) {
   const unrewritten = proxied.filter((e) => e.not_rewritten);
   if (unrewritten.length) throw new Error(`${variant}: page(s) not rewritten: ${unrewritten.map((e) => e.path).join(', ')}`);
   const reshelfLog = proxied.filter((e) => e.path.startsWith('/v1/') || e.path.startsWith('/reshelf/'));
-  const mine = { none: [], reshelf: reshelfLog, 'reshelf-main': reshelfLog, posthog: recorded }[variant];
+  const mine = { none: [], reshelf: reshelfLog, 'reshelf-main': reshelfLog, 'reshelf-b': reshelfLog, posthog: recorded }[variant];
   // Nothing may reach the other SDK's endpoints (the rewrite really removed reshelf, and
   // only the posthog variant talks to the recorder).
   const stray = variant.startsWith('reshelf') ? recorded.length : reshelfLog.length + (variant === 'none' ? recorded.length : 0);
@@ -187,14 +189,16 @@ function summarise(runs, profiled, sdk) {
 /**
  * `runs` unprofiled and then `profiledRuns` profiled visits with each of `variants`,
  * interleaved, each round starting with a different variant. `topFunctions`: how many of
- * each SDK's functions a profiled visit reports. Resolves with the visits by variant.
+ * each SDK's functions a profiled visit reports; `upstreams`: the proxy's servers by variant.
+ * Resolves with the visits by variant.
  */
-async function visits(browser, url, { runs, profiledRuns, variants = VARIANTS, topFunctions = 8 }) {
+async function visits(browser, url, { runs, profiledRuns, variants = VARIANTS, topFunctions = 8, upstreams = {} }) {
   const recorder = await startRecorder({ dist: POSTHOG_DIST, token: POSTHOG_TOKEN });
-  const proxy = await startProxy({ upstream: url, apiHost: recorder.origin });
+  const proxy = await startProxy({ upstream: url, apiHost: recorder.origin, upstreams });
   const env = { recorder, proxy, userAgent: null, topFunctions };
-  const raw = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  const prof = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const all = [...new Set([...VARIANTS, ...variants])];
+  const raw = Object.fromEntries(all.map((v) => [v, []]));
+  const prof = Object.fromEntries(all.map((v) => [v, []]));
   try {
     // Warm the servers and the OS file cache with one page view per variant (not measured).
     for (const v of variants) {
@@ -252,6 +256,21 @@ export async function hotspots(browser, url, { runs = 3, variants = ['reshelf'],
   const rows = rowsOf([self, sessions]);
   const inclusive = rowsOf(sum('top_functions_inclusive_ms'));
   return { rows, inclusive, total_ms: round(Object.values(self).reduce((a, b) => a + b, 0) / sessions, 1) };
+}
+
+/**
+ * Two builds of reshelf side by side: `runs` profiled sessions each with the build served at
+ * `url` ('reshelf') and the one served at `urlB` ('reshelf-b'), interleaved, so that machine
+ * noise falls on both alike. Resolves with each build's main-thread time per session (ms)
+ * and its p50.
+ */
+export async function abRun(browser, url, urlB, { runs = 8 } = {}) {
+  const variants = ['reshelf', 'reshelf-b'];
+  const { prof } = await visits(browser, url, { runs: 0, profiledRuns: runs, variants, upstreams: { 'reshelf-b': urlB } });
+  return Object.fromEntries(variants.map((v) => {
+    const ms = prof[v].map((r) => r.profile.by_owner_ms.reshelf);
+    return [v, { p50_ms: round(quantile(ms, 0.5), 1), sessions_ms: ms }];
+  }));
 }
 
 /**
@@ -395,6 +414,16 @@ async function main() {
   const server = await startServer({ profile });
   const chrome = await startBrowser();
   try {
+    const ab = process.argv.indexOf('--ab');
+    if (ab > 0) {
+      const other = await startServer({ profile, pkg: process.argv[ab + 1] });
+      try {
+        console.log(JSON.stringify(await abRun(chrome.browser, server.url, other.url, { runs: at > 0 ? runs : 8 }), null, 2));
+      } finally {
+        await other.stop();
+      }
+      return;
+    }
     if (process.argv.includes('--hotspots')) {
       const v = process.argv.indexOf('--variants');
       const variants = v > 0 ? process.argv[v + 1].split(',') : ['reshelf'];

@@ -16,11 +16,12 @@ const headerBytes = (req) => {
 };
 
 /**
- * Starts the proxy in front of `upstream` (the reshelf-server's base URL). `setVariant(v)`
+ * Starts the proxy in front of `upstream` (the reshelf-server's base URL); `upstreams` maps
+ * a variant to another server (one serving another build, for an A/B). `setVariant(v)`
  * chooses how pages are served from then on; `take()` returns and clears the request log.
  */
-export function startProxy({ upstream, apiHost }) {
-  const up = new URL(upstream);
+export function startProxy({ upstream, apiHost, upstreams = {} }) {
+  const ups = Object.fromEntries(Object.entries(upstreams).map(([v, u]) => [v, new URL(u)]));
   let variant = 'reshelf';
   let log = [];
   const agent = new http.Agent({ keepAlive: true });
@@ -34,6 +35,7 @@ export function startProxy({ upstream, apiHost }) {
     // reshelf-server does not compress; asking for identity keeps the HTML rewritable
     // without changing what any variant receives.
     delete headers['accept-encoding'];
+    const up = ups[variant] || new URL(upstream);
     const out = http.request({ agent, host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (upRes) => {
       entry.status = upRes.statusCode;
       const type = String(upRes.headers['content-type'] || '');

@@ -60,13 +60,14 @@ const RESHELF_PRELOAD = /[ \t]*<link rel="preload" href="\/reshelf\/[^"]*"[^>]*>
 const RESHELF_TAG = /[ \t]*<script async src="\/reshelf\/reshelf\.js"[^>]*><\/script>\n?/g;
 
 /**
- * The page's HTML for `variant` ('reshelf': as served; 'reshelf-main': as served with the
+ * The page's HTML for `variant` ('reshelf': as served, and 'reshelf-b' the same from a
+ * server with another build in an A/B; 'reshelf-main': as served with the
  * model engine on the main thread; 'none': without reshelf; 'posthog':
  * without reshelf, with PostHog's snippet). Throws if a page does not carry reshelf's tag
  * the expected way, so a changed page cannot silently measure the wrong thing.
  */
 export function rewriteHtml(html, variant, apiHost) {
-  if (variant === 'reshelf') return html;
+  if (variant === 'reshelf' || variant === 'reshelf-b') return html;
   if (variant === 'reshelf-main') {
     if (!html.match(RESHELF_TAG)) throw new Error('page has no reshelf script tag to set the engine on');
     return withEngine(html, 'main');

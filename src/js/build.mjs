@@ -65,8 +65,8 @@ const common = {
   // (bench/tracker.mjs --hotspots); the scripts themselves are unchanged.
   sourcemap: process.env.RESHELF_SOURCEMAP === '1' ? 'external' : false,
 };
-// The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue
-// and its start-up, added to the page and, with `engine: 'worker'`, run as the worker too.
+// The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue,
+// run as the worker with `engine: 'worker'`, or with 'main' added to the page with its start-up.
 // Built first: the SDK checks it on the page against its hash.
 await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
 common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-engine-worker.js'));

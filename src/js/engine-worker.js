@@ -1,20 +1,22 @@
 // The model engine's script, in one of two places.
 //
-// In a dedicated worker (`engine: 'worker'`, the default) it loads the engine module and
-// answers scoring requests, so inference never runs on the page's main thread. Messages in:
-//   { type: 'load', url, integrity, ranker, model? }  → { type: 'ready', …, problems, newerRefused }
+// In a dedicated worker (`engine: 'worker'`, the default; reshelf.js starts it, see
+// engine-client.js) it loads the engine module and answers scoring requests, so inference
+// never runs on the page's main thread. Messages in:
+//   { type: 'load', url, integrity, ranker, newer? }   → { type: 'ready', …, problems, newerRefused }
 //                                                       or { type: 'failed', message }
 //   { type: 'score', batch: [{ id, ranker, rows }] }   → { type: 'scores', batch: [{ id, scores }] }
-// `model` is newer intent weights ({ bytes, sha256, version }, from modelUrl).
+// `newer` is where newer intent weights are ({ modelUrl, modelSha256, modelVersion }); the
+// worker fetches them itself.
 //
-// On the page, reshelf adds it after first paint as a <script> whose integrity is the hash of
-// this file, built into reshelf.js, and it hands `startEngine` (engine-start.js) to that
-// element (`reshelfEngine`); it runs nothing itself. startEngine then runs this same file as
-// the worker, or with `engine: 'main'` the engine on the page with the glue bundled here: one
-// copy of the glue serves both places, and reshelf.js carries none of the engine's code.
+// With `engine: 'main'`, reshelf adds it to the page after first paint as a <script> whose
+// integrity is the hash of this file, built into reshelf.js, and it hands `startEngine`
+// (engine-start.js) to that element (`reshelfEngine`), which runs the engine on the page with
+// the glue bundled here: one copy of the glue serves both places, and reshelf.js carries none
+// of the engine's code.
 import initEngine, { Engine } from 'reshelf:engine-glue';
 import { describe } from './describe.js';
-import { startEngine } from './engine-start.js';
+import { fetchNewerModel, startEngine } from './engine-start.js';
 
 if (typeof document === 'undefined') {
   let engine = null;
@@ -28,9 +30,10 @@ if (typeof document === 'undefined') {
         });
         engine = new Engine(m.ranker);
         let newerRefused = null;
-        if (m.model) {
+        if (m.newer) {
           try {
-            engine.replaceIntent(m.model.bytes, m.model.sha256, m.model.version);
+            const model = await fetchNewerModel(fetch, m.newer);
+            engine.replaceIntent(model.bytes, model.sha256, model.version);
           } catch (err) {
             newerRefused = describe(err);
           }

@@ -36,10 +36,9 @@ export interface Options {
    *  its items, and a 'decision' event tells an app that renders a slot to call `rank()`
    *  again) or 'main' (`rank()` gets the model's order at once). */
   engine?: 'main' | 'worker';
-  /** Where the engine's script (`reshelf-engine-worker.js`: the engine module's glue and how
-   *  the engine starts, added to the page checked against its hash built into reshelf, and
-   *  with engine 'worker' also run as the worker) is served from. Default: next to this
-   *  module. */
+  /** Where the engine's script (`reshelf-engine-worker.js`: the engine module's glue, run as
+   *  the worker with engine 'worker', or with 'main' added to the page checked against its
+   *  hash built into reshelf) is served from. Default: next to this module. */
   engineWorkerUrl?: string | URL;
   /** Where the sync script (`reshelf-sync.js`: summaries' delivery, loaded after first paint
    *  and checked against its hash built into reshelf) is served from. Default: next to this

@@ -8,7 +8,7 @@ import { nativeFetch } from './native.js';
 import { describe } from './describe.js';
 import { takeEarly } from './early.js';
 import { ownScript } from './own-script.js';
-import { scriptUrl } from './trusted.js';
+import { workerEngine } from './engine-client.js';
 
 // Module-private: the instance method that loads the model engine.
 const START_ENGINE = Symbol('startEngine');
@@ -164,7 +164,7 @@ async function boot(options) {
 
 /**
  * Resolves after the first frame is painted and the browser is idle (or the timeout). One
- * wait per page, which the sync script and the engine's script both follow.
+ * wait per page, which the sync script and the engine both follow.
  */
 function afterFirstPaint() {
   return (painted ??= new Promise((resolve) => {
@@ -208,8 +208,8 @@ export class Reshelf {
   }
 
   /**
-   * Adds the engine's script after first paint, which starts the model engine in a worker or
-   * on the main thread (engine-start.js), and hands the engine to the session. Until then (and
+   * After first paint, starts the model engine in a worker (engine-client.js) or, adding the
+   * engine's script, on the main thread (engine-start.js), and hands the engine to the session. Until then (and
    * for good if either cannot load) intent is unscored and slots get the hand-set order, which
    * decisions record as `ranker: 'heuristic'`; a failed load is said once.
    */
@@ -226,21 +226,23 @@ export class Reshelf {
       await afterFirstPaint();
       if (!this.#session) return;
       mark('reshelf:engine-start');
-      // The engine's script holds how the engine starts, in either place.
-      const { startEngine } = await ownScript(how.workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine');
-      const engine = await startEngine(where, how, { fetch: nativeFetch(), scriptUrl },
-        (answers) => {
-          // One decision round after the batch's last answer, not one per answer.
-          let slot = false;
-          answers.forEach(({ id, scores }, i) => {
-            slot = this.#guard(() => this.#session.engineAnswer(id, scores, i === answers.length - 1), false) || slot;
-          });
-          if (slot) this.#rankAgain();
-        },
-        (reason) => {
-          warn('failed', reason);
-          this.#guard(() => this.#session.detachEngine(), undefined);
-        });
+      // A worker needs nothing more on the page; on the main thread, the engine's script holds
+      // the engine and how it starts.
+      const engine = where === 'worker'
+        ? await workerEngine(how,
+          (answers) => {
+            // One decision round after the batch's last answer, not one per answer.
+            let slot = false;
+            answers.forEach(({ id, scores }, i) => {
+              slot = this.#guard(() => this.#session.engineAnswer(id, scores, i === answers.length - 1), false) || slot;
+            });
+            if (slot) this.#rankAgain();
+          },
+          (reason) => {
+            warn('failed', reason);
+            this.#guard(() => this.#session.detachEngine(), undefined);
+          })
+        : await (await ownScript(how.workerUrl, __ENGINE_SCRIPT_SRI__, 'reshelfEngine')).startEngine(how, { fetch: nativeFetch() });
       if (!this.#session) {
         engine.worker?.terminate();
         return;

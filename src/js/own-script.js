@@ -1,5 +1,5 @@
-// reshelf's own scripts loaded after first paint on the page's thread (the sync script and
-// the engine's script, which starts the engine in either place): each is added as a <script> whose integrity is
+// reshelf's own scripts loaded after first paint on the page's thread (the sync script, and
+// with `engine: 'main'` the engine's script): each is added as a <script> whose integrity is
 // that file's hash, built into this bundle by src/js/build.mjs, so a page that pins
 // reshelf.js by Subresource Integrity pins them through it.
 import { scriptUrl } from './trusted.js';

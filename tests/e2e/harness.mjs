@@ -65,14 +65,14 @@ export const ADMIN_TOKEN = 'e2e-admin-token';
  * Starts target/<profile>/reshelf-server over a fresh SQLite directory (or `dataDir`, to
  * restart on the same data) with the demo sites' keys; resolves with its base URL, its
  * data directory, the child process and a stop function. `www` serves another site root
- * (e.g. a bundler's output) instead of www/.
+ * (e.g. a bundler's output) instead of www/, `pkg` another build of the SDK instead of pkg/.
  */
-export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0', www = join(ROOT, 'www') } = {}) {
+export async function startServer({ profile = 'debug', args = [], dataDir, addr = '127.0.0.1:0', www = join(ROOT, 'www'), pkg = join(ROOT, 'pkg') } = {}) {
   const bin = join(ROOT, 'target', profile, 'reshelf-server');
   const data = dataDir ?? mkdtempSync(join(tmpdir(), 'reshelf-data-'));
   const root = siteRoot(www);
   const base = [
-    '--addr', addr, '--www', root, '--pkg', join(ROOT, 'pkg'), '--data-dir', data,
+    '--addr', addr, '--www', root, '--pkg', pkg, '--data-dir', data,
     '--site', `demo=${DEMO_KEY}`, '--site', `demo-spa=${DEMO_KEY}`, '--site', `kiosk=${DEMO_KEY}`,
     '--admin-token', ADMIN_TOKEN,
   ];
