@@ -141,7 +141,7 @@ async function visit(browser, env, variant, profile) {
     const p = mainThreadByOwner(trace, owner, env.proxy.url, { topFunctions: env.topFunctions });
     out.profile = {
       busy_ms: round(p.busy_ms, 1),
-      by_owner_ms: Object.fromEntries(['reshelf', 'posthog', 'page', 'program', 'gc', 'harness', 'other'].map((k) => [k, round(p[k] || 0, 1)])),
+      by_owner_ms: Object.fromEntries(['reshelf', 'posthog', 'page', 'program', 'gc', 'profiler', 'harness', 'other'].map((k) => [k, round(p[k] || 0, 1)])),
       sdk_files_ms: Object.fromEntries(Object.entries(p.sdk_files_ms).map(([k, v]) => [k, round(v, 1)])),
       top_functions_ms: roundAll(p.top_functions_ms),
       ...(env.topFunctions > 8 ? { top_functions_inclusive_ms: roundAll(p.top_functions_inclusive_ms) } : {}),
@@ -181,6 +181,7 @@ function summarise(runs, profiled, sdk) {
       s.sdk_load_ms = stat(profiled.map((r) => r.profile.load_ms[sdk] || 0));
     }
     s.gc_ms = stat(profiled.map((r) => r.profile.by_owner_ms.gc));
+    s.profiler_ms = stat(profiled.map((r) => r.profile.by_owner_ms.profiler || 0));
     s.program_ms = stat(profiled.map((r) => r.profile.by_owner_ms.program));
   }
   return s;
@@ -375,6 +376,9 @@ SDK's own compression, without HTTP headers (shown with them on the next row). *
 time in the SDK** comes from a browser-wide trace with V8's sampling profiler: each sample's
 time goes to the script of the innermost frame with a URL (native calls count for their caller,
 wasm for reshelf), plus each SDK's script compile and wasm instantiation on the main thread.
+V8's logging of wasm code for the profiler (\`wasm.LogWasmCodes\`, \`wasm.LogCode\`), which runs
+only while a profiler is attached, is the measurement's own cost and is not counted as
+reshelf's${re.profiler_ms ? ` (${ms(re.profiler_ms.p50)} per session, p50)` : ''}.
 The busy time, and \`Performance.getMetrics\` TaskDuration and ScriptDuration (summed over the
 pages, read before leaving each), against the baseline also catch what no script owns
 (parsing, style, layout, GC), but with the noise of two whole sessions. Long tasks

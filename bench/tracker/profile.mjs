@@ -22,26 +22,51 @@ export const TRACE_CATEGORIES = ['-*', 'disabled-by-default-v8.cpu_profiler', 'v
 // Lazy compilation of a wasm function runs inside the call that needs it, so its samples
 // already carry the caller's frames; only the loading events outside any call are windows.
 const WASM_IN_CALL = new Set(['wasm.CompileLazy']);
+// V8 logs a wasm module's code for the profiler only while a profiler is attached
+// (`WasmCode::ShouldBeLogged`): these events are the measurement's own cost, which no
+// shopper's page pays. Their samples go to 'profiler', not to the module's owner.
+const PROFILER_ONLY = new Set(['wasm.LogWasmCodes', 'wasm.LogCode']);
 
-/** Main-thread windows of script loading per renderer: [start, end, owner], merged, sorted. */
+/**
+ * Main-thread windows of script loading per renderer: [start, end, owner, what] (the script's
+ * file name, or the wasm event's name), merged (a nested window counts as the outer), sorted.
+ */
 function loadWindows(events, relevantMain, owner) {
   const byPid = new Map();
   for (const e of events) {
     if (e.ph !== 'X' || !relevantMain.has(`${e.pid}:${e.tid}`)) continue;
     let who = null;
-    if (/^v8\.compile(Module)?$/.test(e.name) && e.args && e.args.data && e.args.data.url) who = owner(e.args.data.url);
-    else if (e.name.startsWith('wasm.') && !WASM_IN_CALL.has(e.name)) who = owner('wasm://');
+    let what = '';
+    if (/^v8\.compile(Module)?$/.test(e.name) && e.args && e.args.data && e.args.data.url) {
+      who = owner(e.args.data.url);
+      what = e.args.data.url.replace(/^.*\//, '').replace(/\?.*$/, '');
+    } else if (PROFILER_ONLY.has(e.name)) {
+      who = 'profiler';
+      what = e.name;
+    } else if (e.name.startsWith('wasm.') && !WASM_IN_CALL.has(e.name)) {
+      who = owner('wasm://');
+      what = e.name;
+    }
     if (!who) continue;
     if (!byPid.has(e.pid)) byPid.set(e.pid, []);
-    byPid.get(e.pid).push([e.ts, e.ts + (e.dur || 0), who]);
+    byPid.get(e.pid).push([e.ts, e.ts + (e.dur || 0), who, what]);
   }
   for (const [pid, ws] of byPid) {
     ws.sort((a, b) => a[0] - b[0]);
     const merged = [];
     for (const w of ws) {
       const last = merged[merged.length - 1];
-      if (last && w[0] <= last[1]) last[1] = Math.max(last[1], w[1]); // nested/overlapping: first owner
-      else merged.push([...w]);
+      if (last && w[0] <= last[1] && (w[2] === 'profiler') === (last[2] === 'profiler')) {
+        last[1] = Math.max(last[1], w[1]); // nested/overlapping: first owner
+      } else if (last && w[0] <= last[1] && w[2] === 'profiler') {
+        // The profiler's logging inside a load window: split the window around it.
+        const tail = [w[1], last[1], last[2], last[3]];
+        last[1] = w[0];
+        merged.push([...w]);
+        if (tail[1] > tail[0]) merged.push(tail);
+      } else {
+        merged.push([...w]);
+      }
     }
     byPid.set(pid, merged);
   }
@@ -145,7 +170,7 @@ export function mainThreadByOwner(trace, owner, pageOrigin, { topFunctions = 8 }
       if (who === 'program' && w < ws.length && ws[w][0] <= t) {
         who = ws[w][2];
         url = '(load)';
-        fn = '(load)';
+        fn = `(load) ${ws[w][3]}`;
         load[who] = (load[who] || 0) + us / 1000;
       }
       ms[who] = (ms[who] || 0) + us / 1000;
