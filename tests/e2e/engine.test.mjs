@@ -134,7 +134,7 @@ test('framework mode: a model answer that gives the slot back its given order is
     window.Worker = class extends Real {
       set onmessage(handler) {
         super.onmessage = (e) => handler(window.flatScores && e.data?.type === 'scores'
-          ? { data: { ...e.data, scores: new Float32Array(e.data.scores.length) } }
+          ? { data: { ...e.data, batch: e.data.batch.map((a) => ({ ...a, scores: new Float32Array(a.scores.length) })) } }
           : e);
       }
     };
