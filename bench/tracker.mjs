@@ -25,6 +25,7 @@ import { posthogOptions, POSTHOG_TOKEN } from './tracker/variants.mjs';
 import { browse, STEPS, PAGE_VIEWS } from './tracker/journey.mjs';
 import { mainThreadByOwner, TRACE_CATEGORIES } from './tracker/profile.mjs';
 import { wireSummary } from './tracker/wire.mjs';
+import { sourceOf } from './tracker/source-maps.mjs';
 import { quantile } from './stats.mjs';
 
 // reshelf twice: with the model engine in a worker (the default) and on the main thread,
@@ -144,7 +145,7 @@ async function visit(browser, env, variant, profile) {
       by_owner_ms: Object.fromEntries(['reshelf', 'posthog', 'page', 'program', 'gc', 'profiler', 'harness', 'other'].map((k) => [k, round(p[k] || 0, 1)])),
       sdk_files_ms: Object.fromEntries(Object.entries(p.sdk_files_ms).map(([k, v]) => [k, round(v, 1)])),
       top_functions_ms: roundAll(p.top_functions_ms),
-      ...(env.topFunctions > 8 ? { top_functions_inclusive_ms: roundAll(p.top_functions_inclusive_ms) } : {}),
+      top_functions_inclusive_ms: roundAll(p.top_functions_inclusive_ms),
       load_ms: Object.fromEntries(Object.entries(p.load_ms).map(([k, v]) => [k, round(v, 1)])),
       load_events_ms: Object.fromEntries(Object.entries(p.load_events_ms).map(([k, v]) => [k, round(v, 1)])),
       samples: p.samples,
@@ -237,7 +238,8 @@ async function visits(browser, url, { runs, profiledRuns, variants = VARIANTS, t
  */
 export async function hotspots(browser, url, { runs = 3, variants = ['reshelf'], top = 30 } = {}) {
   const { prof } = await visits(browser, url, { runs: 0, profiledRuns: runs, variants, topFunctions: Infinity });
-  const sum = (key) => {
+  // Each function's milliseconds summed over the sessions, and how many sessions.
+  const totals = (key) => {
     const total = {};
     let sessions = 0;
     for (const v of variants) {
@@ -248,15 +250,14 @@ export async function hotspots(browser, url, { runs = 3, variants = ['reshelf'],
     }
     return [total, sessions];
   };
-  const { sourceOf } = await import('./tracker/source-maps.mjs');
   const rowsOf = ([total, sessions]) => Object.entries(total)
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([fn, ms]) => [fn, sourceOf(fn), round(ms / sessions, 1)]);
-  const [self, sessions] = sum('top_functions_ms');
+  const [self, sessions] = totals('top_functions_ms');
   const rows = rowsOf([self, sessions]);
-  const inclusive = rowsOf(sum('top_functions_inclusive_ms'));
-  return { rows, inclusive, total_ms: round(Object.values(self).reduce((a, b) => a + b, 0) / sessions, 1) };
+  const inclusive = rowsOf(totals('top_functions_inclusive_ms'));
+  return { rows, inclusive, total_ms: round(sum(Object.values(self)) / sessions, 1) };
 }
 
 /**

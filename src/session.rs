@@ -156,8 +156,7 @@ impl Session {
 
     /// Takes the backend's page-statistics feed (`GET /v1/page-stats`) into the model's
     /// features and, with the engine attached, re-scores and decides; returns how many pages
-    /// it holds. A malformed feed is refused
-    /// and the current statistics stay.
+    /// it holds. A malformed feed is refused and the current statistics stay.
     #[wasm_bindgen(js_name = setPageStats)]
     pub fn set_page_stats(&self, feed: JsValue) -> Result<u32, JsValue> {
         let feed = crate::plain::page_stats_feed(&feed)

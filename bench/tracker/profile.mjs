@@ -27,50 +27,52 @@ const WASM_IN_CALL = new Set(['wasm.CompileLazy']);
 // shopper's page pays. Their samples go to 'profiler', not to the module's owner.
 const PROFILER_ONLY = new Set(['wasm.LogWasmCodes', 'wasm.LogCode']);
 
+/** Windows [start, end, ...] sorted and merged where they overlap (a nested one counts as the outer). */
+function merge(ws) {
+  ws.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const w of ws) {
+    const last = merged[merged.length - 1];
+    if (last && w[0] <= last[1]) last[1] = Math.max(last[1], w[1]);
+    else merged.push([...w]);
+  }
+  return merged;
+}
+
 /**
- * Main-thread windows of script loading per renderer: [start, end, owner, what] (the script's
- * file name, or the wasm event's name), merged (a nested window counts as the outer), sorted.
+ * Main-thread windows per renderer (pid), each list merged and sorted: `load`, script loading
+ * as [start, end, owner, what] (the script's file name, or the wasm event's name), and
+ * `profiler`, V8's logging of wasm code for the profiler, as [start, end].
  */
 function loadWindows(events, relevantMain, owner) {
-  const byPid = new Map();
+  const load = new Map();
+  const profiler = new Map();
+  const add = (into, pid, w) => {
+    if (!into.has(pid)) into.set(pid, []);
+    into.get(pid).push(w);
+  };
   for (const e of events) {
     if (e.ph !== 'X' || !relevantMain.has(`${e.pid}:${e.tid}`)) continue;
-    let who = null;
-    let what = '';
+    const span = [e.ts, e.ts + (e.dur || 0)];
     if (/^v8\.compile(Module)?$/.test(e.name) && e.args && e.args.data && e.args.data.url) {
-      who = owner(e.args.data.url);
-      what = e.args.data.url.replace(/^.*\//, '').replace(/\?.*$/, '');
+      add(load, e.pid, [...span, owner(e.args.data.url), e.args.data.url.replace(/^.*\//, '').replace(/\?.*$/, '')]);
     } else if (PROFILER_ONLY.has(e.name)) {
-      who = 'profiler';
-      what = e.name;
+      add(profiler, e.pid, span);
     } else if (e.name.startsWith('wasm.') && !WASM_IN_CALL.has(e.name)) {
-      who = owner('wasm://');
-      what = e.name;
+      add(load, e.pid, [...span, owner('wasm://'), e.name]);
     }
-    if (!who) continue;
-    if (!byPid.has(e.pid)) byPid.set(e.pid, []);
-    byPid.get(e.pid).push([e.ts, e.ts + (e.dur || 0), who, what]);
   }
-  for (const [pid, ws] of byPid) {
-    ws.sort((a, b) => a[0] - b[0]);
-    const merged = [];
-    for (const w of ws) {
-      const last = merged[merged.length - 1];
-      if (last && w[0] <= last[1] && (w[2] === 'profiler') === (last[2] === 'profiler')) {
-        last[1] = Math.max(last[1], w[1]); // nested/overlapping: first owner
-      } else if (last && w[0] <= last[1] && w[2] === 'profiler') {
-        // The profiler's logging inside a load window: split the window around it.
-        const tail = [w[1], last[1], last[2], last[3]];
-        last[1] = w[0];
-        merged.push([...w]);
-        if (tail[1] > tail[0]) merged.push(tail);
-      } else {
-        merged.push([...w]);
-      }
-    }
-    byPid.set(pid, merged);
-  }
-  return byPid;
+  for (const windows of [load, profiler]) for (const [pid, ws] of windows) windows.set(pid, merge(ws));
+  return { load, profiler };
+}
+
+/** Walks sorted, merged `windows` with times that only grow: the window holding `t`, if any. */
+function cursor(windows) {
+  let i = 0;
+  return (t) => {
+    while (i < windows.length && windows[i][1] < t) i += 1;
+    return i < windows.length && windows[i][0] <= t ? windows[i] : null;
+  };
 }
 
 /** Each owner's `n` largest entries of `byOwner` ({ owner: { function: ms } }), largest first. */
@@ -128,8 +130,8 @@ export function mainThreadByOwner(trace, owner, pageOrigin, { topFunctions = 8 }
   const windows = loadWindows(events, new Set(kept.map((p) => `${p.pid}:${p.tid}`)), owner);
   for (const p of kept) {
     const { order, deltas } = p;
-    const ws = windows.get(p.pid) || [];
-    let w = 0;
+    const loadingAt = cursor(windows.load.get(p.pid) || []);
+    const loggingAt = cursor(windows.profiler.get(p.pid) || []);
     let t = p.start;
     // Owner and attributed URL of each sampled node: V8's own buckets as such, else the
     // innermost frame with a URL up the parent chain (memoised); JS with no URL anywhere on
@@ -166,11 +168,14 @@ export function mainThreadByOwner(trace, owner, pageOrigin, { topFunctions = 8 }
       const us = Math.max(0, deltas[i + 1]);
       intervals.push(us);
       let { who, url, fn } = ownerOf(order[i]);
-      while (w < ws.length && ws[w][1] < t) w += 1;
-      if (who === 'program' && w < ws.length && ws[w][0] <= t) {
-        who = ws[w][2];
+      const loading = loadingAt(t);
+      const logging = loggingAt(t);
+      if (who === 'program' && logging) {
+        who = 'profiler';
+      } else if (who === 'program' && loading) {
+        who = loading[2];
         url = '(load)';
-        fn = `(load) ${ws[w][3]}`;
+        fn = `(load) ${loading[3]}`;
         load[who] = (load[who] || 0) + us / 1000;
       }
       ms[who] = (ms[who] || 0) + us / 1000;
@@ -190,7 +195,7 @@ export function mainThreadByOwner(trace, owner, pageOrigin, { topFunctions = 8 }
   }
   // The loading events' own durations, for comparison with the sampled load time.
   const loadEvents = {};
-  for (const ws of windows.values()) for (const [a, b, who] of ws) loadEvents[who] = (loadEvents[who] || 0) + (b - a) / 1000;
+  for (const ws of windows.load.values()) for (const [a, b, who] of ws) loadEvents[who] = (loadEvents[who] || 0) + (b - a) / 1000;
   intervals.sort((a, b) => a - b);
   return {
     ...ms,

@@ -21,6 +21,7 @@ const headerBytes = (req) => {
  * chooses how pages are served from then on; `take()` returns and clears the request log.
  */
 export function startProxy({ upstream, apiHost, upstreams = {} }) {
+  const base = new URL(upstream);
   const ups = Object.fromEntries(Object.entries(upstreams).map(([v, u]) => [v, new URL(u)]));
   let variant = 'reshelf';
   let log = [];
@@ -35,7 +36,7 @@ export function startProxy({ upstream, apiHost, upstreams = {} }) {
     // reshelf-server does not compress; asking for identity keeps the HTML rewritable
     // without changing what any variant receives.
     delete headers['accept-encoding'];
-    const up = ups[variant] || new URL(upstream);
+    const up = ups[variant] || base;
     const out = http.request({ agent, host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (upRes) => {
       entry.status = upRes.statusCode;
       const type = String(upRes.headers['content-type'] || '');

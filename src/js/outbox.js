@@ -358,9 +358,12 @@ function makeOutbox(cfg, report) {
     }
   }
 
+  /** How many summaries wait; rejects when the store cannot be read. */
+  const count = () => read((view) => view.bySid.size);
+
   async function pending() {
     try {
-      return granted() ? await read((view) => view.bySid.size) : 0;
+      return granted() ? await count() : 0;
     } catch (err) {
       report(err);
       return 0;
@@ -511,7 +514,8 @@ function makeOutbox(cfg, report) {
         return { sent: 0, pending: await pending() };
       }
       const sent = await exclusive(site, () => drain(useBeacon));
-      const left = await read((view) => view.bySid.size);
+      // count(), not pending(): a store that cannot be read must not be marked empty.
+      const left = await count();
       if (left === 0) markEmpty(true);
       return { sent, pending: left };
     } catch (err) {
