@@ -93,7 +93,7 @@ impl Options {
         if !site_ok {
             return Err(Error::Options(
                 [
-                    "site must be 1-64 characters of a-z, 0-9, '-' or '_', got \"",
+                    "site must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_', got \"",
                     &self.site,
                     "\"",
                 ]

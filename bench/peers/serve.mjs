@@ -23,14 +23,12 @@ function libraries(root) {
     'tfjs/tf-backend-cpu.min.js': tfjs('tfjs-backend-cpu', 'tf-backend-cpu.min.js'),
     'tfjs/tf-backend-wasm.min.js': tfjs('tfjs-backend-wasm', 'tf-backend-wasm.min.js'),
     'reshelf/reshelf.js': join(root, 'pkg/reshelf.js'),
-    // The engine's script (on the main thread, the engine module's glue) and the sync script.
-    'reshelf/reshelf-engine-worker.js': join(root, 'pkg/reshelf-engine-worker.js'),
-    'reshelf/reshelf-sync.js': join(root, 'pkg/reshelf-sync.js'),
     'page/reshelf.js': join(root, 'bench/peers/page/reshelf.js'),
     'page/tfjs.js': join(root, 'bench/peers/page/tfjs.js'),
     'page/ort.mjs': join(root, 'bench/peers/page/ort.mjs'),
   };
-  // Both of reshelf's modules, under the build's fingerprinted names.
+  // Both of reshelf's modules and the engine's and the sync script (on the main thread, the
+  // engine module's glue), under the build's fingerprinted names.
   for (const file of Object.values(JSON.parse(readFileSync(join(root, 'pkg/modules.json'), 'utf8')))) {
     files[`reshelf/${file}`] = join(root, 'pkg', file);
   }

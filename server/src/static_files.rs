@@ -12,14 +12,22 @@ use tower_http::services::{ServeDir, ServeFile};
 /// A year: what `immutable` files are kept for (RFC 8246 pairs it with a long max-age).
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `pkg/`. The SDK's modules carry their content's hash in their name
-/// (`reshelf_capture.<hash>.wasm`, see `src/js/build.mjs`) and are served `immutable`: a
-/// repeat page load takes them, and the code the browser compiled from them, from its cache
-/// without asking. Everything else (`reshelf.js`, whose URL stores embed) is revalidated on
-/// every load so a rebuilt SDK is picked up at once. `Service-Worker-Allowed: /` lets the
-/// kiosk worker served from `/reshelf/` control the kiosk's pages outside that directory.
-/// The build writes brotli and gzip copies beside each file (`src/js/build.mjs`); a browser
-/// that accepts them gets those bytes, with `Content-Encoding`, instead of the raw file.
+/// The SDK's other files, `reshelf.js` first (its URL is in the stores' pages): fresh for five
+/// minutes, then for a day used once more while the browser revalidates it in the background
+/// (RFC 5861 `stale-while-revalidate`), so a repeat page load never waits on a round trip for
+/// it and a rebuilt SDK reaches a returning shopper within minutes. A copy that old may still
+/// ask for files of the build before; `src/js/build.mjs` keeps those for a week.
+const ENTRY: &str = "public, max-age=300, stale-while-revalidate=86400";
+
+/// `pkg/`. The SDK's modules and the scripts `reshelf.js` loads carry their content's hash in
+/// their name (`reshelf_capture.<hash>.wasm`, `reshelf-sync.<hash>.js`, see
+/// `src/js/build.mjs`) and are served `immutable`: a repeat page load takes them, and the
+/// code the browser compiled from them, from its cache without asking. Everything else is
+/// served as [`ENTRY`], and a miss (404) is not cached at all. `Service-Worker-Allowed: /`
+/// lets the kiosk worker served from `/reshelf/` control the kiosk's pages outside that
+/// directory. The build writes brotli and gzip copies beside each file (`src/js/build.mjs`); a
+/// browser that accepts them gets those bytes, with `Content-Encoding`, instead of the raw
+/// file.
 pub fn sdk(dir: &Path) -> axum::Router {
     axum::Router::new()
         .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
@@ -29,10 +37,10 @@ pub fn sdk(dir: &Path) -> axum::Router {
 async fn sdk_headers(req: Request, next: Next) -> Response {
     let immutable = is_fingerprinted(req.uri().path());
     let mut res = next.run(req).await;
-    let cache = if immutable && res.status().is_success() {
-        IMMUTABLE
-    } else {
-        "no-cache"
+    let cache = match (res.status().is_success(), immutable) {
+        (true, true) => IMMUTABLE,
+        (true, false) => ENTRY,
+        (false, _) => "no-cache",
     };
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -43,10 +51,13 @@ async fn sdk_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// `<name>.<10 or more lowercase hex>.wasm`: a file named for its content.
+/// `<name>.<10 or more lowercase hex>.wasm` or `.js`: a file named for its content.
 fn is_fingerprinted(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    let Some(stem) = file.strip_suffix(".wasm") else {
+    let Some(stem) = file
+        .strip_suffix(".wasm")
+        .or_else(|| file.strip_suffix(".js"))
+    else {
         return false;
     };
     let Some((name, hash)) = stem.rsplit_once('.') else {
@@ -101,8 +112,13 @@ mod tests {
     use super::is_fingerprinted;
 
     #[test]
-    fn only_content_named_modules_are_immutable() {
+    fn only_content_named_files_are_immutable() {
         assert!(is_fingerprinted("/reshelf_capture.0123456789.wasm"));
+        assert!(is_fingerprinted("/reshelf-sync.0123456789.js"));
+        assert!(is_fingerprinted("/reshelf-engine-worker.abcdef0123.js"));
+        assert!(!is_fingerprinted("/reshelf-sync.js"));
+        assert!(!is_fingerprinted("/reshelf-sync.0123.js"));
+        assert!(!is_fingerprinted("/reshelf.js.0123456789"));
         assert!(is_fingerprinted("/reshelf_engine.abcdef0123.wasm"));
         assert!(!is_fingerprinted("/reshelf_capture.wasm"));
         assert!(!is_fingerprinted("/reshelf_capture.ABCDEF0123.wasm"));

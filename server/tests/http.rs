@@ -20,6 +20,7 @@ fn fixture() -> (tempfile::TempDir, Config) {
     fs::write(www.join("category/index.html"), "<h1>shoes</h1>").unwrap();
     fs::write(www.join("404.html"), "<h1>not here</h1>").unwrap();
     fs::write(pkg.join("reshelf.js"), "/* sdk */").unwrap();
+    fs::write(pkg.join("reshelf-sync.0123456789.js"), "/* sync */").unwrap();
     fs::write(
         pkg.join("reshelf_capture.0123456789.wasm"),
         b"\0asm\x01\0\0\0",
@@ -80,7 +81,7 @@ async fn wasm_is_served_as_application_wasm() {
 }
 
 #[tokio::test]
-async fn fingerprinted_modules_are_immutable_and_the_script_is_revalidated() {
+async fn fingerprinted_files_are_immutable_and_the_script_is_briefly_fresh() {
     let (_d, c) = fixture();
     let cache_control = |path: &'static str| {
         let c = &c;
@@ -96,8 +97,14 @@ async fn fingerprinted_modules_are_immutable_and_the_script_is_revalidated() {
     let (status, cc) = cache_control("/reshelf/reshelf_capture.0123456789.wasm").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cc.as_deref(), Some("public, max-age=31536000, immutable"));
+    let (status, cc) = cache_control("/reshelf/reshelf-sync.0123456789.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cc.as_deref(), Some("public, max-age=31536000, immutable"));
     let (_, cc) = cache_control("/reshelf/reshelf.js").await;
-    assert_eq!(cc.as_deref(), Some("no-cache"));
+    assert_eq!(
+        cc.as_deref(),
+        Some("public, max-age=300, stale-while-revalidate=86400")
+    );
     let (status, cc) = cache_control("/reshelf/reshelf_capture.9999999999.wasm").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(

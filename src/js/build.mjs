@@ -2,7 +2,7 @@
 // ES module for npm, the script-tag bundle, types and package metadata, then reports every
 // artefact's size raw / gzip / brotli.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,20 @@ const glueDir = join(root, 'target/wasm-bindgen');
 const pkg = join(root, 'pkg');
 mkdirSync(pkg, { recursive: true });
 
-// Each module is named for its content (`reshelf_capture.<10 hex of sha256>.wasm`), so
-// reshelf-server and CDNs can serve it as immutable and the browser can reuse its compiled
-// code across page loads. Files of earlier builds are removed.
+// Each module, and each script reshelf.js loads, is named for its content
+// (`reshelf_capture.<10 hex of sha256>.wasm`, `reshelf-sync.<10 hex>.js`), so reshelf-server
+// and CDNs can serve it as immutable and the browser can reuse its compiled code across page
+// loads. reshelf.js itself is cached for minutes and then used stale while it is revalidated
+// (server/src/static_files.rs), so a copy a day old may still ask for an earlier build's
+// files: they are kept for KEEP_EARLIER_DAYS after the build that last wrote them, then
+// removed. Source maps and files of the layout before fingerprinted scripts always go.
+const KEEP_EARLIER_DAYS = 7;
+const FINGERPRINTED = /^(reshelf_(capture|engine)\.[0-9a-f]{10,}\.wasm|reshelf-(engine-worker|sync)\.[0-9a-f]{10,}\.js)(\.gz|\.br)?$/;
 for (const f of readdirSync(pkg)) {
-  if (/^reshelf_(capture|engine)\.[0-9a-f]+\.wasm(\.gz|\.br)?$/.test(f) || f.startsWith('reshelf_wasm_bg.wasm') || f.endsWith('.js.map')) rmSync(join(pkg, f));
+  const path = join(pkg, f);
+  const expired = FINGERPRINTED.test(f) && Date.now() - statSync(path).mtimeMs > KEEP_EARLIER_DAYS * 86_400_000;
+  const stale = /^(reshelf_wasm_bg\.wasm|reshelf-engine-worker\.js|reshelf-sync\.js)(\.gz|\.br)?$/.test(f) || f.endsWith('.js.map');
+  if (expired || stale) rmSync(path);
 }
 /** Subresource Integrity of a file in pkg/ (`sha384-…`), as pages and sri.json give it. */
 const integrity = (file) => `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
@@ -37,7 +46,6 @@ const fingerprinted = (name) => {
 const CAPTURE = fingerprinted('reshelf_capture');
 const ENGINE = fingerprinted('reshelf_engine');
 const BUILD_ID = createHash('sha256').update(CAPTURE + ENGINE).digest('hex').slice(0, 10);
-writeFileSync(join(pkg, 'modules.json'), JSON.stringify({ capture: CAPTURE, engine: ENGINE }, null, 2) + '\n');
 
 const glue = {
   name: 'wasm-glue',
@@ -65,15 +73,29 @@ const common = {
   // (bench/tracker.mjs --hotspots); the scripts themselves are unchanged.
   sourcemap: process.env.RESHELF_SOURCEMAP === '1' ? 'external' : false,
 };
+/**
+ * Builds the classic script `entry` as `<name>.<10 hex of sha256>.js` in pkg/ (and its source
+ * map beside it, with RESHELF_SOURCEMAP=1); returns the file name.
+ */
+const fingerprintedScript = async (entry, name) => {
+  await build({ ...common, entryPoints: [join(root, entry)], format: 'iife', outfile: join(pkg, `${name}.js`) });
+  const file = `${name}.${createHash('sha256').update(readFileSync(join(pkg, `${name}.js`))).digest('hex').slice(0, 10)}.js`;
+  renameSync(join(pkg, `${name}.js`), join(pkg, file));
+  if (common.sourcemap) renameSync(join(pkg, `${name}.js.map`), join(pkg, `${file}.map`));
+  return file;
+};
 // The engine's script (src/js/engine-worker.js): a classic script holding the engine's glue,
 // run as the worker with `engine: 'worker'`, or with 'main' added to the page with its start-up.
 // Built first: the SDK checks it on the page against its hash.
-await build({ ...common, entryPoints: [join(root, 'src/js/engine-worker.js')], format: 'iife', outfile: join(pkg, 'reshelf-engine-worker.js') });
-common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-engine-worker.js'));
+const ENGINE_SCRIPT = await fingerprintedScript('src/js/engine-worker.js', 'reshelf-engine-worker');
+common.define.__ENGINE_SCRIPT__ = JSON.stringify(ENGINE_SCRIPT);
+common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity(ENGINE_SCRIPT));
 // The sync script (src/js/sync-script.js): summaries' delivery, loaded after first paint and
 // checked against its hash like the engine's script.
-await build({ ...common, entryPoints: [join(root, 'src/js/sync-script.js')], format: 'iife', outfile: join(pkg, 'reshelf-sync.js') });
-common.define.__SYNC_SCRIPT_SRI__ = JSON.stringify(integrity('reshelf-sync.js'));
+const SYNC_SCRIPT = await fingerprintedScript('src/js/sync-script.js', 'reshelf-sync');
+common.define.__SYNC_SCRIPT__ = JSON.stringify(SYNC_SCRIPT);
+common.define.__SYNC_SCRIPT_SRI__ = JSON.stringify(integrity(SYNC_SCRIPT));
+writeFileSync(join(pkg, 'modules.json'), JSON.stringify({ capture: CAPTURE, engine: ENGINE, engine_script: ENGINE_SCRIPT, sync_script: SYNC_SCRIPT }, null, 2) + '\n');
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
 // The kiosk service worker is a classic script of its own (workers cannot share the bundle).
@@ -117,11 +139,11 @@ const meta = {
     './engine.wasm': `./${ENGINE}`,
     './modules.json': './modules.json',
     './snippet.json': './snippet.json',
-    './engine-worker': './reshelf-engine-worker.js',
-    './sync-script': './reshelf-sync.js',
+    './engine-worker': `./${ENGINE_SCRIPT}`,
+    './sync-script': `./${SYNC_SCRIPT}`,
     './package.json': './package.json',
   },
-  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', 'reshelf-engine-worker.js', 'reshelf-sync.js', CAPTURE, ENGINE, 'modules.json', 'snippet.json', 'sri.json', 'README.md'],
+  files: ['index.js', 'index.d.ts', 'react.js', 'react.d.ts', 'reshelf.js', 'reshelf-sw.js', ENGINE_SCRIPT, SYNC_SCRIPT, CAPTURE, ENGINE, 'modules.json', 'snippet.json', 'sri.json', 'README.md'],
   // Only the script-tag bundle starts itself when loaded; the modules do nothing on import.
   sideEffects: ['./reshelf.js'],
   peerDependencies: { react: '>=18' },
@@ -134,7 +156,7 @@ writeFileSync(join(pkg, 'package.json'), JSON.stringify(meta, null, 2) + '\n');
 // files (reshelf-server does): the bytes on the wire are the gzip/brotli sizes below, which
 // are measured on these same copies.
 const packed = new Map();
-for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sync.js', 'reshelf-sw.js', CAPTURE, ENGINE]) {
+for (const file of ['reshelf.js', 'index.js', ENGINE_SCRIPT, SYNC_SCRIPT, 'reshelf-sw.js', CAPTURE, ENGINE]) {
   const copies = await compressed(readFileSync(join(pkg, file)));
   writeFileSync(join(pkg, `${file}.gz`), copies.gzip);
   writeFileSync(join(pkg, `${file}.br`), copies.brotli);
@@ -144,7 +166,7 @@ for (const file of ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshe
 // What a page downloads before capture is ready (the critical path) and everything, the
 // engine included; keys are what bench/size-guard.mjs and BENCHMARKS.md name.
 const sizes = {};
-for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js'], ['engine script', 'reshelf-engine-worker.js'], ['sync script', 'reshelf-sync.js']]) {
+for (const [label, file] of [['capture wasm', CAPTURE], ['engine wasm', ENGINE], ['index.js', 'index.js'], ['reshelf.js', 'reshelf.js'], ['engine script', ENGINE_SCRIPT], ['sync script', SYNC_SCRIPT]]) {
   sizes[label] = await compressedSizes(readFileSync(join(pkg, file)), packed.get(file));
 }
 // In every page's HTML, where it compresses with the page: its own gzip size is an upper bound.
@@ -164,7 +186,7 @@ for (const [name, s] of Object.entries(sizes)) {
 // Subresource Integrity for the files a page references: the script tag's `integrity`, and
 // the modules' `data-wasm-integrity` / `data-engine-integrity`.
 const sri = {};
-for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', 'reshelf-engine-worker.js', 'reshelf-sync.js']) {
+for (const file of ['reshelf.js', 'index.js', CAPTURE, ENGINE, 'reshelf-sw.js', ENGINE_SCRIPT, SYNC_SCRIPT]) {
   sri[file] = integrity(file);
 }
 writeFileSync(join(pkg, 'sri.json'), JSON.stringify(sri, null, 2) + '\n');

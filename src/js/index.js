@@ -145,13 +145,13 @@ async function boot(options) {
     let instance = null;
     const kiosk = rest.kiosk ? startKiosk(session, rest, () => instance && instance.endSession()) : null;
     const sync = deferSync(session, rest, warn, () => !kiosk || kiosk.touched(), () => afterFirstPaint()
-      .then(() => ownScript(syncScriptUrl ?? new URL('./reshelf-sync.js', import.meta.url), __SYNC_SCRIPT_SRI__, 'reshelfSync')));
+      .then(() => ownScript(syncScriptUrl ?? new URL(__SYNC_SCRIPT__, import.meta.url), __SYNC_SCRIPT_SRI__, 'reshelfSync')));
     instance = new Reshelf(session, null, { sync, kiosk, kioskHome: kiosk ? kioskHome(rest) : null });
     mark('reshelf:ready');
     instance[START_ENGINE]({
       url: engineUrl ?? new URL(__ENGINE_WASM__, import.meta.url),
       integrity: engineIntegrity,
-      workerUrl: engineWorkerUrl ?? new URL('./reshelf-engine-worker.js', import.meta.url),
+      workerUrl: engineWorkerUrl ?? new URL(__ENGINE_SCRIPT__, import.meta.url),
       ...rest,
     });
     return instance;
@@ -223,6 +223,9 @@ export class Reshelf {
     };
     try {
       if (where !== 'main' && where !== 'worker') throw new Error(`engine must be 'main' or 'worker', got ${JSON.stringify(where)}`);
+      // A browser starts a worker only from the page's own origin: an engine script served
+      // from elsewhere (reshelf.js from a CDN) runs the engine on the page instead.
+      if (new URL(how.workerUrl, location.href).origin !== location.origin) where = 'main';
       await afterFirstPaint();
       if (!this.#session) return;
       mark('reshelf:engine-start');

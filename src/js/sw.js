@@ -14,7 +14,7 @@
 // Both modules under their fingerprinted names (set by src/js/build.mjs): a new build is a new
 // cache, and the old one is deleted when the new worker activates.
 const VERSION = `reshelf-sw-${__BUILD_ID__}`;
-const SDK_FILES = ['reshelf.js', 'index.js', 'reshelf-engine-worker.js', 'reshelf-sync.js', __CAPTURE_WASM__, __ENGINE_WASM__];
+const SDK_FILES = ['reshelf.js', 'index.js', __ENGINE_SCRIPT__, __SYNC_SCRIPT__, __CAPTURE_WASM__, __ENGINE_WASM__];
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 const here = new URL(self.location.href);

@@ -172,7 +172,7 @@ test("with the engine on the main thread, an engine script whose hash differs fr
   const { page, log, context } = await openPage(env.chrome.browser, SHORT);
   await noHoldout(page, ' data-engine="main"');
   // The engine's script as a tampered copy would serve it: the same code and one more line.
-  await page.route('**/reshelf/reshelf-engine-worker.js', async (route) => {
+  await page.route(`**/reshelf/${MODULES.engine_script}`, async (route) => {
     try {
       const res = await route.fetch();
       await route.fulfill({ response: res, body: `${await res.text()}\nwindow.__tampered = true;\n` });
@@ -228,9 +228,7 @@ for (const [name, fault] of [
   });
 }
 
-test('a repeat load takes both modules from the HTTP cache (immutable) and revalidates the script', {
-  skip: ENGINE === 'worker' && "the worker's requests are not the page's (this run has the engine in a worker)",
-}, async () => {
+test('a repeat load takes the script tag, the capture module and the sync script from the HTTP cache without asking (and with the engine on the page, its module and script)', async () => {
   const { page, context } = await openPage(env.chrome.browser);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -244,13 +242,17 @@ test('a repeat load takes both modules from the HTTP cache (immutable) and reval
   await page.goto(`${env.server.url}/`);
   await ready(page);
   await eventually(async () => (await state(page)).model_version !== null, 10000, 'the engine');
+  await eventually(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/reshelf-sync.'))), 10000, 'the sync script');
   cached.clear();
   await page.goto(`${env.server.url}/category/bags/`);
   await ready(page);
   await eventually(async () => (await state(page)).model_version !== null, 10000, 'the engine');
-  assert.ok(cached.has(`/reshelf/${MODULES.capture}`), `capture from cache: ${[...cached]}`);
-  assert.ok(cached.has(`/reshelf/${MODULES.engine}`), `engine from cache: ${[...cached]}`);
-  assert.ok(!cached.has('/reshelf/reshelf.js'), 'the script is revalidated (no-cache)');
+  await eventually(() => cached.has(`/reshelf/${MODULES.sync_script}`), 10000, `the sync script from cache: ${[...cached]}`);
+  // reshelf.js is fresh for minutes (max-age), the rest immutable: none is revalidated.
+  const expected = ['reshelf.js', MODULES.capture, MODULES.sync_script];
+  // A worker's requests are not the page's.
+  if (ENGINE === 'main') expected.push(MODULES.engine, MODULES.engine_script);
+  for (const file of expected) assert.ok(cached.has(`/reshelf/${file}`), `${file} from cache: ${[...cached]}`);
   await context.close();
 });
 
@@ -265,11 +267,45 @@ test("engine: 'worker' scores intent and ranks slots in a dedicated worker, off 
   assert.ok(s.intent > 0 && s.intent < 1);
   // Playwright learns of a page's workers asynchronously.
   await eventually(() => page.workers().length > 0, 5000, 'the worker to be listed');
-  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/reshelf/reshelf-engine-worker.js'], 'one dedicated worker');
+  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), [`/reshelf/${MODULES.engine_script}`], 'one dedicated worker');
   // The page's thread holds no engine: the diagnostic that scores synchronously has none.
   assert.equal(await page.evaluate(async () => (await window.reshelf.ready).scoreInputs(new Float32Array(20))), null);
   const first = await page.$eval('[data-reshelf-slot] [data-reshelf-item]', (e) => e.dataset.reshelfItem);
   assert.match(first, /^bag-/, 'the model brings bags forward');
+  assert.deepEqual(engineWarnings(log), []);
+  assert.deepEqual(log.errors, []);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await context.close();
+});
+
+test("reshelf.js from another origin (a CDN) asked for a worker runs the engine on the page, as a browser starts a worker only from the page's origin", async () => {
+  const { page, log, context } = await openPage(env.chrome.browser, SHORT);
+  const cdn = 'http://cdn.reshelf.test';
+  // The CDN serves the SDK's files from the server, with the CORS header a CDN sends.
+  await page.route(`${cdn}/**`, async (route) => {
+    try {
+      const res = await route.fetch({ url: `${env.server.url}${new URL(route.request().url()).pathname}` });
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'access-control-allow-origin': '*' } });
+    } catch (_) {
+      // the context closed with a request in flight
+    }
+  });
+  await noHoldout(page, ' data-engine="worker"');
+  await page.route(/\/$/, async (route) => {
+    try {
+      const res = await route.fetch();
+      const body = (await res.text()).replace('src="/reshelf/reshelf.js"', `src="${cdn}/reshelf/reshelf.js"`);
+      await route.fulfill({ response: res, body: body.replace(/ data-engine="[^"]*"/, '').replace('data-holdout="0.1"', 'data-holdout="0" data-engine="worker"') });
+    } catch (_) {
+      // the context closed with a request in flight
+    }
+  });
+  await bagShopper(page);
+  assert.ok(await page.$(`script[src="${cdn}/reshelf/reshelf.js"]`), 'the storefront loads reshelf.js from the CDN');
+  await eventually(async () => slotDecisions(await state(page)).some((d) => /^ranker-\d/.test(d.ranker)), 10000, 'a model-ranked slot');
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => [e.name, e.initiatorType]));
+  assert.ok(loaded.some(([name, by]) => name === `${cdn}/reshelf/${MODULES.engine_script}` && by === 'script'), `the engine's script on the page, from the CDN: ${JSON.stringify(loaded)}`);
+  assert.deepEqual(page.workers(), [], 'no worker');
   assert.deepEqual(engineWarnings(log), []);
   assert.deepEqual(log.errors, []);
   await page.unrouteAll({ behavior: 'ignoreErrors' });

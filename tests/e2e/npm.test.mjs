@@ -57,14 +57,14 @@ test('the tarball ships every file the package names, and its exports resolve', 
   const files = env.packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'README.md', 'index.d.ts', 'index.js', 'modules.json', 'package.json', 'react.d.ts', 'react.js',
-    'reshelf-engine-worker.js', 'reshelf-sw.js', 'reshelf-sync.js', 'reshelf.js', MODULES.capture, MODULES.engine, 'snippet.json', 'sri.json',
+    MODULES.engine_script, 'reshelf-sw.js', MODULES.sync_script, 'reshelf.js', MODULES.capture, MODULES.engine, 'snippet.json', 'sri.json',
   ].sort());
   const installed = join(env.app, 'node_modules', 'reshelf');
   const resolved = run('node', ['--input-type=module', '-e', `
     for (const s of ['reshelf', 'reshelf/react', 'reshelf/script', 'reshelf/sw', 'reshelf/capture.wasm', 'reshelf/engine.wasm', 'reshelf/engine-worker', 'reshelf/sync-script', 'reshelf/snippet.json']) {
       console.log(import.meta.resolve(s).replace(${JSON.stringify(`file://${installed}/`)}, ''));
     }`], env.app).trim().split('\n');
-  assert.deepEqual(resolved, ['index.js', 'react.js', 'reshelf.js', 'reshelf-sw.js', MODULES.capture, MODULES.engine, 'reshelf-engine-worker.js', 'reshelf-sync.js', 'snippet.json']);
+  assert.deepEqual(resolved, ['index.js', 'react.js', 'reshelf.js', 'reshelf-sw.js', MODULES.capture, MODULES.engine, MODULES.engine_script, MODULES.sync_script, 'snippet.json']);
 });
 
 test('tsc --strict type-checks an app against the package types', () => {

@@ -4,10 +4,12 @@
 // the network returns, and two tabs of one session do not deliver twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useServerAndBrowser, openPage, ready, eventually, holdBack, ROOT, ADMIN_TOKEN } from './harness.mjs';
 import { storedSessions } from './sqlite.mjs';
+
+const MODULES = JSON.parse(readFileSync(join(ROOT, 'pkg', 'modules.json'), 'utf8'));
 
 const env = useServerAndBrowser();
 const ARTIFACTS = join(ROOT, 'target', 'e2e-artifacts');
@@ -283,7 +285,7 @@ test('a summary handed to a page without reshelf is sent from the next page that
 test('the sync script loads after first paint: a shopper who leaves before it ran has the summary parked, and a later page sends it', async () => {
   const { page, context, log } = await openPage(env.chrome.browser);
   await plainPage(page);
-  const release = await holdBack(page, '**/reshelf/reshelf-sync.js');
+  const release = await holdBack(page, `**/reshelf/${MODULES.sync_script}`);
   await page.goto(`${env.server.url}/product/bag-01/`);
   await ready(page);
   const sid = await page.evaluate(async () => (await window.reshelf.ready).state().session_id);
@@ -308,7 +310,7 @@ test('a sync script whose hash differs from the one built into reshelf.js is ref
   const { page, context, log } = await openPage(env.chrome.browser);
   await plainPage(page);
   let served = 0;
-  await page.route('**/reshelf/reshelf-sync.js', (r) => {
+  await page.route(`**/reshelf/${MODULES.sync_script}`, (r) => {
     served += 1;
     return r.fulfill({ contentType: 'text/javascript', body: 'document.currentScript.reshelfSync = { startSync() { window.tampered = true; return null; } };' });
   });
