@@ -229,17 +229,16 @@ Code changes, measured by \`make build\` at the commit named (${s.history.note.r
 | --- | --- | ---: | ---: |
 ${hist}
 
-Build settings, measured in this run (commit ${s.measured.commit}) by rebuilding the wasm with one
-setting of \`[profile.release]\` undone at a time (\`bench/size-steps.mjs\`; \`panic = "unwind"\`
-cannot be built for wasm32 on stable Rust, so it has no row):
+Build settings, measured in this run (commit ${s.measured.commit}) by rebuilding the capture
+module, the one on the critical path, with one setting of the shipped build (\`[profile.release]\`
+and the Makefile's \`SDK_CARGO\`, \`SDK_STD\`) undone at a time (\`bench/size-steps.mjs\`;
+\`panic = "unwind"\` cannot be built for wasm32 on stable Rust, so it has no row):
 
 | build | raw | gzip | brotli | gzip vs shipped |
 | --- | ---: | ---: | ---: | ---: |
 ${rows}
 
-What remains of Burn in the wasm is its flex backend's matmul and ReLU with their dtype dispatch
-(the matmul links the f16, f32 and f64 GEMM kernels because the dtype is chosen at run time),
-the tensor plumbing, and the 15 KB of weights, which do not compress.
+The capture module links no Burn; what each module holds is in the twiggy section.
 `;
 }
 
