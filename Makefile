@@ -15,10 +15,11 @@ WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --e
 # warning). `-Zlocation-detail=none` leaves out the source paths and lines that only panic
 # messages used, and `-Zfmt-debug=none` the `Debug` formatting that only they and tests use
 # (the SDK's messages are written with `Display`). All are unstable options of this stable
-# compiler, allowed for these two builds only by RUSTC_BOOTSTRAP=1. Measured in pkg/ at zlib
-# level 9 (BENCHMARKS.md, size steps): the first two took capture −6.1 KB gzip and the engine
-# −17.2 KB, the last two capture −417 B and the engine −472 B. `make build SIZE_STD=0` links
-# the prebuilt library instead.
+# compiler, allowed for these two builds only by RUSTC_BOOTSTRAP=1. On the capture module as
+# shipped (BENCHMARKS.md, Build settings; `node bench/run.mjs --only sizes`), the prebuilt
+# library without any of the four costs +9.5 KB gzip at cb81b96, and leaving out the last two
+# alone +3.2 KB; the first two took the engine −17.2 KB gzip when they came in (size history,
+# 8b8f563). `make build SIZE_STD=0` links the prebuilt library instead.
 SIZE_STD ?= 1
 ifeq ($(SIZE_STD),1)
 SDK_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" cargo

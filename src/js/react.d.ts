@@ -6,7 +6,7 @@ export declare function useReshelf(options?: Options): Reshelf | null;
 
 /** `items` in reshelf's order for `slot` (as given until ready); re-ranks when `items`
  *  changes and when a 'decision' event arrives. */
-export declare function useRanked<T extends { id: string; category?: string; price?: number }>(
+export declare function useRanked<T extends { id: string; category?: string; price?: number; brand?: string }>(
   slot: string,
   items: T[],
 ): T[];
