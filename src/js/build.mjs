@@ -1,6 +1,6 @@
-// Assembles pkg/ from the wasm-bindgen output: the two modules under fingerprinted names, the
-// ES module for npm, the script-tag bundle, types and package metadata, then reports every
-// artefact's size raw / gzip / brotli.
+// Assembles pkg/ from the wasm-bindgen output: the two modules and the engine's and sync
+// scripts under fingerprinted names, the ES module for npm, the script-tag bundle, types and
+// package metadata, then reports every artefact's size raw / gzip / brotli.
 import { build } from 'esbuild';
 import { copyFileSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -31,6 +31,8 @@ for (const f of readdirSync(pkg)) {
 }
 /** Subresource Integrity of a file in pkg/ (`sha384-…`), as pages and sri.json give it. */
 const integrity = (file) => `sha384-${createHash('sha384').update(readFileSync(join(pkg, file))).digest('base64')}`;
+/** `<name>.<10 hex of the bytes' sha256>.<ext>`: the name a file of these bytes is served under. */
+const contentName = (name, bytes, ext) => `${name}.${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.${ext}`;
 const fingerprinted = (name) => {
   // Short import names in the module and its glue (see short-imports.mjs); the glue bundled
   // below is the `.short.js` written here.
@@ -39,7 +41,7 @@ const fingerprinted = (name) => {
     readFileSync(join(glueDir, `${name}.js`), 'utf8'),
   );
   writeFileSync(join(glueDir, `${name}.short.js`), glue);
-  const file = `${name}.${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.wasm`;
+  const file = contentName(name, bytes, 'wasm');
   writeFileSync(join(pkg, file), bytes);
   return file;
 };
@@ -79,7 +81,7 @@ const common = {
  */
 const fingerprintedScript = async (entry, name) => {
   await build({ ...common, entryPoints: [join(root, entry)], format: 'iife', outfile: join(pkg, `${name}.js`) });
-  const file = `${name}.${createHash('sha256').update(readFileSync(join(pkg, `${name}.js`))).digest('hex').slice(0, 10)}.js`;
+  const file = contentName(name, readFileSync(join(pkg, `${name}.js`)), 'js');
   renameSync(join(pkg, `${name}.js`), join(pkg, file));
   if (common.sourcemap) renameSync(join(pkg, `${name}.js.map`), join(pkg, `${file}.map`));
   return file;

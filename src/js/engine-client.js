@@ -1,6 +1,6 @@
 // The page's side of the model engine in a dedicated worker (`engine: 'worker'`, the
 // default). It lives in reshelf.js so that a worker engine needs no script on the page: the
-// engine's script (pkg/reshelf-engine-worker.js) runs only as the worker, and is added to the
+// engine's script (pkg/reshelf-engine-worker.<hash>.js) runs only as the worker, and is added to the
 // page only for `engine: 'main'` (engine-start.js).
 import { newerRefused } from './describe.js';
 import { scriptUrl } from './trusted.js';

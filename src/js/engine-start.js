@@ -1,5 +1,5 @@
 // Starting the model engine on the main thread (`engine: 'main'`). This lives in the engine's
-// script (pkg/reshelf-engine-worker.js), which reshelf adds to the page after first paint
+// script (pkg/reshelf-engine-worker.<hash>.js), which reshelf adds to the page after first paint
 // with that setting, rather than in reshelf.js, which must arrive before capture listens.
 import initEngine, { Engine } from 'reshelf:engine-glue';
 import { newerRefused } from './describe.js';

@@ -36,11 +36,11 @@ export interface Options {
    *  its items, and a 'decision' event tells an app that renders a slot to call `rank()`
    *  again) or 'main' (`rank()` gets the model's order at once). */
   engine?: 'main' | 'worker';
-  /** Where the engine's script (`reshelf-engine-worker.js`: the engine module's glue, run as
+  /** Where the engine's script (`reshelf-engine-worker.<hash>.js`: the engine module's glue, run as
    *  the worker with engine 'worker', or with 'main' added to the page checked against its
    *  hash built into reshelf) is served from. Default: next to this module. */
   engineWorkerUrl?: string | URL;
-  /** Where the sync script (`reshelf-sync.js`: summaries' delivery, loaded after first paint
+  /** Where the sync script (`reshelf-sync.<hash>.js`: summaries' delivery, loaded after first paint
    *  and checked against its hash built into reshelf) is served from. Default: next to this
    *  module. */
   syncScriptUrl?: string | URL;

@@ -104,9 +104,10 @@ async function boot(options) {
   const early = takeEarly();
   try {
     const { wasmUrl, wasmIntegrity, engineUrl, engineIntegrity, engineWorkerUrl, syncScriptUrl, ...rest } = options && typeof options === 'object' ? options : {};
-    // The modules' fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__) are string literals
-    // set by src/js/build.mjs: a new build is a new URL, so the files can be cached as
-    // immutable, and bundlers see `new URL('…', import.meta.url)` and emit the files.
+    // The fingerprinted names (__CAPTURE_WASM__, __ENGINE_WASM__, __ENGINE_SCRIPT__,
+    // __SYNC_SCRIPT__) are string literals set by src/js/build.mjs: a new build is a new URL,
+    // so the files can be cached as immutable, and bundlers see `new URL('…', import.meta.url)`
+    // and emit the files.
     const url = wasmUrl ?? new URL(__CAPTURE_WASM__, import.meta.url);
     // The module is fetched and compiled once per page; an instance started again after
     // shutdown() reuses it. Fetched here, with the browser's own fetch, so a page's fetch

@@ -11,8 +11,9 @@
 //   is refreshed from the network in the background;
 // - everything else, including summary POSTs, goes to the network untouched: the SDK's queue
 //   handles being offline.
-// Both modules under their fingerprinted names (set by src/js/build.mjs): a new build is a new
-// cache, and the old one is deleted when the new worker activates.
+// Both modules and the engine's and sync scripts under their fingerprinted names (set by
+// src/js/build.mjs): a new build is a new cache, and the old one is deleted when the new worker
+// activates.
 const VERSION = `reshelf-sw-${__BUILD_ID__}`;
 const SDK_FILES = ['reshelf.js', 'index.js', __ENGINE_SCRIPT__, __SYNC_SCRIPT__, __CAPTURE_WASM__, __ENGINE_WASM__];
 const NAVIGATION_TIMEOUT_MS = 3000;
