@@ -47,7 +47,6 @@ const fingerprinted = (name) => {
 };
 const CAPTURE = fingerprinted('reshelf_capture');
 const ENGINE = fingerprinted('reshelf_engine');
-const BUILD_ID = createHash('sha256').update(CAPTURE + ENGINE).digest('hex').slice(0, 10);
 
 const glue = {
   name: 'wasm-glue',
@@ -68,7 +67,6 @@ const common = {
   define: {
     __CAPTURE_WASM__: JSON.stringify(CAPTURE),
     __ENGINE_WASM__: JSON.stringify(ENGINE),
-    __BUILD_ID__: JSON.stringify(BUILD_ID),
   },
   logOverride: { 'empty-import-meta': 'silent' },
   // `RESHELF_SOURCEMAP=1`: source maps beside the scripts, for reading a profile
@@ -97,6 +95,9 @@ common.define.__ENGINE_SCRIPT_SRI__ = JSON.stringify(integrity(ENGINE_SCRIPT));
 const SYNC_SCRIPT = await fingerprintedScript('src/js/sync-script.js', 'reshelf-sync');
 common.define.__SYNC_SCRIPT__ = JSON.stringify(SYNC_SCRIPT);
 common.define.__SYNC_SCRIPT_SRI__ = JSON.stringify(integrity(SYNC_SCRIPT));
+// The build's identity for the kiosk worker's cache (sw.js): every fingerprinted name, so a
+// change to any of the four files is a new cache and the old files go with the old one.
+common.define.__BUILD_ID__ = JSON.stringify(createHash('sha256').update([CAPTURE, ENGINE, ENGINE_SCRIPT, SYNC_SCRIPT].join()).digest('hex').slice(0, 10));
 writeFileSync(join(pkg, 'modules.json'), JSON.stringify({ capture: CAPTURE, engine: ENGINE, engine_script: ENGINE_SCRIPT, sync_script: SYNC_SCRIPT }, null, 2) + '\n');
 await build({ ...common, entryPoints: [join(root, 'src/js/index.js')], format: 'esm', outfile: join(pkg, 'index.js') });
 await build({ ...common, entryPoints: [join(root, 'src/js/script-tag.js')], format: 'iife', outfile: join(pkg, 'reshelf.js') });
